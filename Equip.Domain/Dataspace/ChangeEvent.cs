@@ -1,0 +1,30 @@
+namespace Equip.Domain.Dataspace;
+
+public enum ChangeKind
+{
+    Added,
+    Updated,
+    Deleted,
+}
+
+public enum DeleteReason
+{
+    Explicit,
+    Bound,
+    LeaseExpired,
+}
+
+/// One entry of the change log. Reason is set on deletes only; Item is the state after the change
+/// (for a delete, the last state the item had).
+public sealed record ChangeEvent(long Revision, ChangeKind Kind, DeleteReason? Reason, ItemState Item, DateTimeOffset OccurredAt)
+{
+    public static ChangeEvent Added(ItemState item, DateTimeOffset at) => new(item.Revision, ChangeKind.Added, null, item, at);
+
+    public static ChangeEvent Updated(ItemState item, DateTimeOffset at) => new(item.Revision, ChangeKind.Updated, null, item, at);
+
+    public static ChangeEvent Deleted(ItemState item, long revision, DeleteReason reason, DateTimeOffset at) =>
+        new(revision, ChangeKind.Deleted, reason, item, at);
+}
+
+/// A page of the change log and the revision the dataspace is at.
+public sealed record ChangePage(IReadOnlyList<ChangeEvent> Events, long CurrentRevision);

@@ -1,0 +1,27 @@
+namespace Equip.Domain.Dataspace;
+
+/// A request the dataspace refuses; each kind maps to one client error.
+public abstract class DataspaceException(string message) : Exception(message);
+
+public sealed class InvalidItemException(string message) : DataspaceException(message);
+
+public sealed class ItemNotFoundException(Guid id) : DataspaceException($"No item has id {id}.")
+{
+    public Guid Id { get; } = id;
+}
+
+public sealed class RevisionMismatchException(Guid id, long expected, long actual)
+    : DataspaceException($"Item {id} is at revision {actual}, not {expected}.")
+{
+    public long Expected { get; } = expected;
+    public long Actual { get; } = actual;
+}
+
+public sealed class ItemHasNoLeaseException(Guid id)
+    : DataspaceException($"Item {id} has no lease to renew; give leaseSeconds to start one.");
+
+public sealed class ChangeLogCompactedException(long after, long oldestRetained)
+    : DataspaceException($"Events after revision {after} are no longer retained; the oldest retained revision is {oldestRetained}. Resynchronise from a snapshot.")
+{
+    public long OldestRetainedRevision { get; } = oldestRetained;
+}

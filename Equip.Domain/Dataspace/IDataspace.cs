@@ -1,0 +1,23 @@
+namespace Equip.Domain.Dataspace;
+
+/// The shared dataspace. Every write is durable when its task completes and gets the next global
+/// revision; reads see only committed state.
+public interface IDataspace
+{
+    Task<AddResult> AddAsync(AddItem command, CancellationToken cancellationToken = default);
+
+    Task<ItemState> UpdateAsync(UpdateItem command, CancellationToken cancellationToken = default);
+
+    Task DeleteAsync(DeleteItem command, CancellationToken cancellationToken = default);
+
+    Task<ItemState> RenewLeaseAsync(RenewLease command, CancellationToken cancellationToken = default);
+
+    Task<ItemState?> GetAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// Items matching the pattern in id order, starting after the given id.
+    Task<IReadOnlyList<ItemState>> QueryAsync(Pattern pattern, Guid? after, int limit, CancellationToken cancellationToken = default);
+
+    /// Events with a revision above after, in revision order; throws ChangeLogCompactedException
+    /// when some of them are no longer retained.
+    Task<ChangePage> ReadChangesAsync(long after, int limit, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+
+namespace Equip.Domain.Dataspace;
+
+/// What every write must satisfy, whichever interface it came through.
+public static class ItemRules
+{
+    public const int MaxTypeLength = 256;
+    public static readonly TimeSpan MaxLease = TimeSpan.FromDays(3650);
+
+    public static void ValidateType(string? type)
+    {
+        if (string.IsNullOrWhiteSpace(type))
+        {
+            throw new InvalidItemException("An item needs a type, such as 'ect.ComponentRequest'.");
+        }
+        if (type.Length > MaxTypeLength)
+        {
+            throw new InvalidItemException($"An item type is at most {MaxTypeLength} characters long.");
+        }
+        if (type.Contains('*') || type.Any(char.IsWhiteSpace))
+        {
+            throw new InvalidItemException($"Item type '{type}' may not hold '*' or white space.");
+        }
+    }
+
+    public static void ValidateFields(JsonElement fields)
+    {
+        if (fields.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidItemException($"An item's fields must be a JSON object, not {fields.ValueKind.ToString().ToLowerInvariant()}.");
+        }
+    }
+
+    public static TimeSpan? ToLease(double? seconds)
+    {
+        if (seconds is not { } s)
+        {
+            return null;
+        }
+        if (!double.IsFinite(s) || s <= 0 || s > MaxLease.TotalSeconds)
+        {
+            throw new InvalidItemException($"leaseSeconds must be above 0 and at most {MaxLease.TotalSeconds}.");
+        }
+        return TimeSpan.FromMilliseconds(Math.Max(1, Math.Round(s * 1000)));
+    }
+
+    public static void Validate(AddItem command)
+    {
+        ValidateType(command.Type);
+        ValidateFields(command.Fields);
+        if (command.ProcessBound && command.Responsible is null)
+        {
+            throw new InvalidItemException("A process-bound item needs a responsible peer: add it over a peer connection.");
+        }
+    }
+
+    public static void Validate(UpdateItem command)
+    {
+        if (command.Type is not null)
+        {
+            ValidateType(command.Type);
+        }
+        ValidateFields(command.Fields);
+    }
+}

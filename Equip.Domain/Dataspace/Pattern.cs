@@ -1,0 +1,53 @@
+using System.Text.Json;
+
+namespace Equip.Domain.Dataspace;
+
+/// Selects items: a type (exact, or a prefix when it ends in '*'), optional field equalities and
+/// an optional responsible peer.
+public sealed record Pattern(string Type, IReadOnlyDictionary<string, JsonElement>? Fields = null, string? Responsible = null)
+{
+    public static readonly Pattern All = new("*");
+
+    public bool IsPrefix => Type.EndsWith('*');
+
+    public string TypePrefix => Type.TrimEnd('*');
+
+    public bool Matches(ItemState item) =>
+        MatchesType(item.Type)
+        && (Responsible is null || Responsible == item.Responsible)
+        && MatchesFields(item.Fields);
+
+    public bool MatchesType(string type) => IsPrefix ? type.StartsWith(TypePrefix, StringComparison.Ordinal) : type == Type;
+
+    public bool MatchesFields(JsonElement fields)
+    {
+        if (Fields is null || Fields.Count == 0)
+        {
+            return true;
+        }
+        if (fields.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+        foreach (var (name, expected) in Fields)
+        {
+            if (!fields.TryGetProperty(name, out var actual) || !JsonValues.AreEqual(expected, actual))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Type))
+        {
+            throw new InvalidItemException("A pattern needs a type: an exact type, or a prefix ending in '*'.");
+        }
+        if (Type.IndexOf('*') is var star and >= 0 && star != Type.Length - 1)
+        {
+            throw new InvalidItemException($"Pattern type '{Type}' may hold '*' only at its end.");
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Equip.Infrastructure.ChangeLog;
+
+public sealed class ChangeLogOptions
+{
+    public const string Section = "Equip:ChangeLog";
+
+    /// Keep at least the newest this many events.
+    [Range(1, long.MaxValue)]
+    public long RetainCount { get; set; } = 1_000_000;
+
+    /// Events older than this (and beyond RetainCount) are pruned.
+    public TimeSpan RetainAge { get; set; } = TimeSpan.FromDays(7);
+
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

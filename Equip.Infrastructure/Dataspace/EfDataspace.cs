@@ -1,0 +1,89 @@
+using System.Data;
+using Equip.Domain.Dataspace;
+using Equip.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Equip.Infrastructure.Dataspace;
+
+/// The dataspace on EF Core: writes go through the write queue, reads straight to the store.
+internal sealed class EfDataspace(IDbContextFactory<EquipDbContext> contexts, WriteQueue writes) : IDataspace
+{
+    private const int FieldFilterChunk = 500;
+
+    public Task<AddResult> AddAsync(AddItem command, CancellationToken cancellationToken)
+    {
+        ItemRules.Validate(command);
+        return writes.EnqueueAsync(new AddItemOperation(command), cancellationToken);
+    }
+
+    public Task<ItemState> UpdateAsync(UpdateItem command, CancellationToken cancellationToken)
+    {
+        ItemRules.Validate(command);
+        return writes.EnqueueAsync(new UpdateItemOperation(command), cancellationToken);
+    }
+
+    public Task DeleteAsync(DeleteItem command, CancellationToken cancellationToken) =>
+        writes.EnqueueAsync(new DeleteItemOperation(command), cancellationToken);
+
+    public Task<ItemState> RenewLeaseAsync(RenewLease command, CancellationToken cancellationToken) =>
+        writes.EnqueueAsync(new RenewLeaseOperation(command), cancellationToken);
+
+    public async Task<ItemState?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var item = await db.Items.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
+        return item?.ToState();
+    }
+
+    public async Task<IReadOnlyList<ItemState>> QueryAsync(Pattern pattern, Guid? after, int limit, CancellationToken cancellationToken)
+    {
+        pattern.Validate();
+        await using var db = contexts.CreateDbContext();
+        var query = db.Items.AsNoTracking();
+        query = pattern.IsPrefix
+            ? query.Where(i => i.Type.StartsWith(pattern.TypePrefix))
+            : query.Where(i => i.Type == pattern.Type);
+        if (pattern.Responsible is { } responsible)
+        {
+            query = query.Where(i => i.Responsible == responsible);
+        }
+
+        // Field equalities are checked here rather than in SQL, the same way on both providers.
+        var filtersFields = pattern.Fields is { Count: > 0 };
+        var chunk = filtersFields ? Math.Max(limit, FieldFilterChunk) : limit;
+        var found = new List<ItemState>(Math.Min(limit, 1024));
+        var cursor = after;
+        while (found.Count < limit)
+        {
+            var page = await After(query, cursor).OrderBy(i => i.Id).Take(chunk).ToListAsync(cancellationToken);
+            found.AddRange(page.Where(i => pattern.MatchesFields(i.Fields)).Take(limit - found.Count).Select(i => i.ToState()));
+            if (page.Count < chunk)
+            {
+                break;
+            }
+            cursor = page[^1].Id;
+        }
+        return found;
+    }
+
+    public async Task<ChangePage> ReadChangesAsync(long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        // One snapshot for the state and the events, so a prune in between cannot leave a silent gap.
+        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+        var state = await db.State.AsNoTracking().SingleAsync(cancellationToken);
+        if (after < state.PrunedThrough)
+        {
+            throw new ChangeLogCompactedException(after, state.PrunedThrough + 1);
+        }
+        var entries = await db.ChangeLog.AsNoTracking()
+            .Where(e => e.Revision > after)
+            .OrderBy(e => e.Revision)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+        return new ChangePage(entries.Select(e => e.ToEvent()).ToList(), state.CurrentRevision);
+    }
+
+    private static IQueryable<Item> After(IQueryable<Item> query, Guid? cursor) =>
+        cursor is { } id ? query.Where(i => i.Id.CompareTo(id) > 0) : query;
+}

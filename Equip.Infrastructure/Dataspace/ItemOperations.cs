@@ -1,0 +1,75 @@
+using Equip.Domain.Dataspace;
+
+namespace Equip.Infrastructure.Dataspace;
+
+internal sealed class AddItemOperation(AddItem command) : WriteOperation<AddResult>
+{
+    protected override async Task<AddResult> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    {
+        var existing = command.Id is { } id ? await context.FindItemAsync(id, cancellationToken) : null;
+        if (existing is not null)
+        {
+            existing.Readd(command, context.NextRevision(), context.Now);
+            context.Record(ChangeEvent.Updated(existing.ToState(), context.Now));
+            return new AddResult(existing.ToState(), Created: false);
+        }
+        var item = Item.Create(command, command.Id ?? Guid.CreateVersion7(), context.NextRevision(), context.Now);
+        await context.InsertAsync(item, cancellationToken);
+        context.Record(ChangeEvent.Added(item.ToState(), context.Now));
+        return new AddResult(item.ToState(), Created: true);
+    }
+}
+
+internal sealed class UpdateItemOperation(UpdateItem command) : WriteOperation<ItemState>
+{
+    protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    {
+        var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
+        item.EnsureRevision(command.ExpectedRevision);
+        item.Update(command, context.NextRevision(), context.Now);
+        context.Record(ChangeEvent.Updated(item.ToState(), context.Now));
+        return item.ToState();
+    }
+}
+
+internal sealed class DeleteItemOperation(DeleteItem command) : WriteOperation<ItemState>
+{
+    protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    {
+        var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
+        item.EnsureRevision(command.ExpectedRevision);
+        context.Remove(item);
+        context.Record(ChangeEvent.Deleted(item.ToState(), context.NextRevision(), command.Reason, context.Now));
+        return item.ToState();
+    }
+}
+
+internal sealed class RenewLeaseOperation(RenewLease command) : WriteOperation<ItemState>
+{
+    protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    {
+        var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
+        item.RenewLease(command.Lease, context.Now);
+        return item.ToState();
+    }
+}
+
+/// Deletes those of the given items whose lease has still expired when the transaction runs
+/// (a renewal may have come in between the sweep's read and this write).
+internal sealed class ExpireLeasesOperation(IReadOnlyList<Guid> candidates) : WriteOperation<int>
+{
+    protected override async Task<int> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    {
+        var expired = 0;
+        foreach (var id in candidates)
+        {
+            if (await context.FindItemAsync(id, cancellationToken) is { } item && item.IsExpired(context.Now))
+            {
+                context.Remove(item);
+                context.Record(ChangeEvent.Deleted(item.ToState(), context.NextRevision(), DeleteReason.LeaseExpired, context.Now));
+                expired++;
+            }
+        }
+        return expired;
+    }
+}

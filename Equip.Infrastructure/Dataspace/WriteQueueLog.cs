@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace Equip.Infrastructure.Dataspace;
+
+internal static partial class WriteQueueLog
+{
+    [LoggerMessage(1, LogLevel.Warning, "A transaction of {Count} writes failed; retrying each write alone.")]
+    public static partial void BatchFailed(ILogger logger, int count, Exception error);
+
+    [LoggerMessage(2, LogLevel.Error, "A write failed in the database.")]
+    public static partial void WriteFailed(ILogger logger, Exception error);
+}

@@ -1,0 +1,61 @@
+using Equip.Domain.Dataspace;
+using Equip.Infrastructure.ChangeLog;
+using Equip.Infrastructure.Dataspace;
+using Equip.Infrastructure.Leases;
+using Equip.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Equip.Infrastructure;
+
+public static class DependencyInjection
+{
+    public static IHostApplicationBuilder AddEquipInfrastructure(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<EquipOptions>().BindConfiguration(EquipOptions.Section).ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Equip:Database:ConnectionString is required when Equip:Database:Provider is Postgres.")
+            .ValidateOnStart();
+        services.AddOptions<ChangeLogOptions>().BindConfiguration(ChangeLogOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.RetainAge > TimeSpan.Zero && o.PruneInterval > TimeSpan.Zero, "RetainAge and PruneInterval must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<LeaseOptions>().BindConfiguration(LeaseOptions.Section)
+            .Validate(o => o.SweepInterval > TimeSpan.Zero, "Equip:Leases:SweepInterval must be positive.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IDbContextFactory<EquipDbContext>>(sp => CreateContextFactory(
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value,
+            sp.GetRequiredService<IOptions<EquipOptions>>().Value));
+        services.AddSingleton<ChangeBroadcaster>();
+        services.AddSingleton<IChangeFeed>(sp => sp.GetRequiredService<ChangeBroadcaster>());
+        services.AddSingleton<WriteQueue>();
+        services.AddSingleton<IDataspace, EfDataspace>();
+
+        // Started in this order and stopped in reverse: the schema first, the writer last to stop.
+        services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService(sp => sp.GetRequiredService<WriteQueue>());
+        services.AddHostedService<LeaseSweeper>();
+        services.AddHostedService<ChangeLogPruner>();
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    private static EquipDbContextFactory CreateContextFactory(DatabaseOptions database, EquipOptions equip)
+    {
+        var connectionString = database.ConnectionString;
+        if (database.Provider == DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(connectionString))
+        {
+            var directory = Path.GetFullPath(equip.DataDirectory);
+            Directory.CreateDirectory(directory);
+            connectionString = $"Data Source={Path.Combine(directory, "equip.db")}";
+        }
+        return EquipDbContextFactory.Create(database.Provider, connectionString!);
+    }
+}

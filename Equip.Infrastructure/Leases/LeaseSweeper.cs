@@ -1,0 +1,68 @@
+using Equip.Infrastructure.Dataspace;
+using Equip.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Equip.Infrastructure.Leases;
+
+/// Deletes items whose lease has run out (reason leaseExpired), checking every SweepInterval.
+internal sealed class LeaseSweeper(
+    IDbContextFactory<EquipDbContext> contexts,
+    WriteQueue writes,
+    IOptions<LeaseOptions> options,
+    TimeProvider time,
+    ILogger<LeaseSweeper> logger) : BackgroundService
+{
+    private const int MaxPerSweep = 1000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                LeaseSweeperLog.Failed(logger, error);
+            }
+        }
+    }
+
+    internal async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        List<Guid> expired;
+        do
+        {
+            var now = time.GetUtcNow();
+            await using (var db = contexts.CreateDbContext())
+            {
+                expired = await db.Items.AsNoTracking()
+                    .Where(i => i.LeaseExpiresAt != null && i.LeaseExpiresAt <= now)
+                    .OrderBy(i => i.LeaseExpiresAt)
+                    .Select(i => i.Id)
+                    .Take(MaxPerSweep)
+                    .ToListAsync(cancellationToken);
+            }
+            if (expired.Count > 0)
+            {
+                var deleted = await writes.EnqueueAsync(new ExpireLeasesOperation(expired), cancellationToken);
+                LeaseSweeperLog.Expired(logger, deleted);
+            }
+        }
+        while (expired.Count == MaxPerSweep);
+    }
+}
+
+internal static partial class LeaseSweeperLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Deleted {Count} items whose lease expired.")]
+    public static partial void Expired(ILogger logger, int count);
+
+    [LoggerMessage(2, LogLevel.Error, "The lease sweep failed; trying again at the next interval.")]
+    public static partial void Failed(ILogger logger, Exception error);
+}

@@ -1,0 +1,15 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Equip.Infrastructure.Persistence.Configurations;
+
+internal sealed class DataspaceStateConfiguration : IEntityTypeConfiguration<DataspaceState>
+{
+    public void Configure(EntityTypeBuilder<DataspaceState> builder)
+    {
+        builder.ToTable("dataspace_state");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.HasData(new DataspaceState { Id = DataspaceState.SingletonId });
+    }
+}

@@ -1,0 +1,31 @@
+using System.Text.Json;
+using Equip.Domain.Dataspace;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Equip.Infrastructure.Persistence.Configurations;
+
+internal sealed class ItemConfiguration(string jsonColumnType) : IEntityTypeConfiguration<Item>
+{
+    public void Configure(EntityTypeBuilder<Item> builder)
+    {
+        builder.ToTable("items");
+        builder.HasKey(i => i.Id);
+        builder.Property(i => i.Id).ValueGeneratedNever();
+        builder.Property(i => i.Type).HasMaxLength(ItemRules.MaxTypeLength).IsRequired();
+        builder.Property(i => i.Fields)
+            .HasColumnType(jsonColumnType)
+            .HasConversion(
+                fields => fields.GetRawText(),
+                text => JsonSerializer.Deserialize<JsonElement>(text, (JsonSerializerOptions?)null),
+                new ValueComparer<JsonElement>(
+                    (a, b) => a.GetRawText() == b.GetRawText(),
+                    e => e.GetRawText().GetHashCode(),
+                    e => e.Clone()));
+        builder.Property(i => i.Responsible).HasMaxLength(256);
+        builder.HasIndex(i => i.Type);
+        builder.HasIndex(i => i.Responsible);
+        builder.HasIndex(i => i.LeaseExpiresAt);
+    }
+}

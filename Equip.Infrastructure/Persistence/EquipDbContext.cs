@@ -1,0 +1,26 @@
+using Equip.Domain.Dataspace;
+using Equip.Infrastructure.Persistence.Configurations;
+using Microsoft.EntityFrameworkCore;
+
+namespace Equip.Infrastructure.Persistence;
+
+/// The store's schema, shared by both providers; each subclass carries its own migrations.
+public abstract class EquipDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Item> Items => Set<Item>();
+    public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
+    public DbSet<DataspaceState> State => Set<DataspaceState>();
+
+    protected abstract string JsonColumnType { get; }
+
+    /// Reads the revision counter so that no other writer can take revisions until this
+    /// transaction ends; revisions therefore commit in order, even with several server nodes.
+    public abstract Task<DataspaceState> LockStateAsync(CancellationToken cancellationToken);
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfiguration(new ItemConfiguration(JsonColumnType));
+        modelBuilder.ApplyConfiguration(new ChangeLogEntryConfiguration(JsonColumnType));
+        modelBuilder.ApplyConfiguration(new DataspaceStateConfiguration());
+    }
+}

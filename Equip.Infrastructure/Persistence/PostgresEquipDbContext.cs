@@ -1,0 +1,11 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Equip.Infrastructure.Persistence;
+
+public sealed class PostgresEquipDbContext(DbContextOptions<PostgresEquipDbContext> options) : EquipDbContext(options)
+{
+    protected override string JsonColumnType => "jsonb";
+
+    public override Task<DataspaceState> LockStateAsync(CancellationToken cancellationToken) =>
+        State.FromSqlRaw("""SELECT * FROM dataspace_state WHERE "Id" = 1 FOR UPDATE""").SingleAsync(cancellationToken);
+}

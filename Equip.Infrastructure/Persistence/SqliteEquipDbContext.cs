@@ -1,0 +1,19 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Equip.Infrastructure.Persistence;
+
+public sealed class SqliteEquipDbContext(DbContextOptions<SqliteEquipDbContext> options) : EquipDbContext(options)
+{
+    protected override string JsonColumnType => "TEXT";
+
+    // The embedded store has one writer (this process's write queue), so a plain read suffices.
+    public override Task<DataspaceState> LockStateAsync(CancellationToken cancellationToken) =>
+        State.SingleAsync(s => s.Id == DataspaceState.SingletonId, cancellationToken);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot compare DateTimeOffset text; stored as a number, expiry and age queries work.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+}

@@ -1,0 +1,48 @@
+using Equip.Domain.Dataspace;
+using Equip.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Equip.Tests.Support;
+
+/// The infrastructure layer alone, started as the server starts it, on a fake clock.
+public sealed class StoreHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private StoreHost(IHost host, FakeTimeProvider time)
+    {
+        _host = host;
+        Time = time;
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public IDataspace Dataspace => _host.Services.GetRequiredService<IDataspace>();
+
+    public IChangeFeed Feed => _host.Services.GetRequiredService<IChangeFeed>();
+
+    public static async Task<StoreHost> StartAsync(TestStore store, FakeTimeProvider? time = null, params (string Key, string Value)[] settings)
+    {
+        time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        foreach (var (key, value) in store.Settings.Select(s => (s.Key, s.Value)).Concat(settings))
+        {
+            builder.Configuration[key] = value;
+        }
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.AddEquipInfrastructure();
+        var host = builder.Build();
+        await host.StartAsync();
+        return new StoreHost(host, time);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}

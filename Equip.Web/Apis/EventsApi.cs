@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+using Equip.Domain.Dataspace;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Equip.Web.Apis;
+
+public static class EventsApi
+{
+    public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/events", ReadEvents).WithTags("Events").ProducesProblem(400).ProducesProblem(410);
+        return app;
+    }
+
+    /// Events with a revision above after, in revision order. 410 when some of them were pruned:
+    /// the problem's oldestRetainedRevision says where the log starts; resynchronise from /api/items.
+    public static async Task<Ok<EventsPage>> ReadEvents(
+        IDataspace dataspace, IOptions<LimitOptions> limits, CancellationToken cancellationToken, long after = 0, int? limit = null)
+    {
+        if (after < 0)
+        {
+            throw new BadHttpRequestException("after must be a revision, 0 or more.");
+        }
+        var page = await dataspace.ReadChangesAsync(after, PageSize.Check(limit, limits.Value), cancellationToken);
+        return TypedResults.Ok(new EventsPage(page.Events.Select(EventResponse.From).ToList(), page.CurrentRevision));
+    }
+}
+
+public sealed record EventsPage(IReadOnlyList<EventResponse> Events, long CurrentRevision);
+
+public sealed record EventResponse(
+    long Revision,
+    ChangeKind Kind,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DeleteReason? Reason,
+    ItemState Item)
+{
+    public static EventResponse From(ChangeEvent change) => new(change.Revision, change.Kind, change.Reason, change.Item);
+}

@@ -1,0 +1,53 @@
+using Equip.Domain.Dataspace;
+using Equip.Infrastructure.Dataspace;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Equip.Web.ErrorHandling;
+
+/// Turns refusals into RFC 7807 problem details; anything else stays a 500 for the default handler.
+internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title) = exception switch
+        {
+            InvalidItemException => (StatusCodes.Status400BadRequest, "Invalid item"),
+            ItemNotFoundException => (StatusCodes.Status404NotFound, "Item not found"),
+            ItemHasNoLeaseException => (StatusCodes.Status409Conflict, "Item has no lease"),
+            ChangeLogCompactedException => (StatusCodes.Status410Gone, "Revision no longer retained"),
+            RevisionMismatchException => (StatusCodes.Status412PreconditionFailed, "Revision mismatch"),
+            BadHttpRequestException bad => (bad.StatusCode, TitleOf(bad.StatusCode)),
+            ServiceStoppingException => (StatusCodes.Status503ServiceUnavailable, "Server stopping"),
+            _ => (0, ""),
+        };
+        if (status == 0)
+        {
+            return false;
+        }
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = DetailOf(exception) };
+        switch (exception)
+        {
+            case ChangeLogCompactedException compacted:
+                problem.Extensions["oldestRetainedRevision"] = compacted.OldestRetainedRevision;
+                break;
+            case RevisionMismatchException mismatch:
+                problem.Extensions["currentRevision"] = mismatch.Actual;
+                break;
+        }
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static string TitleOf(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "Request body too large",
+        StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+        _ => "Bad request",
+    };
+
+    // The framework's messages for unreadable JSON name the problem; its inner exception says where.
+    private static string DetailOf(Exception exception) => exception is BadHttpRequestException { InnerException: { } inner }
+        ? $"{exception.Message} {inner.Message}"
+        : exception.Message;
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Equip.Web.Apis;
+using Equip.Web.ErrorHandling;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace Equip.Web;
+
+public static class WebSetup
+{
+    public static WebApplicationBuilder AddEquipWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var limits = builder.Configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
+
+        services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        // Bad input (malformed JSON, wrong content type, unbindable values) surfaces as an exception
+        // that the handler below turns into problem details, instead of a bare status code.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = problem =>
+        {
+            if (problem.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge)
+            {
+                problem.ProblemDetails.Detail ??= $"The request body is larger than {limits.MaxRequestBodyBytes} bytes (Equip:Limits:MaxRequestBodyBytes).";
+            }
+            else if (problem.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
+            {
+                problem.ProblemDetails.Detail ??= "Send the body as JSON, with Content-Type: application/json.";
+            }
+        });
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "Equip", Version = "v1", Description = "The Equip shared dataspace." }));
+        return builder;
+    }
+
+    public static WebApplication UseEquipWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSwagger();
+        app.UseSwaggerUI();
+        app.MapStaticAssets();
+        app.MapGet("/", () => TypedResults.Redirect("/index.html")).ExcludeFromDescription();
+        app.MapHealthChecks("/health");
+        app.MapItemsApi();
+        app.MapEventsApi();
+        StartupBanner.PrintWhenStarted(app);
+        return app;
+    }
+}
