@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Equip.Tests.Support;
+
+/// The whole server in-process on a real Kestrel listening on a free loopback port.
+public sealed class EquipServer : WebApplicationFactory<Program>
+{
+    private readonly TestStore _store;
+
+    public EquipServer(TestStore store, FakeTimeProvider? time = null)
+    {
+        _store = store;
+        Time = time;
+        UseKestrel(0);
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Address = new Uri(address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1"));
+    }
+
+    public Uri Address { get; }
+
+    public FakeTimeProvider? Time { get; }
+
+    public HttpClient NewClient() => new() { BaseAddress = Address, Timeout = Wait.Timeout };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        foreach (var (key, value) in _store.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        if (Time is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        }
+    }
+}
