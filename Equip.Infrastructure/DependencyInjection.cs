@@ -22,10 +22,11 @@ public static class DependencyInjection
                 "Equip:Database:ConnectionString is required when Equip:Database:Provider is Postgres.")
             .ValidateOnStart();
         services.AddOptions<ChangeLogOptions>().BindConfiguration(ChangeLogOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.RetainAge > TimeSpan.Zero && o.PruneInterval > TimeSpan.Zero, "RetainAge and PruneInterval must be positive.")
+            .Validate(o => o.RetainAge > TimeSpan.Zero, "Equip:ChangeLog:RetainAge must be positive.")
+            .Validate(o => IsTimerInterval(o.PruneInterval), "Equip:ChangeLog:PruneInterval must be between 1 ms and 1 day.")
             .ValidateOnStart();
         services.AddOptions<LeaseOptions>().BindConfiguration(LeaseOptions.Section)
-            .Validate(o => o.SweepInterval > TimeSpan.Zero, "Equip:Leases:SweepInterval must be positive.")
+            .Validate(o => IsTimerInterval(o.SweepInterval), "Equip:Leases:SweepInterval must be between 1 ms and 1 day.")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -46,6 +47,8 @@ public static class DependencyInjection
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
+
+    private static bool IsTimerInterval(TimeSpan interval) => interval >= TimeSpan.FromMilliseconds(1) && interval <= TimeSpan.FromDays(1);
 
     private static EquipDbContextFactory CreateContextFactory(DatabaseOptions database, EquipOptions equip)
     {

@@ -97,7 +97,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
         var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
         string[] tools = ["initdb", "pg_ctl", "createdb"];
         return installed.Concat(onPath).FirstOrDefault(d => tools.All(t => File.Exists(Path.Combine(d, t))))
-            ?? throw new InvalidOperationException("PostgreSQL binaries (initdb, pg_ctl) were not found; scripts/test.sh installs them.");
+            ?? throw new InvalidOperationException("PostgreSQL binaries (initdb, pg_ctl) were not found; scripts/test.sh installs them (apt-get install postgresql).");
     }
 
     public static int FreePort()

@@ -14,5 +14,7 @@ public sealed class LimitOptions
     [Range(1, 100_000)]
     public int MaxPageSize { get; set; } = 1000;
 
+    /// The page size of a list endpoint called without limit (capped by MaxPageSize).
+    [Range(1, 100_000)]
     public int DefaultPageSize { get; set; } = 100;
 }

@@ -14,7 +14,7 @@ async function refresh() {
   try {
     const [items, events] = await Promise.all([
       fetch("/api/items?limit=1000").then(r => r.json()),
-      fetch("/api/events?after=0&limit=1").then(r => r.ok ? r.json() : null),
+      fetch(`/api/events?after=${Number.MAX_SAFE_INTEGER}`).then(r => r.ok ? r.json() : null),
     ]);
     rows.replaceChildren(...items.map(item => {
       const tr = document.createElement("tr");

@@ -6,11 +6,11 @@ public sealed class ChangeLogOptions
 {
     public const string Section = "Equip:ChangeLog";
 
-    /// Keep at least the newest this many events.
+    /// Events beyond the newest this many are pruned.
     [Range(1, long.MaxValue)]
     public long RetainCount { get; set; } = 1_000_000;
 
-    /// Events older than this (and beyond RetainCount) are pruned.
+    /// Events older than this are pruned, however few there are.
     public TimeSpan RetainAge { get; set; } = TimeSpan.FromDays(7);
 
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,4 +1,3 @@
-using System.Data;
 using Equip.Domain.Dataspace;
 using Equip.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +7,7 @@ namespace Equip.Infrastructure.Dataspace;
 /// The dataspace on EF Core: writes go through the write queue, reads straight to the store.
 internal sealed class EfDataspace(IDbContextFactory<EquipDbContext> contexts, WriteQueue writes) : IDataspace
 {
-    private const int FieldFilterChunk = 500;
+    private const int FilterChunk = 500;
 
     public Task<AddResult> AddAsync(AddItem command, CancellationToken cancellationToken)
     {
@@ -48,15 +47,16 @@ internal sealed class EfDataspace(IDbContextFactory<EquipDbContext> contexts, Wr
             query = query.Where(i => i.Responsible == responsible);
         }
 
-        // Field equalities are checked here rather than in SQL, the same way on both providers.
-        var filtersFields = pattern.Fields is { Count: > 0 };
-        var chunk = filtersFields ? Math.Max(limit, FieldFilterChunk) : limit;
+        // The SQL only narrows (SQLite's LIKE ignores case, and field equalities are not in it): the
+        // pattern itself decides, the same way on both providers.
+        var narrowedOnly = pattern.IsPrefix || pattern.Fields is { Count: > 0 };
+        var chunk = narrowedOnly ? Math.Max(limit, FilterChunk) : limit;
         var found = new List<ItemState>(Math.Min(limit, 1024));
         var cursor = after;
         while (found.Count < limit)
         {
             var page = await After(query, cursor).OrderBy(i => i.Id).Take(chunk).ToListAsync(cancellationToken);
-            found.AddRange(page.Where(i => pattern.MatchesFields(i.Fields)).Take(limit - found.Count).Select(i => i.ToState()));
+            found.AddRange(page.Select(i => i.ToState()).Where(pattern.Matches).Take(limit - found.Count));
             if (page.Count < chunk)
             {
                 break;
@@ -70,7 +70,7 @@ internal sealed class EfDataspace(IDbContextFactory<EquipDbContext> contexts, Wr
     {
         await using var db = contexts.CreateDbContext();
         // One snapshot for the state and the events, so a prune in between cannot leave a silent gap.
-        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+        await using var snapshot = await db.BeginSnapshotAsync(cancellationToken);
         var state = await db.State.AsNoTracking().SingleAsync(cancellationToken);
         if (after < state.PrunedThrough)
         {

@@ -79,6 +79,12 @@ internal sealed class WriteQueue : BackgroundService
         {
             await RunTransactionAsync(batch);
         }
+        catch (CommitOutcomeUnknownException unknown)
+        {
+            // The database may have committed: retrying could apply the writes twice.
+            WriteQueueLog.CommitOutcomeUnknown(_logger, batch.Count, unknown.InnerException!);
+            batch.ForEach(operation => operation.Fail(unknown));
+        }
         catch (Exception error) when (batch.Count > 1)
         {
             // One write the database refused must not take its neighbours down: retry each alone.
@@ -127,7 +133,14 @@ internal sealed class WriteQueue : BackgroundService
             }
         }
         await db.SaveChangesAsync();
-        await transaction.CommitAsync();
+        try
+        {
+            await transaction.CommitAsync();
+        }
+        catch (Exception error)
+        {
+            throw new CommitOutcomeUnknownException(error);
+        }
         _broadcaster.Publish(context.Events);
         foreach (var operation in applied)
         {
@@ -137,3 +150,8 @@ internal sealed class WriteQueue : BackgroundService
 }
 
 public sealed class ServiceStoppingException() : Exception("The server is stopping and takes no more writes.");
+
+/// The commit itself failed, so whether the writes are stored is unknown; a client that supplied
+/// ids can find out by reading them back.
+public sealed class CommitOutcomeUnknownException(Exception inner)
+    : Exception("The store failed while committing; the write may or may not have been stored.", inner);

@@ -7,6 +7,9 @@ internal static partial class WriteQueueLog
     [LoggerMessage(1, LogLevel.Warning, "A transaction of {Count} writes failed; retrying each write alone.")]
     public static partial void BatchFailed(ILogger logger, int count, Exception error);
 
+    [LoggerMessage(3, LogLevel.Error, "Committing a transaction of {Count} writes failed; their outcome is unknown.")]
+    public static partial void CommitOutcomeUnknown(ILogger logger, int count, Exception error);
+
     [LoggerMessage(2, LogLevel.Error, "A write failed in the database.")]
     public static partial void WriteFailed(ILogger logger, Exception error);
 }

@@ -17,6 +17,9 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
     /// transaction ends; revisions therefore commit in order, even with several server nodes.
     public abstract Task<DataspaceState> LockStateAsync(CancellationToken cancellationToken);
 
+    /// A read-only transaction that sees one consistent snapshot and does not block the writer.
+    public abstract Task<IAsyncDisposable> BeginSnapshotAsync(CancellationToken cancellationToken);
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new ItemConfiguration(JsonColumnType));

@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Equip.Infrastructure.Persistence;
@@ -8,4 +9,7 @@ public sealed class PostgresEquipDbContext(DbContextOptions<PostgresEquipDbConte
 
     public override Task<DataspaceState> LockStateAsync(CancellationToken cancellationToken) =>
         State.FromSqlRaw("""SELECT * FROM dataspace_state WHERE "Id" = 1 FOR UPDATE""").SingleAsync(cancellationToken);
+
+    public override async Task<IAsyncDisposable> BeginSnapshotAsync(CancellationToken cancellationToken) =>
+        await Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
 }

@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Equip.Infrastructure.Persistence;
@@ -10,6 +12,15 @@ public sealed class SqliteEquipDbContext(DbContextOptions<SqliteEquipDbContext> 
     // The embedded store has one writer (this process's write queue), so a plain read suffices.
     public override Task<DataspaceState> LockStateAsync(CancellationToken cancellationToken) =>
         State.SingleAsync(s => s.Id == DataspaceState.SingletonId, cancellationToken);
+
+    // Deferred: a plain BEGIN takes no write lock until it writes, and in WAL mode reads a snapshot.
+    public override async Task<IAsyncDisposable> BeginSnapshotAsync(CancellationToken cancellationToken)
+    {
+        await Database.OpenConnectionAsync(cancellationToken);
+        var connection = (SqliteConnection)Database.GetDbConnection();
+        return await Database.UseTransactionAsync(connection.BeginTransaction(deferred: true), cancellationToken)
+            ?? throw new InvalidOperationException("SQLite did not start a transaction.");
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -138,6 +138,8 @@ public abstract class DataspaceContractTests : IAsyncLifetime
         var kitchen = (await store.Dataspace.AddAsync(Lamp("kitchen", responsible: "peer-b"))).Item;
         var door = (await store.Dataspace.AddAsync(new AddItem(null, "demo.Door", Json("""{"room":"hall","floor":1}""")))).Item;
         await store.Dataspace.AddAsync(new AddItem(null, "other.Thing", Json("{}")));
+        await store.Dataspace.AddAsync(new AddItem(null, "DEMO.Shouting", Json("""{"room":"hall"}""")));
+        await store.Dataspace.AddAsync(new AddItem(null, "demo_Underscore", Json("{}")));
 
         async Task<Guid[]> Ids(Pattern pattern) =>
             (await store.Dataspace.QueryAsync(pattern, null, 100)).Select(i => i.Id).Order().ToArray();
@@ -148,7 +150,7 @@ public abstract class DataspaceContractTests : IAsyncLifetime
         Assert.Equal([door.Id], await Ids(new Pattern("*", new Dictionary<string, JsonElement> { ["floor"] = Json("1.0") })));
         Assert.Equal([kitchen.Id], await Ids(new Pattern("demo.Lamp", Responsible: "peer-b")));
         Assert.Empty(await Ids(new Pattern("demo")));
-        Assert.Equal(4, (await Ids(Pattern.All)).Length);
+        Assert.Equal(6, (await Ids(Pattern.All)).Length);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public static class ItemsApi
     }
 
     public static async Task<Results<Created<ItemState>, Ok<ItemState>>> AddItem(
-        AddItemRequest request, IDataspace dataspace, CancellationToken cancellationToken)
+        AddItemRequest request, HttpResponse response, IDataspace dataspace, CancellationToken cancellationToken)
     {
         var command = new AddItem(
             request.Id,
@@ -32,6 +32,7 @@ public static class ItemsApi
             request.ProcessBound ?? false,
             ItemRules.ToLease(request.LeaseSeconds));
         var result = await dataspace.AddAsync(command, cancellationToken);
+        response.Headers.ETag = Revisions.ToETag(result.Item.Revision);
         return result.Created
             ? TypedResults.Created($"/api/items/{result.Item.Id}", result.Item)
             : TypedResults.Ok(result.Item);

@@ -2,7 +2,8 @@ using Microsoft.Net.Http.Headers;
 
 namespace Equip.Web.Apis;
 
-/// An item's revision is its entity tag: ETag "R" on reads, If-Match: R (quoted or not) on writes.
+/// An item's revision is its entity tag: ETag "R" on reads and writes, If-Match: R (quoted or not)
+/// on writes; If-Match: * asks only that the item exists, which every write to an id does anyway.
 internal static class Revisions
 {
     public static string ToETag(long revision) => $"\"{revision}\"";
@@ -10,7 +11,7 @@ internal static class Revisions
     public static long? FromIfMatch(HttpRequest request)
     {
         var header = request.Headers[HeaderNames.IfMatch].ToString().Trim();
-        if (header.Length == 0)
+        if (header.Length == 0 || header == "*")
         {
             return null;
         }

@@ -19,6 +19,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             RevisionMismatchException => (StatusCodes.Status412PreconditionFailed, "Revision mismatch"),
             BadHttpRequestException bad => (bad.StatusCode, TitleOf(bad.StatusCode)),
             ServiceStoppingException => (StatusCodes.Status503ServiceUnavailable, "Server stopping"),
+            CommitOutcomeUnknownException => (StatusCodes.Status503ServiceUnavailable, "Write outcome unknown"),
             _ => (0, ""),
         };
         if (status == 0)
