@@ -7,6 +7,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = AppContext.BaseDirectory, // wwwroot and appsettings beside the dll
 });
 
+// Serve wwwroot from the repository when run from a build (any environment); a no-op once published.
+builder.WebHost.UseStaticWebAssets();
 builder.AddEquipInfrastructure();
 builder.AddEquipWeb();
 

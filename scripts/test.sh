@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on a machine that has only the .NET SDK.
+# - Installs PostgreSQL's server binaries (Debian package) when they are missing; the tests start
+#   and stop their own private clusters on free loopback ports, so no server is set up here.
+# - Builds in Release, runs all test projects, and closes with the line "N passed, N failed"
+#   summed over the projects (a test that did not run counts as failed). Exits non-zero on failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results=TestResults
+configuration=${CONFIGURATION:-Release}
+
+have_postgres() {
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
+}
+
+install_postgres() {
+  echo "PostgreSQL server binaries not found: installing Debian's postgresql package."
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  # The tests make their own clusters; keep the package from creating and starting a default one.
+  $sudo mkdir -p /etc/postgresql-common
+  [ -f /etc/postgresql-common/createcluster.conf ] || echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+}
+
+have_postgres || install_postgres || { echo "Could not install PostgreSQL."; echo "0 passed, 1 failed"; exit 1; }
+
+if ! dotnet build Equip.sln -c "$configuration" -nologo -v quiet; then
+  echo "The build failed."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+rm -rf "$results"
+dotnet test Equip.sln -c "$configuration" --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
+  --blame-hang-timeout 10m
+status=$?
+
+passed=0
+failed=0
+shopt -s nullglob
+trx_files=("$results"/*.trx)
+for trx in "${trx_files[@]}"; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total=$(value total); p=$(value passed)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${total:-0} - ${p:-0}))
+done
+if [ ${#trx_files[@]} -eq 0 ]; then
+  echo "No test results were written."
+  failed=$((failed + 1))
+fi
+[ "$failed" -eq 0 ] || status=1
+
+echo "$passed passed, $failed failed"
+exit $status
