@@ -2,6 +2,8 @@ using Equip.Domain.Dataspace;
 using Equip.Infrastructure.ChangeLog;
 using Equip.Infrastructure.Dataspace;
 using Equip.Infrastructure.Leases;
+using Equip.Infrastructure.Peers;
+using Equip.Domain.Peers;
 using Equip.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +29,13 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddOptions<LeaseOptions>().BindConfiguration(LeaseOptions.Section)
             .Validate(o => IsTimerInterval(o.SweepInterval), "Equip:Leases:SweepInterval must be between 1 ms and 1 day.")
+            .Validate(o => o.ReconnectWindow > TimeSpan.Zero, "Equip:Leases:ReconnectWindow must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<PeerOptions>().BindConfiguration(PeerOptions.Section)
+            .Validate(o => o.DisconnectGrace >= TimeSpan.Zero, "Equip:Peers:DisconnectGrace must be zero or more.")
+            .Validate(o => IsTimerInterval(o.ReapInterval), "Equip:Peers:ReapInterval must be between 1 ms and 1 day.")
+            .Validate(o => o.KeepAliveInterval > TimeSpan.Zero && o.ClientTimeout > o.KeepAliveInterval,
+                "Equip:Peers:KeepAliveInterval must be positive and shorter than Equip:Peers:ClientTimeout.")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -37,12 +46,14 @@ public static class DependencyInjection
         services.AddSingleton<IChangeFeed>(sp => sp.GetRequiredService<ChangeBroadcaster>());
         services.AddSingleton<WriteQueue>();
         services.AddSingleton<IDataspace, EfDataspace>();
+        services.AddSingleton<IPeerSessions, PeerSessions>();
 
         // Started in this order and stopped in reverse: the schema first, the writer last to stop.
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<WriteQueue>());
         services.AddHostedService<LeaseSweeper>();
         services.AddHostedService<ChangeLogPruner>();
+        services.AddHostedService<PeerReaper>();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Equip.Domain.Peers;
 
 namespace Equip.Domain.Dataspace;
 
@@ -9,7 +10,8 @@ public sealed record AddItem(
     JsonElement Fields,
     string? Responsible = null,
     bool ProcessBound = false,
-    TimeSpan? Lease = null);
+    TimeSpan? Lease = null,
+    PeerActor? By = null);
 
 /// Replaces an item's fields (and type, when given); fails when ExpectedRevision is stale.
 public sealed record UpdateItem(
@@ -17,11 +19,12 @@ public sealed record UpdateItem(
     string? Type,
     JsonElement Fields,
     long? ExpectedRevision = null,
-    TimeSpan? Lease = null);
+    TimeSpan? Lease = null,
+    PeerActor? By = null);
 
-public sealed record DeleteItem(Guid Id, DeleteReason Reason = DeleteReason.Explicit, long? ExpectedRevision = null);
+public sealed record DeleteItem(Guid Id, DeleteReason Reason = DeleteReason.Explicit, long? ExpectedRevision = null, PeerActor? By = null);
 
-public sealed record RenewLease(Guid Id, TimeSpan? Lease = null);
+public sealed record RenewLease(Guid Id, TimeSpan? Lease = null, PeerActor? By = null);
 
 /// The outcome of an add: the item as stored, and whether the id was new.
 public sealed record AddResult(ItemState Item, bool Created);

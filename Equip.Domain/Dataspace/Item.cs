@@ -21,6 +21,9 @@ public sealed class Item
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// The responsible peer's registration in which it last asserted this item.
+    public long? AssertedEpoch { get; private set; }
+
     public static Item Create(AddItem command, Guid id, long revision, DateTimeOffset now) => new()
     {
         Id = id,
@@ -66,6 +69,24 @@ public sealed class Item
         LeaseDuration = lease ?? LeaseDuration ?? throw new ItemHasNoLeaseException(Id);
         LeaseExpiresAt = now + LeaseDuration;
     }
+
+    /// Restarts a lease the item has, for its own duration; items without a lease keep none.
+    public void RestartLease(DateTimeOffset now) => LeaseExpiresAt = now + LeaseDuration;
+
+    /// Brings a lease forward to the given time when it would end later (a reconnecting peer's
+    /// items must be re-asserted within the window, or they expire).
+    public void TruncateLease(DateTimeOffset latest)
+    {
+        if (LeaseExpiresAt > latest)
+        {
+            LeaseExpiresAt = latest;
+        }
+    }
+
+    public void MarkAsserted(long epoch) => AssertedEpoch = epoch;
+
+    public bool HasSameContent(string type, JsonElement fields, bool processBound) =>
+        Type == type && ProcessBound == processBound && JsonElement.DeepEquals(Fields, fields);
 
     public bool IsExpired(DateTimeOffset now) => LeaseExpiresAt is { } expiry && expiry <= now;
 

@@ -53,6 +53,10 @@ public static class ItemRules
         {
             throw new InvalidItemException("A process-bound item needs a responsible peer: add it over a peer connection.");
         }
+        if (command.By is { } by && command.Responsible != by.PeerId)
+        {
+            throw new InvalidItemException("An item added over a peer connection has that peer as responsible.");
+        }
     }
 
     public static void Validate(UpdateItem command)

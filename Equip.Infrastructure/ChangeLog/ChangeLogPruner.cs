@@ -1,32 +1,22 @@
 using Equip.Infrastructure.Dataspace;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Equip.Infrastructure.ChangeLog;
 
 internal sealed class ChangeLogPruner(WriteQueue writes, IOptions<ChangeLogOptions> options, TimeProvider time, ILogger<ChangeLogPruner> logger)
-    : BackgroundService
+    : PeriodicService(options.Value.PruneInterval, time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task TickAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.PruneInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var pruned = await writes.EnqueueAsync(new PruneChangeLogOperation(options.Value), cancellationToken);
+        if (pruned > 0)
         {
-            try
-            {
-                var pruned = await writes.EnqueueAsync(new PruneChangeLogOperation(options.Value), stoppingToken);
-                if (pruned > 0)
-                {
-                    ChangeLogPrunerLog.Pruned(logger, pruned);
-                }
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                ChangeLogPrunerLog.Failed(logger, error);
-            }
+            ChangeLogPrunerLog.Pruned(logger, pruned);
         }
     }
+
+    protected override void OnTickFailed(Exception error) => ChangeLogPrunerLog.Failed(logger, error);
 }
 
 internal static partial class ChangeLogPrunerLog

@@ -1,4 +1,5 @@
 using Equip.Domain.Dataspace;
+using Equip.Domain.Peers;
 
 namespace Equip.Infrastructure.Dataspace;
 
@@ -6,17 +7,28 @@ internal sealed class AddItemOperation(AddItem command) : WriteOperation<AddResu
 {
     protected override async Task<AddResult> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
+        var author = await context.AuthorAsync(command.By, cancellationToken);
         var existing = command.Id is { } id ? await context.FindItemAsync(id, cancellationToken) : null;
         if (existing is not null)
         {
             existing.Readd(command, context.NextRevision(), context.Now);
+            MarkAsserted(existing, author);
             context.Record(ChangeEvent.Updated(existing.ToState(), context.Now));
             return new AddResult(existing.ToState(), Created: false);
         }
         var item = Item.Create(command, command.Id ?? Guid.CreateVersion7(), context.NextRevision(), context.Now);
+        MarkAsserted(item, author);
         await context.InsertAsync(item, cancellationToken);
         context.Record(ChangeEvent.Added(item.ToState(), context.Now));
         return new AddResult(item.ToState(), Created: true);
+    }
+
+    private static void MarkAsserted(Item item, Peer? author)
+    {
+        if (author is not null && item.Responsible == author.PeerId)
+        {
+            item.MarkAsserted(author.SyncEpoch);
+        }
     }
 }
 
@@ -24,6 +36,7 @@ internal sealed class UpdateItemOperation(UpdateItem command) : WriteOperation<I
 {
     protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
+        await context.AuthorAsync(command.By, cancellationToken);
         var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
         item.EnsureRevision(command.ExpectedRevision);
         item.Update(command, context.NextRevision(), context.Now);
@@ -36,6 +49,7 @@ internal sealed class DeleteItemOperation(DeleteItem command) : WriteOperation<I
 {
     protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
+        await context.AuthorAsync(command.By, cancellationToken);
         var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
         item.EnsureRevision(command.ExpectedRevision);
         context.Remove(item);
@@ -48,6 +62,7 @@ internal sealed class RenewLeaseOperation(RenewLease command) : WriteOperation<I
 {
     protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
+        await context.AuthorAsync(command.By, cancellationToken);
         var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
         item.RenewLease(command.Lease, context.Now);
         return item.ToState();

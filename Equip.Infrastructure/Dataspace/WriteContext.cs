@@ -1,4 +1,5 @@
 using Equip.Domain.Dataspace;
+using Equip.Domain.Peers;
 using Equip.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -42,6 +43,41 @@ internal sealed class WriteContext(EquipDbContext db, DataspaceState state, Date
     }
 
     public void Remove(Item item) => db.Items.Remove(item);
+
+    /// Deletes every item the query finds, each with its own revision and event. Changes made
+    /// earlier in the transaction are saved first so that the query sees them.
+    public async Task<int> DeleteWhereAsync(Func<IQueryable<Item>, IQueryable<Item>> select, DeleteReason reason, CancellationToken cancellationToken)
+    {
+        var items = await FindWhereAsync(select, cancellationToken);
+        foreach (var item in items)
+        {
+            Remove(item);
+            Record(ChangeEvent.Deleted(item.ToState(), NextRevision(), reason, now));
+        }
+        return items.Count;
+    }
+
+    /// Tracked items the query finds, as this transaction sees them.
+    public async Task<List<Item>> FindWhereAsync(Func<IQueryable<Item>, IQueryable<Item>> select, CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(cancellationToken);
+        return await select(db.Items).OrderBy(i => i.Id).ToListAsync(cancellationToken);
+    }
+
+    public async Task<Peer?> FindPeerAsync(string peerId, CancellationToken cancellationToken) =>
+        db.Peers.Local.FindEntry(peerId)?.Entity ?? await db.Peers.SingleOrDefaultAsync(p => p.PeerId == peerId, cancellationToken);
+
+    /// The peer a write comes from, checked to still speak for it (fencing); null for administrators.
+    public async Task<Peer?> AuthorAsync(PeerActor? by, CancellationToken cancellationToken)
+    {
+        if (by is null)
+        {
+            return null;
+        }
+        var peer = await FindPeerAsync(by.PeerId, cancellationToken) ?? throw new StaleIncarnationException(by.PeerId, by.Incarnation);
+        peer.EnsureSpeaksFor(by);
+        return peer;
+    }
 
     public void Record(ChangeEvent change)
     {

@@ -6,4 +6,8 @@ public sealed class LeaseOptions
 
     /// How often expired items are looked for; expiry is noticed within this interval.
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// When a peer registers, its leases are cut to end at most this far ahead, so that items it
+    /// no longer has (and so does not re-assert) expire even if it never says sync complete.
+    public TimeSpan ReconnectWindow { get; set; } = TimeSpan.FromSeconds(30);
 }

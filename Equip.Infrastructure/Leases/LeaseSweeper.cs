@@ -1,7 +1,6 @@
 using Equip.Infrastructure.Dataspace;
 using Equip.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,32 +12,18 @@ internal sealed class LeaseSweeper(
     WriteQueue writes,
     IOptions<LeaseOptions> options,
     TimeProvider time,
-    ILogger<LeaseSweeper> logger) : BackgroundService
+    ILogger<LeaseSweeper> logger) : PeriodicService(options.Value.SweepInterval, time)
 {
     private const int MaxPerSweep = 1000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                LeaseSweeperLog.Failed(logger, error);
-            }
-        }
-    }
+    protected override void OnTickFailed(Exception error) => LeaseSweeperLog.Failed(logger, error);
 
-    internal async Task SweepAsync(CancellationToken cancellationToken)
+    protected override async Task TickAsync(CancellationToken cancellationToken)
     {
         List<Guid> expired;
         do
         {
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             await using (var db = contexts.CreateDbContext())
             {
                 expired = await db.Items.AsNoTracking()

@@ -1,4 +1,5 @@
 using Equip.Domain.Dataspace;
+using Equip.Domain.Peers;
 using Equip.Infrastructure.Persistence.Configurations;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,6 +11,7 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Item> Items => Set<Item>();
     public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
     public DbSet<DataspaceState> State => Set<DataspaceState>();
+    public DbSet<Peer> Peers => Set<Peer>();
 
     protected abstract string JsonColumnType { get; }
 
@@ -25,5 +27,6 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
         modelBuilder.ApplyConfiguration(new ItemConfiguration(JsonColumnType));
         modelBuilder.ApplyConfiguration(new ChangeLogEntryConfiguration(JsonColumnType));
         modelBuilder.ApplyConfiguration(new DataspaceStateConfiguration());
+        modelBuilder.ApplyConfiguration(new PeerConfiguration());
     }
 }

@@ -1,4 +1,5 @@
 using Equip.Domain.Dataspace;
+using Equip.Domain.Peers;
 using Equip.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +24,8 @@ public sealed class StoreHost : IAsyncDisposable
     public IDataspace Dataspace => _host.Services.GetRequiredService<IDataspace>();
 
     public IChangeFeed Feed => _host.Services.GetRequiredService<IChangeFeed>();
+
+    public IPeerSessions Peers => _host.Services.GetRequiredService<IPeerSessions>();
 
     public static async Task<StoreHost> StartAsync(TestStore store, FakeTimeProvider? time = null, params (string Key, string Value)[] settings)
     {

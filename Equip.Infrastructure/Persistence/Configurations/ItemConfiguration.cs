@@ -27,5 +27,6 @@ internal sealed class ItemConfiguration(string jsonColumnType) : IEntityTypeConf
         builder.HasIndex(i => i.Type);
         builder.HasIndex(i => i.Responsible);
         builder.HasIndex(i => i.LeaseExpiresAt);
+        builder.HasIndex(i => new { i.Responsible, i.ProcessBound });
     }
 }

@@ -27,6 +27,9 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<long?>("AssertedEpoch")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -66,7 +69,49 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasIndex("Type");
 
+                    b.HasIndex("Responsible", "ProcessBound");
+
                     b.ToTable("items", (string)null);
+                });
+
+            modelBuilder.Entity("Equip.Domain.Peers.Peer", b =>
+                {
+                    b.Property<string>("PeerId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("ConnectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Incarnation")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset?>("ReconnectingSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("SyncEpoch")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("PeerId");
+
+                    b.HasIndex("State");
+
+                    b.ToTable("peers", (string)null);
                 });
 
             modelBuilder.Entity("Equip.Infrastructure.Persistence.ChangeLogEntry", b =>

@@ -22,6 +22,9 @@ namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AssertedEpoch")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -61,7 +64,49 @@ namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("Type");
 
+                    b.HasIndex("Responsible", "ProcessBound");
+
                     b.ToTable("items", (string)null);
+                });
+
+            modelBuilder.Entity("Equip.Domain.Peers.Peer", b =>
+                {
+                    b.Property<string>("PeerId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ConnectedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Incarnation")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReconnectingSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SyncEpoch")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PeerId");
+
+                    b.HasIndex("State");
+
+                    b.ToTable("peers", (string)null);
                 });
 
             modelBuilder.Entity("Equip.Infrastructure.Persistence.ChangeLogEntry", b =>

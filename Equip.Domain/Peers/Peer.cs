@@ -1,0 +1,97 @@
+namespace Equip.Domain.Peers;
+
+public enum PeerState
+{
+    Connected,
+    Reconnecting,
+    Gone,
+}
+
+/// A client process known to the dataspace: a stable peer id, and the incarnation (process start)
+/// that currently speaks for it. Its association is the peer's one live connection.
+public sealed class Peer
+{
+    private Peer()
+    {
+    }
+
+    public string PeerId { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public string Incarnation { get; private set; } = "";
+    public PeerState State { get; private set; }
+    public DateTimeOffset ConnectedAt { get; private set; }
+    public DateTimeOffset LastSeenAt { get; private set; }
+    public DateTimeOffset? ReconnectingSince { get; private set; }
+
+    /// Changes at every registration; items re-asserted since carry it, so that sync complete can
+    /// sweep the ones that were not.
+    public long SyncEpoch { get; private set; }
+
+    public static Peer Register(string peerId, string incarnation, string name, long epoch, DateTimeOffset now) => new()
+    {
+        PeerId = peerId,
+        Incarnation = incarnation,
+        Name = name,
+        State = PeerState.Connected,
+        ConnectedAt = now,
+        LastSeenAt = now,
+        SyncEpoch = epoch,
+    };
+
+    /// A new association. The session is present when the same incarnation returns before its
+    /// session ended; a different incarnation ends the old one (the caller removes its items).
+    public Registration Connect(string incarnation, string name, long epoch, DateTimeOffset now)
+    {
+        var sessionPresent = incarnation == Incarnation && State != PeerState.Gone;
+        var endedIncarnation = incarnation != Incarnation && State != PeerState.Gone ? Incarnation : null;
+        Incarnation = incarnation;
+        Name = name;
+        State = PeerState.Connected;
+        ConnectedAt = now;
+        LastSeenAt = now;
+        ReconnectingSince = null;
+        SyncEpoch = epoch;
+        return new Registration(sessionPresent, endedIncarnation);
+    }
+
+    public void Disconnect(DateTimeOffset now)
+    {
+        if (State == PeerState.Connected)
+        {
+            State = PeerState.Reconnecting;
+            ReconnectingSince = now;
+            LastSeenAt = now;
+        }
+    }
+
+    public void End(DateTimeOffset now)
+    {
+        if (State == PeerState.Connected)
+        {
+            LastSeenAt = now;
+        }
+        State = PeerState.Gone;
+        ReconnectingSince = null;
+    }
+
+    public bool IsGraceOver(DateTimeOffset now, TimeSpan grace) =>
+        State == PeerState.Reconnecting && ReconnectingSince is { } since && since + grace <= now;
+
+    /// Fencing: only the incarnation that registered last may write for this peer.
+    public void EnsureSpeaksFor(PeerActor actor)
+    {
+        if (actor.Incarnation != Incarnation || State == PeerState.Gone)
+        {
+            throw new StaleIncarnationException(PeerId, actor.Incarnation);
+        }
+    }
+
+    /// Whether this actor's connection is the peer's current association.
+    public bool IsCurrentAssociation(PeerActor actor) => actor.Incarnation == Incarnation && actor.Association == SyncEpoch;
+
+    public PeerView ToView() => new(PeerId, Name, Incarnation, State, ConnectedAt, LastSeenAt);
+}
+
+public sealed record Registration(bool SessionPresent, string? EndedIncarnation);
+
+public sealed record PeerView(string PeerId, string Name, string Incarnation, PeerState State, DateTimeOffset ConnectedAt, DateTimeOffset LastSeenAt);

@@ -1,0 +1,29 @@
+namespace Equip.Domain.Peers;
+
+public static class PeerRules
+{
+    public const int MaxIdLength = 256;
+    public const int MaxNameLength = 256;
+
+    public static void ValidateRegistration(string? peerId, string? incarnation, string? name)
+    {
+        Require(peerId, "peerId", MaxIdLength);
+        Require(incarnation, "incarnation", MaxIdLength);
+        if (name is { Length: > MaxNameLength })
+        {
+            throw new InvalidPeerException($"A peer name is at most {MaxNameLength} characters long.");
+        }
+    }
+
+    private static void Require(string? value, string what, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new InvalidPeerException($"Registration needs a {what}.");
+        }
+        if (value.Length > maxLength)
+        {
+            throw new InvalidPeerException($"A {what} is at most {maxLength} characters long.");
+        }
+    }
+}

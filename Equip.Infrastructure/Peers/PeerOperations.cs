@@ -1,0 +1,110 @@
+using Equip.Domain.Dataspace;
+using Equip.Domain.Peers;
+using Equip.Infrastructure.Dataspace;
+using Microsoft.EntityFrameworkCore;
+
+namespace Equip.Infrastructure.Peers;
+
+internal sealed class RegisterPeerOperation(string peerId, string incarnation, string name, TimeSpan reconnectWindow)
+    : WriteOperation<RegistrationResult>
+{
+    protected override async Task<RegistrationResult> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    {
+        var peer = await context.FindPeerAsync(peerId, cancellationToken);
+        var sessionPresent = false;
+        if (peer is null)
+        {
+            peer = Peer.Register(peerId, incarnation, name, epoch: 1, context.Now);
+            context.Db.Peers.Add(peer);
+        }
+        else
+        {
+            var registration = peer.Connect(incarnation, name, peer.SyncEpoch + 1, context.Now);
+            sessionPresent = registration.SessionPresent;
+            if (registration.EndedIncarnation is not null)
+            {
+                await context.DeleteWhereAsync(q => q.Where(i => i.Responsible == peerId && i.ProcessBound), DeleteReason.Bound, cancellationToken);
+            }
+            var latest = context.Now + reconnectWindow;
+            foreach (var item in await context.FindWhereAsync(q => q.Where(i => i.Responsible == peerId && i.LeaseExpiresAt > latest), cancellationToken))
+            {
+                item.TruncateLease(latest);
+            }
+        }
+        return new RegistrationResult(
+            new PeerActor(peerId, incarnation, peer.SyncEpoch),
+            sessionPresent,
+            context.State.CurrentRevision,
+            context.State.PrunedThrough + 1);
+    }
+}
+
+/// The association ended; nothing happens if a newer association has already replaced it.
+internal sealed class DisconnectPeerOperation(PeerActor actor) : WriteOperation<bool>
+{
+    protected override async Task<bool> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    {
+        var peer = await context.FindPeerAsync(actor.PeerId, cancellationToken);
+        if (peer is null || !peer.IsCurrentAssociation(actor))
+        {
+            return false;
+        }
+        peer.Disconnect(context.Now);
+        return true;
+    }
+}
+
+/// Ends the actor's session now, unless a newer association has replaced it.
+internal sealed class EndPeerOperation(PeerActor actor) : WriteOperation<bool>
+{
+    protected override async Task<bool> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    {
+        var peer = await context.FindPeerAsync(actor.PeerId, cancellationToken);
+        if (peer is null || !peer.IsCurrentAssociation(actor) || peer.State == PeerState.Gone)
+        {
+            return false;
+        }
+        await PeerEnding.EndAsync(context, peer, cancellationToken);
+        return true;
+    }
+}
+
+/// Ends the sessions of the given peers whose grace period is over when the transaction runs.
+internal sealed class ReapPeersOperation(IReadOnlyList<string> candidates, TimeSpan grace) : WriteOperation<int>
+{
+    protected override async Task<int> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    {
+        var ended = 0;
+        foreach (var peerId in candidates)
+        {
+            if (await context.FindPeerAsync(peerId, cancellationToken) is { } peer && peer.IsGraceOver(context.Now, grace))
+            {
+                await PeerEnding.EndAsync(context, peer, cancellationToken);
+                ended++;
+            }
+        }
+        return ended;
+    }
+}
+
+/// At start-up every association of the previous run has failed: connected peers become
+/// reconnecting from now, and get the grace period to come back.
+internal sealed class RecoverPeersOperation : WriteOperation<int>
+{
+    protected override async Task<int> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    {
+        var connected = await context.Db.Peers.Where(p => p.State == PeerState.Connected).ToListAsync(cancellationToken);
+        connected.ForEach(p => p.Disconnect(context.Now));
+        return connected.Count;
+    }
+}
+
+internal static class PeerEnding
+{
+    public static async Task EndAsync(WriteContext context, Peer peer, CancellationToken cancellationToken)
+    {
+        var peerId = peer.PeerId;
+        await context.DeleteWhereAsync(q => q.Where(i => i.Responsible == peerId && i.ProcessBound), DeleteReason.Bound, cancellationToken);
+        peer.End(context.Now);
+    }
+}

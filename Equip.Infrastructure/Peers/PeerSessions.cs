@@ -1,0 +1,50 @@
+using Equip.Domain.Dataspace;
+using Equip.Domain.Peers;
+using Equip.Infrastructure.Dataspace;
+using Equip.Infrastructure.Leases;
+using Equip.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Equip.Infrastructure.Peers;
+
+internal sealed class PeerSessions(
+    IDbContextFactory<EquipDbContext> contexts,
+    WriteQueue writes,
+    IOptions<PeerOptions> peerOptions,
+    IOptions<LeaseOptions> leaseOptions) : IPeerSessions
+{
+    public Task<RegistrationResult> RegisterAsync(string peerId, string incarnation, string name, CancellationToken cancellationToken)
+    {
+        PeerRules.ValidateRegistration(peerId, incarnation, name);
+        return writes.EnqueueAsync(new RegisterPeerOperation(peerId, incarnation, name ?? "", leaseOptions.Value.ReconnectWindow), cancellationToken);
+    }
+
+    public Task DisconnectAsync(PeerActor peer, CancellationToken cancellationToken) =>
+        peerOptions.Value.DisconnectGrace <= TimeSpan.Zero
+            ? writes.EnqueueAsync(new EndPeerOperation(peer), cancellationToken)
+            : writes.EnqueueAsync(new DisconnectPeerOperation(peer), cancellationToken);
+
+    public Task EndAsync(PeerActor peer, CancellationToken cancellationToken) =>
+        writes.EnqueueAsync(new EndPeerOperation(peer), cancellationToken);
+
+    public Task<IReadOnlyList<ItemState>> ReassertAsync(PeerActor peer, IReadOnlyList<ReassertedItem> items, CancellationToken cancellationToken)
+    {
+        foreach (var item in items)
+        {
+            ItemRules.ValidateType(item.Type);
+            ItemRules.ValidateFields(item.Fields);
+        }
+        return writes.EnqueueAsync(new ReassertOperation(peer, items), cancellationToken);
+    }
+
+    public Task<int> SyncCompleteAsync(PeerActor peer, CancellationToken cancellationToken) =>
+        writes.EnqueueAsync(new SyncCompleteOperation(peer), cancellationToken);
+
+    public async Task<IReadOnlyList<PeerView>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var peers = await db.Peers.AsNoTracking().OrderBy(p => p.PeerId).ToListAsync(cancellationToken);
+        return peers.Select(p => p.ToView()).ToList();
+    }
+}

@@ -1,0 +1,64 @@
+using Equip.Domain.Dataspace;
+using Equip.Domain.Peers;
+using Equip.Infrastructure.Dataspace;
+
+namespace Equip.Infrastructure.Peers;
+
+/// A reconnecting peer says which items it holds. Missing ones are added, ones it changed are
+/// updated, ones changed on the server since the peer saw them are kept; every one is marked as
+/// asserted in this registration and has its lease restarted.
+internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<ReassertedItem> items) : WriteOperation<IReadOnlyList<ItemState>>
+{
+    protected override async Task<IReadOnlyList<ItemState>> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    {
+        var peer = (await context.AuthorAsync(actor, cancellationToken))!;
+        var results = new List<ItemState>(items.Count);
+        foreach (var asserted in items)
+        {
+            var add = new AddItem(asserted.Id, asserted.Type, asserted.Fields, actor.PeerId, asserted.ProcessBound, asserted.Lease, actor);
+            var existing = await context.FindItemAsync(asserted.Id, cancellationToken);
+            if (existing is null)
+            {
+                var item = Item.Create(add, asserted.Id, context.NextRevision(), context.Now);
+                item.MarkAsserted(peer.SyncEpoch);
+                await context.InsertAsync(item, cancellationToken);
+                context.Record(ChangeEvent.Added(item.ToState(), context.Now));
+                results.Add(item.ToState());
+                continue;
+            }
+            if (existing.Responsible != actor.PeerId)
+            {
+                results.Add(existing.ToState()); // another peer's item: not this peer's to assert
+                continue;
+            }
+            if (existing.Revision <= asserted.KnownRevision && !existing.HasSameContent(asserted.Type, asserted.Fields, asserted.ProcessBound))
+            {
+                existing.Readd(add, context.NextRevision(), context.Now);
+                context.Record(ChangeEvent.Updated(existing.ToState(), context.Now));
+            }
+            else
+            {
+                existing.RestartLease(context.Now);
+            }
+            existing.MarkAsserted(peer.SyncEpoch);
+            results.Add(existing.ToState());
+        }
+        return results;
+    }
+}
+
+/// Mark and sweep: the peer's items not asserted since it registered are ones it deleted while
+/// the server could not hear it.
+internal sealed class SyncCompleteOperation(PeerActor actor) : WriteOperation<int>
+{
+    protected override async Task<int> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    {
+        var peer = (await context.AuthorAsync(actor, cancellationToken))!;
+        var peerId = peer.PeerId;
+        var epoch = peer.SyncEpoch;
+        return await context.DeleteWhereAsync(
+            q => q.Where(i => i.Responsible == peerId && (i.AssertedEpoch == null || i.AssertedEpoch != epoch)),
+            DeleteReason.Explicit,
+            cancellationToken);
+    }
+}
