@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Equip.Web.Apis;
+using Equip.Protocol;
 using Equip.Web.ErrorHandling;
+using Equip.Web.Hubs;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace Equip.Web;
@@ -32,6 +34,8 @@ public static class WebSetup
         });
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
+        builder.AddEquipHub(limits);
+
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "Equip", Version = "v1", Description = "The Equip shared dataspace." }));
         return builder;
@@ -48,6 +52,8 @@ public static class WebSetup
         app.MapHealthChecks("/health");
         app.MapItemsApi();
         app.MapEventsApi();
+        app.MapPeersApi();
+        app.MapHub<DataspaceHub>(HubNames.Path);
         StartupBanner.PrintWhenStarted(app);
         return app;
     }

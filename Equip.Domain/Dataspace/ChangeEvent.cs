@@ -16,15 +16,20 @@ public enum DeleteReason
 
 /// One entry of the change log. Reason is set on deletes only; Item is the state after the change
 /// (for a delete, the last state the item had).
-public sealed record ChangeEvent(long Revision, ChangeKind Kind, DeleteReason? Reason, ItemState Item, DateTimeOffset OccurredAt)
+/// Unreliable marks a high-rate value update that a lagging receiver may skip for a later one.
+public sealed record ChangeEvent(long Revision, ChangeKind Kind, DeleteReason? Reason, ItemState Item, DateTimeOffset OccurredAt, bool Unreliable = false)
 {
     public static ChangeEvent Added(ItemState item, DateTimeOffset at) => new(item.Revision, ChangeKind.Added, null, item, at);
 
-    public static ChangeEvent Updated(ItemState item, DateTimeOffset at) => new(item.Revision, ChangeKind.Updated, null, item, at);
+    public static ChangeEvent Updated(ItemState item, DateTimeOffset at, bool unreliable = false) =>
+        new(item.Revision, ChangeKind.Updated, null, item, at, unreliable);
 
     public static ChangeEvent Deleted(ItemState item, long revision, DeleteReason reason, DateTimeOffset at) =>
         new(revision, ChangeKind.Deleted, reason, item, at);
 }
+
+/// The items matching a pattern as they were at one revision.
+public sealed record DataspaceSnapshot(IReadOnlyList<ItemState> Items, long Revision);
 
 /// A page of the change log and the revision the dataspace is at.
 public sealed record ChangePage(IReadOnlyList<ChangeEvent> Events, long CurrentRevision);

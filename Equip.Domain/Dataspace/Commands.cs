@@ -20,7 +20,8 @@ public sealed record UpdateItem(
     JsonElement Fields,
     long? ExpectedRevision = null,
     TimeSpan? Lease = null,
-    PeerActor? By = null);
+    PeerActor? By = null,
+    bool Unreliable = false);
 
 public sealed record DeleteItem(Guid Id, DeleteReason Reason = DeleteReason.Explicit, long? ExpectedRevision = null, PeerActor? By = null);
 

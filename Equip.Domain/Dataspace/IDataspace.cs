@@ -17,6 +17,9 @@ public interface IDataspace
     /// Items matching the pattern in id order, starting after the given id.
     Task<IReadOnlyList<ItemState>> QueryAsync(Pattern pattern, Guid? after, int limit, CancellationToken cancellationToken = default);
 
+    /// Every item matching the pattern, and the revision they were read at, from one snapshot.
+    Task<DataspaceSnapshot> SnapshotAsync(Pattern pattern, CancellationToken cancellationToken = default);
+
     /// Events with a revision above after, in revision order; throws ChangeLogCompactedException
     /// when some of them are no longer retained.
     Task<ChangePage> ReadChangesAsync(long after, int limit, CancellationToken cancellationToken = default);

@@ -38,6 +38,21 @@ internal sealed class EfDataspace(IDbContextFactory<EquipDbContext> contexts, Wr
     {
         pattern.Validate();
         await using var db = contexts.CreateDbContext();
+        return await QueryAsync(db, pattern, after, limit, cancellationToken);
+    }
+
+    public async Task<DataspaceSnapshot> SnapshotAsync(Pattern pattern, CancellationToken cancellationToken)
+    {
+        pattern.Validate();
+        await using var db = contexts.CreateDbContext();
+        await using var snapshot = await db.BeginSnapshotAsync(cancellationToken);
+        var state = await db.State.AsNoTracking().SingleAsync(cancellationToken);
+        var items = await QueryAsync(db, pattern, null, int.MaxValue, cancellationToken);
+        return new DataspaceSnapshot(items, state.CurrentRevision);
+    }
+
+    private static async Task<IReadOnlyList<ItemState>> QueryAsync(EquipDbContext db, Pattern pattern, Guid? after, int limit, CancellationToken cancellationToken)
+    {
         var query = db.Items.AsNoTracking();
         query = pattern.IsPrefix
             ? query.Where(i => i.Type.StartsWith(pattern.TypePrefix))
@@ -50,7 +65,7 @@ internal sealed class EfDataspace(IDbContextFactory<EquipDbContext> contexts, Wr
         // The SQL only narrows (SQLite's LIKE ignores case, and field equalities are not in it): the
         // pattern itself decides, the same way on both providers.
         var narrowedOnly = pattern.IsPrefix || pattern.Fields is { Count: > 0 };
-        var chunk = narrowedOnly ? Math.Max(limit, FilterChunk) : limit;
+        var chunk = narrowedOnly || limit > FilterChunk ? FilterChunk : limit;
         var found = new List<ItemState>(Math.Min(limit, 1024));
         var cursor = after;
         while (found.Count < limit)

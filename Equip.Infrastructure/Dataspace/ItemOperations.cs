@@ -40,7 +40,7 @@ internal sealed class UpdateItemOperation(UpdateItem command) : WriteOperation<I
         var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
         item.EnsureRevision(command.ExpectedRevision);
         item.Update(command, context.NextRevision(), context.Now);
-        context.Record(ChangeEvent.Updated(item.ToState(), context.Now));
+        context.Record(ChangeEvent.Updated(item.ToState(), context.Now, command.Unreliable));
         return item.ToState();
     }
 }

@@ -1,0 +1,200 @@
+using Equip.Domain.Dataspace;
+using Equip.Domain.Peers;
+using Equip.Protocol;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Equip.Web.Hubs;
+
+/// The device protocol (docs/protocol.md). A connection registers as a peer, then reads, writes
+/// and subscribes; items it adds have it as responsible.
+internal sealed class DataspaceHub(
+    IDataspace dataspace,
+    IPeerSessions peers,
+    PeerConnections connections,
+    IChangeFeed feed,
+    IHubContext<DataspaceHub> hub,
+    IOptions<LimitOptions> limits,
+    IOptions<HubLimitOptions> hubLimits) : Hub
+{
+    private const int ReplayPage = 1000;
+
+    private PeerConnection Connection => connections.Get(Context.ConnectionId);
+
+    public override Task OnConnectedAsync()
+    {
+        var connectionId = Context.ConnectionId;
+        connections.Add(new PeerConnection(Context, feed, hubLimits.Value.MaxPendingMessages,
+            (method, message) => hub.Clients.Client(connectionId).SendAsync(method, message)));
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (connections.Remove(Context.ConnectionId) is not { } connection)
+        {
+            return;
+        }
+        await connection.DisposeAsync();
+        if (connection.Actor is { } actor)
+        {
+            await peers.DisconnectAsync(actor, CancellationToken.None);
+        }
+    }
+
+    public async Task<RegisterResponse> Register(RegisterRequest request)
+    {
+        var connection = Connection;
+        if (connection.Actor is not null)
+        {
+            throw new HubException("already-registered: This connection has registered already; open a new connection to register again.");
+        }
+        // Not cancellable: once the store has registered the association, this connection must know it.
+        var result = await peers.RegisterAsync(request.PeerId, request.Incarnation, request.Name, CancellationToken.None);
+        connection.Actor = result.Actor;
+        connections.Claim(request.PeerId, connection);
+        if (Context.ConnectionAborted.IsCancellationRequested)
+        {
+            // The connection closed while registering, perhaps before OnDisconnected could see the actor.
+            await peers.DisconnectAsync(result.Actor, CancellationToken.None);
+        }
+        return new RegisterResponse
+        {
+            SessionPresent = result.SessionPresent,
+            CurrentRevision = result.CurrentRevision,
+            OldestRetainedRevision = result.OldestRetainedRevision,
+            Association = result.Actor.Association,
+        };
+    }
+
+    public async Task<WireItem> Add(AddRequest request)
+    {
+        var actor = Connection.RequireActor();
+        var command = new AddItem(request.Id, request.Type, request.Fields ?? JsonValues.EmptyObject, actor.PeerId,
+            request.ProcessBound, ItemRules.ToLease(request.LeaseSeconds), actor);
+        return (await dataspace.AddAsync(command, Context.ConnectionAborted)).Item.ToWire();
+    }
+
+    public async Task<WireItem> Update(UpdateRequest request)
+    {
+        var actor = Connection.RequireActor();
+        var command = new UpdateItem(request.Id, request.Type, request.Fields, request.ExpectedRevision,
+            ItemRules.ToLease(request.LeaseSeconds), actor, request.Unreliable);
+        return (await dataspace.UpdateAsync(command, Context.ConnectionAborted)).ToWire();
+    }
+
+    public async Task Delete(DeleteRequest request)
+    {
+        var actor = Connection.RequireActor();
+        await dataspace.DeleteAsync(new DeleteItem(request.Id, DeleteReason.Explicit, request.ExpectedRevision, actor), Context.ConnectionAborted);
+    }
+
+    public async Task<WireItem> RenewLease(RenewLeaseRequest request)
+    {
+        var actor = Connection.RequireActor();
+        return (await dataspace.RenewLeaseAsync(new RenewLease(request.Id, ItemRules.ToLease(request.LeaseSeconds), actor), Context.ConnectionAborted)).ToWire();
+    }
+
+    public async Task<WireItem?> Get(Guid id)
+    {
+        Connection.RequireActor();
+        return (await dataspace.GetAsync(id, Context.ConnectionAborted))?.ToWire();
+    }
+
+    public async Task<IReadOnlyList<WireItem>> Query(QueryRequest request)
+    {
+        Connection.RequireActor();
+        var limit = request.Limit ?? limits.Value.DefaultPageSize;
+        if (limit < 1 || limit > limits.Value.MaxPageSize)
+        {
+            throw new InvalidItemException($"limit must be between 1 and {limits.Value.MaxPageSize}.");
+        }
+        var items = await dataspace.QueryAsync(request.Pattern.ToPattern(), request.After, limit, Context.ConnectionAborted);
+        return items.Select(i => i.ToWire()).ToList();
+    }
+
+    public async Task<SubscribeResponse> Subscribe(SubscribeRequest request)
+    {
+        var connection = Connection;
+        connection.RequireActor();
+        if (string.IsNullOrWhiteSpace(request.SubscriptionId))
+        {
+            throw new InvalidItemException("A subscription needs a subscriptionId, chosen by the client.");
+        }
+        var pattern = request.Pattern.ToPattern();
+        pattern.Validate();
+        var subscription = connection.AddSubscription(request.SubscriptionId, pattern);
+        try
+        {
+            var revision = request.FromRevision is { } from
+                ? await ReplayAsync(subscription, from) ?? await SnapshotAsync(subscription, resynchronised: true)
+                : await SnapshotAsync(subscription, resynchronised: false);
+            return new SubscribeResponse { SubscriptionId = subscription.Id, Revision = revision };
+        }
+        catch
+        {
+            connection.RemoveSubscription(subscription.Id);
+            throw;
+        }
+    }
+
+    public bool Unsubscribe(string subscriptionId) => Connection.RemoveSubscription(subscriptionId);
+
+    public async Task<IReadOnlyList<WireItem>> Reassert(IReadOnlyList<ReassertedItemMessage> items)
+    {
+        var actor = Connection.RequireActor();
+        var asserted = items.Select(i => new ReassertedItem(i.Id, i.Type, i.Fields, i.ProcessBound, ItemRules.ToLease(i.LeaseSeconds), i.KnownRevision)).ToList();
+        var stored = await peers.ReassertAsync(actor, asserted, Context.ConnectionAborted);
+        return stored.Select(i => i.ToWire()).ToList();
+    }
+
+    public Task<int> SyncComplete() => peers.SyncCompleteAsync(Connection.RequireActor(), Context.ConnectionAborted);
+
+    private async Task<long> SnapshotAsync(Subscription subscription, bool resynchronised)
+    {
+        var snapshot = await dataspace.SnapshotAsync(subscription.Pattern, Context.ConnectionAborted);
+        subscription.Start(snapshot.Revision, () => Connection.Outbox.Enqueue(new OutboxSnapshot(new SnapshotMessage
+        {
+            SubscriptionId = subscription.Id,
+            Revision = snapshot.Revision,
+            Items = snapshot.Items.Select(i => i.ToWire()).ToList(),
+            Resynchronised = resynchronised,
+        })));
+        return snapshot.Revision;
+    }
+
+    /// The log's events after the revision, or null when it no longer reaches back that far.
+    private async Task<long?> ReplayAsync(Subscription subscription, long from)
+    {
+        var replayed = new List<ChangeEvent>();
+        var after = from;
+        long current;
+        try
+        {
+            while (true)
+            {
+                var page = await dataspace.ReadChangesAsync(after, ReplayPage, Context.ConnectionAborted);
+                replayed.AddRange(page.Events.Where(subscription.Concerns));
+                current = page.CurrentRevision;
+                if (page.Events.Count < ReplayPage)
+                {
+                    break;
+                }
+                after = page.Events[^1].Revision;
+            }
+        }
+        catch (ChangeLogCompactedException)
+        {
+            return null;
+        }
+        var replayedUpTo = Math.Max(current, from);
+        subscription.Start(replayedUpTo, () =>
+        {
+            foreach (var change in replayed)
+            {
+                Connection.Outbox.Enqueue(new OutboxEvent(subscription.Id, change.ToWire(subscription.Pattern.Matches(change.Item)), Unreliable: false));
+            }
+        });
+        return replayedUpTo;
+    }
+}
