@@ -1,0 +1,421 @@
+using Equip.Protocol;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Equip.Client;
+
+/// <summary>
+/// A peer of an Equip dataspace. It connects, and reconnects forever with capped exponential
+/// backoff; its own changes are sent in order, and queued while it is disconnected; each
+/// subscription keeps a <see cref="Replica"/> that catches up after every reconnect; and after
+/// every (re)connect it re-asserts the items it is responsible for and says sync complete, so the
+/// server drops the ones it no longer has.
+/// </summary>
+public sealed class EquipClient : IAsyncDisposable
+{
+    private readonly EquipClientOptions _options;
+    private readonly LinkedList<PendingWrite> _pending = new();
+    private readonly Dictionary<Guid, WireItem> _owned = new();
+    private readonly Dictionary<string, Replica> _replicas = new();
+    private readonly HashSet<Replica> _unsubscribed = new();
+    private readonly SemaphoreSlim _work = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Backoff _backoff;
+    private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private HubConnection? _connection;
+    private Task? _run;
+    private int _subscriptions;
+    private bool _needsReassert;
+    private bool _needsSync;
+    private bool _sessionPresent;
+
+    /// <summary>Makes a client; call <see cref="Start"/> to connect.</summary>
+    public EquipClient(EquipClientOptions options)
+    {
+        _options = options;
+        _backoff = new Backoff(options.InitialReconnectDelay, options.MaxReconnectDelay);
+        PeerId = PeerIdentity.Resolve(options);
+        Incarnation = Guid.NewGuid().ToString("N");
+    }
+
+    /// <summary>This peer's stable id.</summary>
+    public string PeerId { get; }
+
+    /// <summary>This process's incarnation, new for every client made.</summary>
+    public string Incarnation { get; }
+
+    /// <summary>The connection's state now.</summary>
+    public EquipConnectionState State { get; private set; } = EquipConnectionState.Connecting;
+
+    /// <summary>Raised when <see cref="State"/> changes, on the client's own thread.</summary>
+    public event Action<EquipConnectionChange>? StateChanged;
+
+    /// <summary>How many own changes wait to be sent.</summary>
+    public int PendingChanges
+    {
+        get
+        {
+            lock (_pending)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    /// <summary>Starts connecting in the background; the client never gives up until disposed.</summary>
+    public void Start() => _run ??= Task.Run(RunAsync);
+
+    /// <summary>Completes when the client is connected and caught up.</summary>
+    public Task WaitUntilConnectedAsync(CancellationToken cancellationToken = default) =>
+        Volatile.Read(ref _connected).Task.WaitAsync(cancellationToken);
+
+    /// <summary>Adds an item this peer is responsible for (an id is made when absent, so that a resend is a harmless re-add).</summary>
+    public async Task<WireItem> AddAsync(AddRequest request)
+    {
+        var withId = request with { Id = request.Id ?? Guid.CreateVersion7() };
+        return (await Enqueue(new PendingWrite("Add", withId, withId.Id!.Value)))!;
+    }
+
+    /// <summary>Replaces an item's fields.</summary>
+    public async Task<WireItem> UpdateAsync(UpdateRequest request) =>
+        (await Enqueue(new PendingWrite("Update", request, request.Id)))!;
+
+    /// <summary>Deletes an item.</summary>
+    public Task DeleteAsync(Guid id, long? expectedRevision = null) =>
+        Enqueue(new PendingWrite("Delete", new DeleteRequest { Id = id, ExpectedRevision = expectedRevision }, id));
+
+    /// <summary>Subscribes to a pattern; the replica fills once connected and stays current.</summary>
+    public Replica Subscribe(WirePattern pattern)
+    {
+        var replica = new Replica($"s{Interlocked.Increment(ref _subscriptions)}", pattern);
+        lock (_replicas)
+        {
+            _replicas[replica.SubscriptionId] = replica;
+            _unsubscribed.Add(replica);
+        }
+        _work.Release();
+        return replica;
+    }
+
+    /// <summary>Reads one page of matching items from the server, waiting until connected.</summary>
+    public async Task<IReadOnlyList<WireItem>> QueryAsync(QueryRequest request, CancellationToken cancellationToken = default)
+    {
+        await WaitUntilConnectedAsync(cancellationToken);
+        return await Live().InvokeAsync<IReadOnlyList<WireItem>>("Query", request, cancellationToken);
+    }
+
+    /// <summary>Reads one item from the server, waiting until connected; null when there is none.</summary>
+    public async Task<WireItem?> GetAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await WaitUntilConnectedAsync(cancellationToken);
+        return await Live().InvokeAsync<WireItem?>("Get", id, cancellationToken);
+    }
+
+    /// <summary>Stops the client: the connection closes and queued changes fail.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_run is not null)
+        {
+            await _run;
+        }
+        await DropConnectionAsync();
+        lock (_pending)
+        {
+            foreach (var write in _pending)
+            {
+                write.Fail(new ObjectDisposedException(nameof(EquipClient)));
+            }
+            _pending.Clear();
+        }
+        SetState(new EquipConnectionChange(EquipConnectionState.Disposed, false, null));
+        _stop.Dispose();
+    }
+
+    private Task<WireItem?> Enqueue(PendingWrite write)
+    {
+        lock (_pending)
+        {
+            if (_pending.Count >= _options.MaxQueuedChanges)
+            {
+                throw new EquipQueueFullException(_options.MaxQueuedChanges);
+            }
+            _pending.AddLast(write);
+        }
+        _work.Release();
+        return write.Done;
+    }
+
+    private HubConnection Live() =>
+        _connection is { State: HubConnectionState.Connected } connection
+            ? connection
+            : throw new InvalidOperationException("The client is not connected.");
+
+    private async Task RunAsync()
+    {
+        var stop = _stop.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                if (_connection is null)
+                {
+                    await ConnectAsync(stop);
+                    _backoff.Reset();
+                    continue;
+                }
+                if (!await DoNextStepAsync(stop))
+                {
+                    await _work.WaitAsync(stop);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                await DropConnectionAsync();
+                SetState(new EquipConnectionChange(EquipConnectionState.Connecting, false, error));
+                try
+                {
+                    await Task.Delay(_backoff.Next(), stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task ConnectAsync(CancellationToken stop)
+    {
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(_options.Server, HubNames.Path));
+        if (_options.UseMessagePack)
+        {
+            builder.AddMessagePackProtocol(o => o.SerializerOptions = EquipMessagePack.Options);
+        }
+        var connection = builder.Build();
+        connection.KeepAliveInterval = _options.KeepAliveInterval;
+        connection.ServerTimeout = _options.ServerTimeout;
+        connection.On<SnapshotMessage>(HubNames.Snapshot, m => ReplicaOf(m.SubscriptionId)?.ApplySnapshot(m));
+        connection.On<ChangesMessage>(HubNames.Changes, m => ReplicaOf(m.SubscriptionId)?.ApplyChanges(m));
+        connection.Closed += _ =>
+        {
+            _work.Release();
+            return Task.CompletedTask;
+        };
+        _connection = connection;
+        await connection.StartAsync(stop);
+        var registration = await connection.InvokeAsync<RegisterResponse>("Register", new RegisterRequest
+        {
+            PeerId = PeerId,
+            Incarnation = Incarnation,
+            Name = _options.Name,
+        }, stop);
+        _sessionPresent = registration.SessionPresent;
+        lock (_replicas)
+        {
+            foreach (var replica in _replicas.Values)
+            {
+                _unsubscribed.Add(replica);
+            }
+        }
+        _needsReassert = true;
+        _needsSync = true;
+    }
+
+    /// One step of catching up after a connect, or one queued write; false when there is nothing to do.
+    private async Task<bool> DoNextStepAsync(CancellationToken stop)
+    {
+        var connection = _connection!;
+        if (connection.State != HubConnectionState.Connected)
+        {
+            throw new InvalidOperationException("The connection closed.");
+        }
+        if (NextUnsubscribed() is { } replica)
+        {
+            await connection.InvokeAsync<SubscribeResponse>("Subscribe", new SubscribeRequest
+            {
+                SubscriptionId = replica.SubscriptionId,
+                Pattern = replica.Pattern,
+                FromRevision = replica.HasSnapshot ? replica.Revision : null,
+            }, stop);
+            lock (_replicas)
+            {
+                _unsubscribed.Remove(replica);
+            }
+            return true;
+        }
+        if (_needsReassert)
+        {
+            await ReassertAsync(connection, stop);
+            _needsReassert = false;
+            return true;
+        }
+        if (NextPending() is { } write)
+        {
+            await SendAsync(connection, write, stop);
+            return true;
+        }
+        if (_needsSync)
+        {
+            await connection.InvokeAsync<int>("SyncComplete", stop);
+            _needsSync = false;
+            SetState(new EquipConnectionChange(EquipConnectionState.Connected, _sessionPresent, null));
+            return true;
+        }
+        return false;
+    }
+
+    private async Task ReassertAsync(HubConnection connection, CancellationToken stop)
+    {
+        List<ReassertedItemMessage> owned;
+        lock (_owned)
+        {
+            HashSet<Guid> deleting;
+            lock (_pending)
+            {
+                deleting = _pending.Where(w => w.IsDelete).Select(w => w.ItemId).ToHashSet();
+            }
+            owned = _owned.Values.Where(i => !deleting.Contains(i.Id)).Select(i => new ReassertedItemMessage
+            {
+                Id = i.Id,
+                Type = i.Type,
+                Fields = i.Fields,
+                ProcessBound = i.ProcessBound,
+                LeaseSeconds = i.LeaseExpiresAt is { } expiry ? Math.Max(1, (expiry - i.UpdatedAt).TotalSeconds) : null,
+                KnownRevision = i.Revision,
+            }).ToList();
+        }
+        if (owned.Count > 0)
+        {
+            var stored = await connection.InvokeAsync<IReadOnlyList<WireItem>>("Reassert", owned, stop);
+            lock (_owned)
+            {
+                foreach (var item in stored.Where(i => i.Responsible == PeerId))
+                {
+                    _owned[item.Id] = item;
+                }
+            }
+        }
+    }
+
+    private async Task SendAsync(HubConnection connection, PendingWrite write, CancellationToken stop)
+    {
+        WireItem? result = null;
+        var resent = write.Retried;
+        write.Retried = true;
+        try
+        {
+            if (write.IsDelete)
+            {
+                await connection.InvokeAsync(write.Method, write.Argument, stop);
+            }
+            else
+            {
+                result = await connection.InvokeAsync<WireItem>(write.Method, write.Argument, stop);
+            }
+        }
+        catch (HubException refused) when (!(resent && write.IsDelete && refused.Message.StartsWith("not-found:", StringComparison.Ordinal)))
+        {
+            Dequeue(write);
+            write.Fail(ToRefusal(refused));
+            return;
+        }
+        catch (HubException)
+        {
+            // A resent delete whose first sending took effect before the connection broke.
+        }
+        lock (_owned)
+        {
+            if (write.IsDelete)
+            {
+                _owned.Remove(write.ItemId);
+            }
+            else if (result!.Responsible == PeerId)
+            {
+                _owned[result.Id] = result;
+            }
+        }
+        Dequeue(write);
+        write.Succeed(result);
+    }
+
+    /// The server's refusals start with a code: "not-found: No item has id ...".
+    private static EquipRefusedException ToRefusal(HubException refused)
+    {
+        var colon = refused.Message.IndexOf(':');
+        var code = colon > 0 && !refused.Message[..colon].Contains(' ') ? refused.Message[..colon] : "error";
+        return new EquipRefusedException(code, refused.Message);
+    }
+
+    private Replica? NextUnsubscribed()
+    {
+        lock (_replicas)
+        {
+            return _unsubscribed.FirstOrDefault();
+        }
+    }
+
+    private PendingWrite? NextPending()
+    {
+        lock (_pending)
+        {
+            return _pending.First?.Value;
+        }
+    }
+
+    private void Dequeue(PendingWrite write)
+    {
+        lock (_pending)
+        {
+            _pending.Remove(write);
+        }
+    }
+
+    private Replica? ReplicaOf(string subscriptionId)
+    {
+        lock (_replicas)
+        {
+            return _replicas.GetValueOrDefault(subscriptionId);
+        }
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            try
+            {
+                await connection.DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // Disposing a broken connection can fail; it is gone either way.
+            }
+        }
+    }
+
+    private void SetState(EquipConnectionChange change)
+    {
+        if (State == change.State && change.State != EquipConnectionState.Connecting)
+        {
+            return;
+        }
+        var wasConnected = State == EquipConnectionState.Connected;
+        State = change.State;
+        if (change.State == EquipConnectionState.Connected)
+        {
+            _connected.TrySetResult();
+        }
+        else if (wasConnected)
+        {
+            Volatile.Write(ref _connected, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+        StateChanged?.Invoke(change);
+    }
+}

@@ -1,0 +1,35 @@
+namespace Equip.Client;
+
+/// <summary>How an <see cref="EquipClient"/> connects and behaves while disconnected.</summary>
+public sealed class EquipClientOptions
+{
+    /// <summary>The server's base address, such as http://192.168.1.10:5000/.</summary>
+    public required Uri Server { get; init; }
+
+    /// <summary>A display name for this peer.</summary>
+    public string Name { get; init; } = Environment.MachineName;
+
+    /// <summary>The stable peer id. When absent it is read from <see cref="PeerIdFile"/>, or made and written there.</summary>
+    public string? PeerId { get; init; }
+
+    /// <summary>Where the peer id is kept across restarts when <see cref="PeerId"/> is not given.</summary>
+    public string PeerIdFile { get; init; } = "equip-peer-id";
+
+    /// <summary>Speak MessagePack instead of JSON.</summary>
+    public bool UseMessagePack { get; init; }
+
+    /// <summary>The first reconnect delay; each failed attempt doubles it, up to <see cref="MaxReconnectDelay"/>.</summary>
+    public TimeSpan InitialReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The longest wait between reconnect attempts (a random part of it is taken, to spread a storm).</summary>
+    public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many of its own changes the client keeps while disconnected; beyond it writes fail with <see cref="EquipQueueFullException"/>.</summary>
+    public int MaxQueuedChanges { get; init; } = 10_000;
+
+    /// <summary>How often the client pings the server.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>A server silent for this long is taken as gone, and the client reconnects.</summary>
+    public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,20 @@
+namespace Equip.Client;
+
+/// <summary>Where an <see cref="EquipClient"/> stands with its server.</summary>
+public enum EquipConnectionState
+{
+    /// <summary>Not connected; trying to connect (first time or again).</summary>
+    Connecting,
+
+    /// <summary>Registered, subscriptions caught up, own items re-asserted and queued changes sent.</summary>
+    Connected,
+
+    /// <summary>Stopped for good.</summary>
+    Disposed,
+}
+
+/// <summary>A change of <see cref="EquipConnectionState"/>.</summary>
+/// <param name="State">The new state.</param>
+/// <param name="SessionPresent">On Connected: whether the server still had this incarnation's session.</param>
+/// <param name="Error">On Connecting: why the previous connection or attempt ended, if known.</param>
+public sealed record EquipConnectionChange(EquipConnectionState State, bool SessionPresent, Exception? Error);

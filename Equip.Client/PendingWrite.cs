@@ -1,0 +1,26 @@
+using Equip.Protocol;
+
+namespace Equip.Client;
+
+/// One of the client's own changes, waiting to be sent in order.
+internal sealed class PendingWrite(string method, object argument, Guid itemId)
+{
+    private readonly TaskCompletionSource<WireItem?> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string Method => method;
+
+    public object Argument => argument;
+
+    public Guid ItemId => itemId;
+
+    public bool IsDelete => method == "Delete";
+
+    /// Sent at least once before: its outcome on the server may already have happened.
+    public bool Retried { get; set; }
+
+    public Task<WireItem?> Done => _done.Task;
+
+    public void Succeed(WireItem? item) => _done.TrySetResult(item);
+
+    public void Fail(Exception error) => _done.TrySetException(error);
+}

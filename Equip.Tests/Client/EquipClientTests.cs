@@ -1,0 +1,177 @@
+using Equip.Client;
+using Equip.Protocol;
+using Equip.Testing;
+using Equip.Tests.Support;
+using static Equip.Tests.Support.Devices;
+
+namespace Equip.Tests.Client;
+
+/// Equip.Client against a real Kestrel, through a fault-injecting TCP proxy.
+public sealed class EquipClientTests : IAsyncLifetime
+{
+    private readonly TestStore _store = TestStore.Sqlite()
+        .With("Equip:Peers:KeepAliveInterval", "00:00:00.500")
+        .With("Equip:Peers:ClientTimeout", "00:00:02");
+    private readonly List<IAsyncDisposable> _cleanup = [];
+    private EquipServer? _server;
+    private FaultProxy? _proxy;
+
+    private EquipServer Server => _server!;
+
+    private FaultProxy Proxy => _proxy!;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    private void StartServer(string grace)
+    {
+        _server = new EquipServer(_store.With("Equip:Peers:DisconnectGrace", grace));
+        _proxy = new FaultProxy(_server.Address.Port);
+    }
+
+    private T Track<T>(T disposable) where T : IAsyncDisposable
+    {
+        _cleanup.Add(disposable);
+        return disposable;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var disposable in Enumerable.Reverse(_cleanup))
+        {
+            await disposable.DisposeAsync();
+        }
+        if (_proxy is not null)
+        {
+            await _proxy.DisposeAsync();
+        }
+        _server?.Dispose();
+        _store.Dispose();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ChangesMadeBeforeTheServerIsReachableAreSentInOrderOnceItIs(bool messagePack)
+    {
+        StartServer("00:00:10");
+        var port = Proxy.TargetPort;
+        Proxy.TargetPort = null;
+        var device = Track(Start(Proxy.Address, "lamp-1", messagePack));
+
+        var first = device.AddAsync(Thing("first"));
+        var second = device.AddAsync(Thing("second"));
+        var third = device.AddAsync(Thing("third", processBound: true));
+        await Task.Delay(300);
+        Assert.False(first.IsCompleted);
+        Assert.Equal(3, device.PendingChanges);
+        Proxy.TargetPort = port;
+        var added = await Task.WhenAll(first, second, third).WaitAsync(Wait.Timeout);
+        await device.UpdateAsync(new UpdateRequest { Id = added[0].Id, Fields = Fields("updated") });
+        await device.DeleteAsync(added[1].Id);
+
+        Assert.Equal(["first", "second", "third"], added.Select(NameOf));
+        Assert.True(added[0].Revision < added[1].Revision && added[1].Revision < added[2].Revision);
+        await device.WaitUntilConnectedAsync().WaitAsync(Wait.Timeout);
+        Assert.Equal("updated", NameOf((await device.GetAsync(added[0].Id))!));
+        Assert.Null(await device.GetAsync(added[1].Id));
+        Assert.Equal("lamp-1", added[2].Responsible);
+    }
+
+    [Fact]
+    public async Task AResetShorterThanTheGracePeriodDeletesNothingAndTheReplicaCatchesUpOnWhatItMissed()
+    {
+        StartServer("00:00:30");
+        var device = Track(Start(Proxy.Address, "lamp-1"));
+        var other = Track(Start(Server.Address, "other"));
+        var bound = await device.AddAsync(Thing("bound", processBound: true));
+        var x = await other.AddAsync(Thing("x"));
+        var y = await other.AddAsync(Thing("y"));
+        var replica = device.Subscribe(new WirePattern { Type = "demo.*" });
+        await replica.Settled(r => r.Items.Count == 3);
+        var (watcher, _) = await HubClient.RegisterAsync(Server.Address, "watcher", "w");
+        Track(watcher);
+        await watcher.InvokeAsync<SubscribeResponse>("Subscribe", new SubscribeRequest { SubscriptionId = "all", Pattern = new WirePattern { Type = "*" } });
+        await watcher.ReceiveAsync<SnapshotMessage>();
+        var reconnected = new TaskCompletionSource<EquipConnectionChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+        device.StateChanged += change =>
+        {
+            if (change.State == EquipConnectionState.Connected)
+            {
+                reconnected.TrySetResult(change);
+            }
+        };
+
+        Proxy.Reset();
+        await other.UpdateAsync(new UpdateRequest { Id = x.Id, Fields = Fields("x2") });
+        await other.DeleteAsync(y.Id);
+        var z = await other.AddAsync(Thing("z"));
+        Proxy.Restore();
+
+        await replica.Settled(r => r.Get(x.Id) is { } i && NameOf(i) == "x2" && r.Get(y.Id) is null && r.Get(z.Id) is not null);
+        Assert.True((await reconnected.Task.WaitAsync(Wait.Timeout)).SessionPresent);
+        Assert.NotNull(replica.Get(bound.Id));
+        var seen = new List<WireEvent>();
+        while (watcher.TryReceive(out var message))
+        {
+            seen.AddRange(((ChangesMessage)message!).Events);
+        }
+        Assert.DoesNotContain(seen, e => e.Item.Id == bound.Id);
+        Assert.Equal([y.Id], seen.Where(e => e.Kind == "deleted").Select(e => e.Item.Id));
+    }
+
+    [Fact]
+    public async Task ASilentDropLongerThanTheGracePeriodRemovesTheDevicesItemsThenItsReturnRestoresThemAndItsMissedDeletes()
+    {
+        StartServer("00:00:01");
+        var device = Track(Start(Proxy.Address, "lamp-1"));
+        var other = Track(Start(Server.Address, "other"));
+        var bound = await device.AddAsync(Thing("bound", processBound: true));
+        var deletedWhileAway = await device.AddAsync(Thing("deleted while away"));
+        var watch = other.Subscribe(new WirePattern { Type = "demo.*" });
+        await watch.Settled(r => r.Items.Count == 2);
+
+        Proxy.Blackhole();
+        await watch.Settled(r => r.Get(bound.Id) is null);
+        var queuedDelete = device.DeleteAsync(deletedWhileAway.Id);
+        Proxy.Restore();
+
+        await queuedDelete.WaitAsync(Wait.Timeout);
+        await watch.Settled(r => r.Get(bound.Id) is not null && r.Get(deletedWhileAway.Id) is null);
+        await device.WaitUntilConnectedAsync().WaitAsync(Wait.Timeout);
+        Assert.Null(await other.GetAsync(deletedWhileAway.Id));
+        Assert.Equal("lamp-1", (await other.GetAsync(bound.Id))!.Responsible);
+    }
+
+    [Fact]
+    public async Task TheQueueOfChangesIsBoundedWithAClearError()
+    {
+        StartServer("00:00:10");
+        Proxy.TargetPort = null;
+        var device = new EquipClient(new EquipClientOptions { Server = Proxy.Address, PeerId = "small", MaxQueuedChanges = 2 });
+        Track(device);
+        device.Start();
+
+        _ = device.AddAsync(Thing("a"));
+        _ = device.AddAsync(Thing("b"));
+        var full = await Assert.ThrowsAsync<EquipQueueFullException>(() => device.AddAsync(Thing("c")));
+
+        Assert.Contains("MaxQueuedChanges", full.Message);
+        Assert.Equal(2, device.PendingChanges);
+    }
+
+    [Fact]
+    public async Task APeerIdIsKeptInAFileAndEachClientIsANewIncarnation()
+    {
+        StartServer("00:00:10");
+        var file = Path.Combine(_store.DataDirectory, "device", "peer-id");
+
+        var first = new EquipClient(new EquipClientOptions { Server = Server.Address, PeerIdFile = file });
+        var second = new EquipClient(new EquipClientOptions { Server = Server.Address, PeerIdFile = file });
+        Track(first);
+        Track(second);
+
+        Assert.Equal(first.PeerId, second.PeerId);
+        Assert.Equal(first.PeerId, File.ReadAllText(file));
+        Assert.NotEqual(first.Incarnation, second.Incarnation);
+    }
+}
