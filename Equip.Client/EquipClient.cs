@@ -16,7 +16,8 @@ public sealed class EquipClient : IAsyncDisposable
 {
     private readonly EquipClientOptions _options;
     private readonly LinkedList<PendingWrite> _pending = new();
-    private readonly Dictionary<Guid, WireItem> _owned = new();
+    private const int ReassertBatch = 100;
+    private readonly Dictionary<Guid, OwnedItem> _owned = new();
     private readonly Dictionary<string, Replica> _replicas = new();
     private readonly HashSet<Replica> _unsubscribed = new();
     private readonly SemaphoreSlim _work = new(0);
@@ -74,16 +75,16 @@ public sealed class EquipClient : IAsyncDisposable
     public async Task<WireItem> AddAsync(AddRequest request)
     {
         var withId = request with { Id = request.Id ?? Guid.CreateVersion7() };
-        return (await Enqueue(new PendingWrite("Add", withId, withId.Id!.Value)))!;
+        return (await Enqueue(new PendingWrite("Add", withId, withId.Id!.Value, withId.LeaseSeconds)))!;
     }
 
     /// <summary>Replaces an item's fields.</summary>
     public async Task<WireItem> UpdateAsync(UpdateRequest request) =>
-        (await Enqueue(new PendingWrite("Update", request, request.Id)))!;
+        (await Enqueue(new PendingWrite("Update", request, request.Id, request.LeaseSeconds)))!;
 
     /// <summary>Deletes an item.</summary>
     public Task DeleteAsync(Guid id, long? expectedRevision = null) =>
-        Enqueue(new PendingWrite("Delete", new DeleteRequest { Id = id, ExpectedRevision = expectedRevision }, id));
+        Enqueue(new PendingWrite("Delete", new DeleteRequest { Id = id, ExpectedRevision = expectedRevision }, id, null));
 
     /// <summary>Subscribes to a pattern; the replica fills once connected and stays current.</summary>
     public Replica Subscribe(WirePattern pattern)
@@ -121,16 +122,21 @@ public sealed class EquipClient : IAsyncDisposable
             await _run;
         }
         await DropConnectionAsync();
+        FailPending(new ObjectDisposedException(nameof(EquipClient)));
+        SetState(new EquipConnectionChange(EquipConnectionState.Disposed, false, null));
+        _stop.Dispose();
+    }
+
+    private void FailPending(Exception error)
+    {
         lock (_pending)
         {
             foreach (var write in _pending)
             {
-                write.Fail(new ObjectDisposedException(nameof(EquipClient)));
+                write.Fail(error);
             }
             _pending.Clear();
         }
-        SetState(new EquipConnectionChange(EquipConnectionState.Disposed, false, null));
-        _stop.Dispose();
     }
 
     private Task<WireItem?> Enqueue(PendingWrite write)
@@ -172,6 +178,13 @@ public sealed class EquipClient : IAsyncDisposable
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
+                return;
+            }
+            catch (HubException fenced) when (HubErrors.CodeOf(fenced.Message) == HubErrors.StaleIncarnation)
+            {
+                await DropConnectionAsync();
+                FailPending(fenced);
+                SetState(new EquipConnectionChange(EquipConnectionState.Fenced, false, fenced));
                 return;
             }
             catch (Exception error)
@@ -270,6 +283,8 @@ public sealed class EquipClient : IAsyncDisposable
         return false;
     }
 
+    /// Re-asserts the acknowledged state of every own item not about to be deleted, in batches;
+    /// an item the server leaves out of its answer no longer exists and is forgotten.
     private async Task ReassertAsync(HubConnection connection, CancellationToken stop)
     {
         List<ReassertedItemMessage> owned;
@@ -280,24 +295,31 @@ public sealed class EquipClient : IAsyncDisposable
             {
                 deleting = _pending.Where(w => w.IsDelete).Select(w => w.ItemId).ToHashSet();
             }
-            owned = _owned.Values.Where(i => !deleting.Contains(i.Id)).Select(i => new ReassertedItemMessage
+            owned = _owned.Values.Where(o => !deleting.Contains(o.Item.Id)).Select(o => new ReassertedItemMessage
             {
-                Id = i.Id,
-                Type = i.Type,
-                Fields = i.Fields,
-                ProcessBound = i.ProcessBound,
-                LeaseSeconds = i.LeaseExpiresAt is { } expiry ? Math.Max(1, (expiry - i.UpdatedAt).TotalSeconds) : null,
-                KnownRevision = i.Revision,
+                Id = o.Item.Id,
+                Type = o.Item.Type,
+                Fields = o.Item.Fields,
+                ProcessBound = o.Item.ProcessBound,
+                LeaseSeconds = o.LeaseSeconds,
+                KnownRevision = o.Item.Revision,
             }).ToList();
         }
-        if (owned.Count > 0)
+        foreach (var batch in owned.Chunk(ReassertBatch))
         {
-            var stored = await connection.InvokeAsync<IReadOnlyList<WireItem>>("Reassert", owned, stop);
+            var stored = (await connection.InvokeAsync<IReadOnlyList<WireItem>>("Reassert", batch, stop)).ToDictionary(i => i.Id);
             lock (_owned)
             {
-                foreach (var item in stored.Where(i => i.Responsible == PeerId))
+                foreach (var asserted in batch)
                 {
-                    _owned[item.Id] = item;
+                    if (stored.TryGetValue(asserted.Id, out var item) && item.Responsible == PeerId)
+                    {
+                        _owned[item.Id] = new OwnedItem(item, asserted.LeaseSeconds);
+                    }
+                    else
+                    {
+                        _owned.Remove(asserted.Id);
+                    }
                 }
             }
         }
@@ -319,7 +341,7 @@ public sealed class EquipClient : IAsyncDisposable
                 result = await connection.InvokeAsync<WireItem>(write.Method, write.Argument, stop);
             }
         }
-        catch (HubException refused) when (!(resent && write.IsDelete && refused.Message.StartsWith("not-found:", StringComparison.Ordinal)))
+        catch (HubException refused) when (!(resent && write.IsDelete && HubErrors.CodeOf(refused.Message) == HubErrors.NotFound))
         {
             Dequeue(write);
             write.Fail(ToRefusal(refused));
@@ -337,20 +359,16 @@ public sealed class EquipClient : IAsyncDisposable
             }
             else if (result!.Responsible == PeerId)
             {
-                _owned[result.Id] = result;
+                var lease = write.LeaseSeconds ?? _owned.GetValueOrDefault(result.Id)?.LeaseSeconds;
+                _owned[result.Id] = new OwnedItem(result, lease);
             }
         }
         Dequeue(write);
         write.Succeed(result);
     }
 
-    /// The server's refusals start with a code: "not-found: No item has id ...".
-    private static EquipRefusedException ToRefusal(HubException refused)
-    {
-        var colon = refused.Message.IndexOf(':');
-        var code = colon > 0 && !refused.Message[..colon].Contains(' ') ? refused.Message[..colon] : "error";
-        return new EquipRefusedException(code, refused.Message);
-    }
+    private static EquipRefusedException ToRefusal(HubException refused) =>
+        new(HubErrors.CodeOf(refused.Message) ?? "error", refused.Message);
 
     private Replica? NextUnsubscribed()
     {

@@ -9,6 +9,12 @@ public enum EquipConnectionState
     /// <summary>Registered, subscriptions caught up, own items re-asserted and queued changes sent.</summary>
     Connected,
 
+    /// <summary>
+    /// Stopped for good: another process registered with this peer id after this one, and the
+    /// server refuses this incarnation (it must not end the newer one). Queued changes failed.
+    /// </summary>
+    Fenced,
+
     /// <summary>Stopped for good.</summary>
     Disposed,
 }

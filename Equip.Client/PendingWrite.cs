@@ -2,8 +2,12 @@ using Equip.Protocol;
 
 namespace Equip.Client;
 
+/// An item this peer is responsible for, as the server last acknowledged it, with the lease it
+/// was given (re-asserted with the same length).
+internal sealed record OwnedItem(WireItem Item, double? LeaseSeconds);
+
 /// One of the client's own changes, waiting to be sent in order.
-internal sealed class PendingWrite(string method, object argument, Guid itemId)
+internal sealed class PendingWrite(string method, object argument, Guid itemId, double? leaseSeconds)
 {
     private readonly TaskCompletionSource<WireItem?> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -14,6 +18,8 @@ internal sealed class PendingWrite(string method, object argument, Guid itemId)
     public Guid ItemId => itemId;
 
     public bool IsDelete => method == "Delete";
+
+    public double? LeaseSeconds => leaseSeconds;
 
     /// Sent at least once before: its outcome on the server may already have happened.
     public bool Retried { get; set; }

@@ -23,6 +23,10 @@ public sealed class Peer
     public DateTimeOffset LastSeenAt { get; private set; }
     public DateTimeOffset? ReconnectingSince { get; private set; }
 
+    /// The incarnation the current one replaced: it may not come back (a stale process that
+    /// reconnects must not end the live one, or two would take turns ending each other).
+    public string? ReplacedIncarnation { get; private set; }
+
     /// Changes at every registration; items re-asserted since carry it, so that sync complete can
     /// sweep the ones that were not.
     public long SyncEpoch { get; private set; }
@@ -42,6 +46,14 @@ public sealed class Peer
     /// session ended; a different incarnation ends the old one (the caller removes its items).
     public Registration Connect(string incarnation, string name, long epoch, DateTimeOffset now)
     {
+        if (incarnation == ReplacedIncarnation)
+        {
+            throw new StaleIncarnationException(PeerId, incarnation);
+        }
+        if (incarnation != Incarnation)
+        {
+            ReplacedIncarnation = Incarnation;
+        }
         var sessionPresent = incarnation == Incarnation && State != PeerState.Gone;
         var endedIncarnation = incarnation != Incarnation && State != PeerState.Gone ? Incarnation : null;
         Incarnation = incarnation;

@@ -12,18 +12,23 @@ internal sealed class AddItemOperation(AddItem command) : WriteOperation<AddResu
         if (existing is not null)
         {
             existing.Readd(command, context.NextRevision(), context.Now);
-            MarkAsserted(existing, author);
+            Assertion.Mark(existing, author);
             context.Record(ChangeEvent.Updated(existing.ToState(), context.Now));
             return new AddResult(existing.ToState(), Created: false);
         }
         var item = Item.Create(command, command.Id ?? Guid.CreateVersion7(), context.NextRevision(), context.Now);
-        MarkAsserted(item, author);
+        Assertion.Mark(item, author);
         await context.InsertAsync(item, cancellationToken);
         context.Record(ChangeEvent.Added(item.ToState(), context.Now));
         return new AddResult(item.ToState(), Created: true);
     }
+}
 
-    private static void MarkAsserted(Item item, Peer? author)
+/// Any write by an item's responsible peer shows that the peer still has the item: sync
+/// complete will not sweep it.
+internal static class Assertion
+{
+    public static void Mark(Item item, Peer? author)
     {
         if (author is not null && item.Responsible == author.PeerId)
         {
@@ -36,10 +41,11 @@ internal sealed class UpdateItemOperation(UpdateItem command) : WriteOperation<I
 {
     protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
-        await context.AuthorAsync(command.By, cancellationToken);
+        var author = await context.AuthorAsync(command.By, cancellationToken);
         var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
         item.EnsureRevision(command.ExpectedRevision);
         item.Update(command, context.NextRevision(), context.Now);
+        Assertion.Mark(item, author);
         context.Record(ChangeEvent.Updated(item.ToState(), context.Now, command.Unreliable));
         return item.ToState();
     }
@@ -62,9 +68,10 @@ internal sealed class RenewLeaseOperation(RenewLease command) : WriteOperation<I
 {
     protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
-        await context.AuthorAsync(command.By, cancellationToken);
+        var author = await context.AuthorAsync(command.By, cancellationToken);
         var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
         item.RenewLease(command.Lease, context.Now);
+        Assertion.Mark(item, author);
         return item.ToState();
     }
 }

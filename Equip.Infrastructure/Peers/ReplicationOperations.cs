@@ -1,12 +1,14 @@
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Dataspace;
+using Microsoft.EntityFrameworkCore;
 
 namespace Equip.Infrastructure.Peers;
 
-/// A reconnecting peer says which items it holds. Missing ones are added, ones it changed are
-/// updated, ones changed on the server since the peer saw them are kept; every one is marked as
-/// asserted in this registration and has its lease restarted.
+/// A reconnecting peer says which items it holds. Missing ones are added (unless deleted by
+/// someone since the peer saw them), ones it changed are updated, ones changed on the server since
+/// the peer saw them are kept; every one is marked as asserted in this registration and has its
+/// lease restarted. The answer holds the items as stored; one left out no longer exists.
 internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<ReassertedItem> items) : WriteOperation<IReadOnlyList<ItemState>>
 {
     protected override async Task<IReadOnlyList<ItemState>> RunAsync(WriteContext context, CancellationToken cancellationToken)
@@ -17,6 +19,10 @@ internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<Reasserte
         {
             var add = new AddItem(asserted.Id, asserted.Type, asserted.Fields, actor.PeerId, asserted.ProcessBound, asserted.Lease, actor);
             var existing = await context.FindItemAsync(asserted.Id, cancellationToken);
+            if (existing is null && await WasDeletedForGoodAsync(context, asserted, cancellationToken))
+            {
+                continue; // deleted by someone since the peer saw it: it does not come back
+            }
             if (existing is null)
             {
                 var item = Item.Create(add, asserted.Id, context.NextRevision(), context.Now);
@@ -44,6 +50,21 @@ internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<Reasserte
             results.Add(existing.ToState());
         }
         return results;
+    }
+
+    /// Items removed because the peer's session ended (reason bound) are restored by re-assertion;
+    /// items deleted explicitly or by lease expiry after the peer last saw them are not.
+    private static async Task<bool> WasDeletedForGoodAsync(WriteContext context, ReassertedItem asserted, CancellationToken cancellationToken)
+    {
+        if (asserted.KnownRevision <= 0)
+        {
+            return false;
+        }
+        var last = await context.Db.ChangeLog.AsNoTracking()
+            .Where(e => e.ItemId == asserted.Id && e.Revision > asserted.KnownRevision)
+            .OrderByDescending(e => e.Revision)
+            .FirstOrDefaultAsync(cancellationToken);
+        return last is { Kind: ChangeKind.Deleted, Reason: not DeleteReason.Bound };
     }
 }
 

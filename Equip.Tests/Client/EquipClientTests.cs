@@ -143,6 +143,31 @@ public sealed class EquipClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AClientWhosePeerIdWasTakenOverByANewerProcessStopsInsteadOfFightingIt()
+    {
+        StartServer("00:00:10");
+        var older = Track(Start(Server.Address, "lamp-1"));
+        await older.WaitUntilConnectedAsync().WaitAsync(Wait.Timeout);
+        var fenced = new TaskCompletionSource<EquipConnectionChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+        older.StateChanged += change =>
+        {
+            if (change.State == EquipConnectionState.Fenced)
+            {
+                fenced.TrySetResult(change);
+            }
+        };
+
+        var newer = Track(Start(Server.Address, "lamp-1"));
+        await newer.WaitUntilConnectedAsync().WaitAsync(Wait.Timeout);
+
+        var change = await fenced.Task.WaitAsync(Wait.Timeout);
+        Assert.Equal(HubErrors.StaleIncarnation, HubErrors.CodeOf(change.Error?.Message));
+        var item = await newer.AddAsync(Thing("still mine"));
+        Assert.Equal("lamp-1", item.Responsible);
+        Assert.Equal(EquipConnectionState.Connected, newer.State);
+    }
+
+    [Fact]
     public async Task TheQueueOfChangesIsBoundedWithAClearError()
     {
         StartServer("00:00:10");

@@ -8,19 +8,28 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Equip.Tests.Hub;
 
-/// The hub through a real Kestrel and real SignalR clients, on both wire protocols.
-public sealed class DataspaceHubTests : IDisposable
+/// The hub through a real Kestrel and real SignalR clients, on both wire protocols and both providers.
+public abstract class DataspaceHubTests : IAsyncLifetime
 {
-    private readonly TestStore _store = TestStore.Sqlite();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly EquipServer _server;
+    private TestStore? _store;
+    private EquipServer? _server;
 
-    public DataspaceHubTests() => _server = new EquipServer(_store, _time);
+    private EquipServer Server => _server!;
 
-    public void Dispose()
+    protected abstract Task<TestStore> CreateStoreAsync();
+
+    public async Task InitializeAsync()
     {
-        _server.Dispose();
-        _store.Dispose();
+        _store = await CreateStoreAsync();
+        _server = new EquipServer(_store, _time);
+    }
+
+    public Task DisposeAsync()
+    {
+        _server?.Dispose();
+        _store?.Dispose();
+        return Task.CompletedTask;
     }
 
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
@@ -30,7 +39,7 @@ public sealed class DataspaceHubTests : IDisposable
 
     private async Task<JsonElement[]> PeersAsync()
     {
-        using var http = _server.NewClient();
+        using var http = Server.NewClient();
         return (await http.GetFromJsonAsync<JsonElement[]>("/api/peers"))!;
     }
 
@@ -42,7 +51,7 @@ public sealed class DataspaceHubTests : IDisposable
     [InlineData(WireProtocol.MessagePack)]
     public async Task APeerRegistersAddsItemsAsResponsibleAndReadsThemBack(WireProtocol protocol)
     {
-        var (client, registration) = await HubClient.RegisterAsync(_server.Address, "lamp-1", "inc-a", protocol);
+        var (client, registration) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a", protocol);
         await using var _ = client;
 
         var added = await client.InvokeAsync<WireItem>("Add", Thing("hall", processBound: true) with { LeaseSeconds = 60 });
@@ -62,21 +71,21 @@ public sealed class DataspaceHubTests : IDisposable
     [Fact]
     public async Task RefusalsArriveAsHubErrorsWithACode()
     {
-        await using var unregistered = await HubClient.ConnectAsync(_server.Address);
-        var (client, _) = await HubClient.RegisterAsync(_server.Address, "lamp-1", "inc-a");
+        await using var unregistered = await HubClient.ConnectAsync(Server.Address);
+        var (client, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
         await using var __ = client;
 
-        async Task<string> ErrorOf(HubClient c, string method, object argument) =>
-            (await Assert.ThrowsAsync<HubException>(() => c.InvokeAsync<object>(method, argument))).Message;
+        async Task<string?> ErrorOf(HubClient c, string method, object argument) =>
+            HubErrors.CodeOf((await Assert.ThrowsAsync<HubException>(() => c.InvokeAsync<object>(method, argument))).Message);
 
-        Assert.Contains("not-registered:", await ErrorOf(unregistered, "Add", Thing("x")));
-        Assert.Contains("invalid:", await ErrorOf(client, "Add", new AddRequest { Type = "" }));
-        Assert.Contains("invalid:", await ErrorOf(client, "Add", new AddRequest { Type = "demo.Thing", Fields = Json("[1]") }));
-        Assert.Contains("not-found:", await ErrorOf(client, "Update", new UpdateRequest { Id = Guid.NewGuid(), Fields = Json("{}") }));
-        Assert.Contains("already-registered:", await ErrorOf(client, "Register", new RegisterRequest { PeerId = "lamp-1", Incarnation = "inc-a" }));
-        Assert.Contains("invalid:", await ErrorOf(unregistered, "Register", new RegisterRequest { PeerId = "", Incarnation = "x" }));
+        Assert.Equal("not-registered", await ErrorOf(unregistered, "Add", Thing("x")));
+        Assert.Equal("invalid", await ErrorOf(client, "Add", new AddRequest { Type = "" }));
+        Assert.Equal("invalid", await ErrorOf(client, "Add", new AddRequest { Type = "demo.Thing", Fields = Json("[1]") }));
+        Assert.Equal("not-found", await ErrorOf(client, "Update", new UpdateRequest { Id = Guid.NewGuid(), Fields = Json("{}") }));
+        Assert.Equal("already-registered", await ErrorOf(client, "Register", new RegisterRequest { PeerId = "lamp-1", Incarnation = "inc-a" }));
+        Assert.Equal("invalid", await ErrorOf(unregistered, "Register", new RegisterRequest { PeerId = "", Incarnation = "x" }));
         var item = await client.InvokeAsync<WireItem>("Add", Thing("x"));
-        Assert.Contains("revision-mismatch:", await ErrorOf(client, "Update", new UpdateRequest { Id = item.Id, Fields = Json("{}"), ExpectedRevision = 999 }));
+        Assert.Equal("revision-mismatch", await ErrorOf(client, "Update", new UpdateRequest { Id = item.Id, Fields = Json("{}"), ExpectedRevision = 999 }));
         Assert.Equal(HubConnectionState.Connected, client.Connection.State);
     }
 
@@ -85,8 +94,8 @@ public sealed class DataspaceHubTests : IDisposable
     [InlineData(WireProtocol.MessagePack)]
     public async Task ASubscriptionDeliversTheSnapshotThenEveryLaterChangeWithNoGapOrDuplicateUnderConcurrentWriters(WireProtocol protocol)
     {
-        var (writer, _) = await HubClient.RegisterAsync(_server.Address, "writer", "w1");
-        var (reader, _) = await HubClient.RegisterAsync(_server.Address, "reader", "r1", protocol);
+        var (writer, _) = await HubClient.RegisterAsync(Server.Address, "writer", "w1");
+        var (reader, _) = await HubClient.RegisterAsync(Server.Address, "reader", "r1", protocol);
         await using var _w = writer;
         await using var _r = reader;
         const int total = 300;
@@ -127,7 +136,7 @@ public sealed class DataspaceHubTests : IDisposable
     [Fact]
     public async Task ASubscriptionFromARevisionReplaysTheLogThenGoesLive()
     {
-        var (client, _) = await HubClient.RegisterAsync(_server.Address, "lamp-1", "inc-a");
+        var (client, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
         await using var _ = client;
         var first = await client.InvokeAsync<WireItem>("Add", Thing("first"));
         var second = await client.InvokeAsync<WireItem>("Add", Thing("second"));
@@ -147,9 +156,24 @@ public sealed class DataspaceHubTests : IDisposable
     }
 
     [Fact]
+    public async Task ASubscriptionFromARevisionAheadOfTheLogGetsAResynchronisedSnapshot()
+    {
+        var (client, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
+        await using var _ = client;
+        var item = await client.InvokeAsync<WireItem>("Add", Thing("only"));
+
+        await client.InvokeAsync<SubscribeResponse>("Subscribe", new SubscribeRequest { SubscriptionId = "s", Pattern = new WirePattern { Type = "demo.*" }, FromRevision = item.Revision + 1000 });
+
+        var snapshot = await client.ReceiveAsync<SnapshotMessage>();
+        Assert.True(snapshot.Resynchronised);
+        Assert.Equal(item.Id, Assert.Single(snapshot.Items).Id);
+        Assert.Equal(item.Revision, snapshot.Revision);
+    }
+
+    [Fact]
     public async Task AnItemWhoseFieldsStopMatchingReachesTheSubscriberMarkedAsNotMatching()
     {
-        var (client, _) = await HubClient.RegisterAsync(_server.Address, "lamp-1", "inc-a");
+        var (client, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
         await using var _ = client;
         var item = await client.InvokeAsync<WireItem>("Add", Thing("hall"));
         await client.InvokeAsync<SubscribeResponse>("Subscribe", new SubscribeRequest
@@ -169,7 +193,7 @@ public sealed class DataspaceHubTests : IDisposable
     [Fact]
     public async Task UnsubscribingStopsDelivery()
     {
-        var (client, _) = await HubClient.RegisterAsync(_server.Address, "lamp-1", "inc-a");
+        var (client, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
         await using var _ = client;
         await client.InvokeAsync<SubscribeResponse>("Subscribe", new SubscribeRequest { SubscriptionId = "a", Pattern = new WirePattern { Type = "demo.Thing" } });
         await client.InvokeAsync<SubscribeResponse>("Subscribe", new SubscribeRequest { SubscriptionId = "b", Pattern = new WirePattern { Type = "other.*" } });
@@ -188,8 +212,8 @@ public sealed class DataspaceHubTests : IDisposable
     [Fact]
     public async Task ProcessBoundItemsOfAPeerThatLeftAreDeletedWhenTheGracePeriodEnds()
     {
-        var (device, _) = await HubClient.RegisterAsync(_server.Address, "lamp-1", "inc-a");
-        var (watcher, _) = await HubClient.RegisterAsync(_server.Address, "watcher", "w");
+        var (device, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
+        var (watcher, _) = await HubClient.RegisterAsync(Server.Address, "watcher", "w");
         await using var _w = watcher;
         var bound = await device.InvokeAsync<WireItem>("Add", Thing("bound", processBound: true));
         await watcher.InvokeAsync<SubscribeResponse>("Subscribe", new SubscribeRequest { SubscriptionId = "s", Pattern = new WirePattern { Type = "demo.*" } });
@@ -208,13 +232,13 @@ public sealed class DataspaceHubTests : IDisposable
     [Fact]
     public async Task TheSameIncarnationReconnectingWithinTheGracePeriodFindsItsSessionAndNothingIsDeleted()
     {
-        var (first, _) = await HubClient.RegisterAsync(_server.Address, "lamp-1", "inc-a");
+        var (first, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
         var bound = await first.InvokeAsync<WireItem>("Add", Thing("bound", processBound: true));
         await first.DisposeAsync();
         await Wait.UntilAsync(async () => await StateOfAsync("lamp-1") == "reconnecting", "the peer is reconnecting");
         _time.Advance(TimeSpan.FromSeconds(5));
 
-        var (again, registration) = await HubClient.RegisterAsync(_server.Address, "lamp-1", "inc-a");
+        var (again, registration) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
         await using var _ = again;
         _time.Advance(TimeSpan.FromSeconds(30));
 
@@ -226,14 +250,14 @@ public sealed class DataspaceHubTests : IDisposable
     [Fact]
     public async Task ANewIncarnationClosesTheOldConnectionDeletesItsProcessBoundItemsAtOnceAndFencesIt()
     {
-        var (old, _) = await HubClient.RegisterAsync(_server.Address, "lamp-1", "inc-a");
+        var (old, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
         await using var _o = old;
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         old.Connection.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
         var bound = await old.InvokeAsync<WireItem>("Add", Thing("bound", processBound: true));
         var persistent = await old.InvokeAsync<WireItem>("Add", Thing("kept"));
 
-        var (restarted, registration) = await HubClient.RegisterAsync(_server.Address, "lamp-1", "inc-b");
+        var (restarted, registration) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-b");
         await using var _r = restarted;
 
         await closed.Task.WaitAsync(Wait.Timeout);
@@ -246,13 +270,13 @@ public sealed class DataspaceHubTests : IDisposable
     [Fact]
     public async Task ASecondConnectionOfTheSameIncarnationReplacesTheFirstWithoutEndingTheSession()
     {
-        var (first, _) = await HubClient.RegisterAsync(_server.Address, "lamp-1", "inc-a");
+        var (first, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
         await using var _f = first;
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         first.Connection.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
         var bound = await first.InvokeAsync<WireItem>("Add", Thing("bound", processBound: true));
 
-        var (second, registration) = await HubClient.RegisterAsync(_server.Address, "lamp-1", "inc-a");
+        var (second, registration) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
         await using var _s = second;
         await closed.Task.WaitAsync(Wait.Timeout);
         _time.Advance(TimeSpan.FromSeconds(30));
@@ -263,14 +287,38 @@ public sealed class DataspaceHubTests : IDisposable
     }
 
     [Fact]
+    public async Task WithoutSyncCompleteTheItemsAPeerNoLongerHasExpireAtTheEndOfTheReconnectWindow()
+    {
+        var (first, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
+        var kept = await first.InvokeAsync<WireItem>("Add", Thing("kept") with { LeaseSeconds = 3600 });
+        var forgotten = await first.InvokeAsync<WireItem>("Add", Thing("forgotten") with { LeaseSeconds = 3600 });
+        await first.DisposeAsync();
+
+        var (again, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
+        await using var _ = again;
+        await again.InvokeAsync<IReadOnlyList<WireItem>>("Reassert", new[]
+        {
+            new ReassertedItemMessage { Id = kept.Id, Type = kept.Type, Fields = kept.Fields, LeaseSeconds = 3600, KnownRevision = kept.Revision },
+        });
+        await again.InvokeAsync<SubscribeResponse>("Subscribe", new SubscribeRequest { SubscriptionId = "s", Pattern = new WirePattern { Type = "demo.*" } });
+        await again.ReceiveAsync<SnapshotMessage>();
+        _time.Advance(TimeSpan.FromSeconds(31));
+
+        var expired = Assert.Single((await again.ReceiveAsync<ChangesMessage>()).Events);
+        Assert.Equal(forgotten.Id, expired.Item.Id);
+        Assert.Equal("leaseExpired", expired.Reason);
+        Assert.NotNull(await again.InvokeAsync<WireItem?>("Get", kept.Id));
+    }
+
+    [Fact]
     public async Task ReassertionAndSyncCompleteRemoveTheItemsAPeerNoLongerHas()
     {
-        var (first, _) = await HubClient.RegisterAsync(_server.Address, "lamp-1", "inc-a");
+        var (first, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
         var kept = await first.InvokeAsync<WireItem>("Add", Thing("kept"));
         var gone = await first.InvokeAsync<WireItem>("Add", Thing("gone"));
         await first.DisposeAsync();
 
-        var (again, _) = await HubClient.RegisterAsync(_server.Address, "lamp-1", "inc-a");
+        var (again, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
         await using var _ = again;
         await again.InvokeAsync<IReadOnlyList<WireItem>>("Reassert", new[]
         {
@@ -282,4 +330,15 @@ public sealed class DataspaceHubTests : IDisposable
         Assert.NotNull(await again.InvokeAsync<WireItem?>("Get", kept.Id));
         Assert.Null(await again.InvokeAsync<WireItem?>("Get", gone.Id));
     }
+}
+
+public sealed class SqliteDataspaceHubTests : DataspaceHubTests
+{
+    protected override Task<TestStore> CreateStoreAsync() => Task.FromResult(TestStore.Sqlite());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresDataspaceHubTests(PostgresFixture postgres) : DataspaceHubTests
+{
+    protected override Task<TestStore> CreateStoreAsync() => TestStore.PostgresAsync(postgres);
 }

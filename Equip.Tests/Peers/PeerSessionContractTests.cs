@@ -229,6 +229,63 @@ public abstract class PeerSessionContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AReplacedIncarnationCannotComeBackAndEndTheNewerOne()
+    {
+        var store = await StartAsync();
+        await store.Peers.RegisterAsync("lamp-1", "inc-a", "lamp");
+        var newer = (await store.Peers.RegisterAsync("lamp-1", "inc-b", "lamp")).Actor;
+
+        await Assert.ThrowsAsync<StaleIncarnationException>(() => store.Peers.RegisterAsync("lamp-1", "inc-a", "lamp"));
+
+        var peer = await PeerAsync(store, "lamp-1");
+        Assert.Equal("inc-b", peer.Incarnation);
+        Assert.Equal(PeerState.Connected, peer.State);
+        await AddAsync(store, newer, processBound: false);
+    }
+
+    [Fact]
+    public async Task ReassertionRestoresItemsRemovedWithTheSessionButNotItemsSomeoneDeleted()
+    {
+        var store = await StartAsync(grace: "00:00:00");
+        var first = (await store.Peers.RegisterAsync("lamp-1", "inc-a", "lamp")).Actor;
+        var bound = (await AddAsync(store, first, processBound: true, "bound")).Item;
+        var deleted = (await AddAsync(store, first, processBound: false, "deleted")).Item;
+        await store.Peers.DisconnectAsync(first);
+        await store.Dataspace.DeleteAsync(new DeleteItem(deleted.Id));
+
+        var second = (await store.Peers.RegisterAsync("lamp-1", "inc-a", "lamp")).Actor;
+        var stored = await store.Peers.ReassertAsync(second,
+        [
+            new ReassertedItem(bound.Id, bound.Type, bound.Fields, true, null, bound.Revision),
+            new ReassertedItem(deleted.Id, deleted.Type, deleted.Fields, false, null, deleted.Revision),
+        ]);
+
+        Assert.Equal([bound.Id], stored.Select(i => i.Id));
+        Assert.NotNull(await store.Dataspace.GetAsync(bound.Id));
+        Assert.Null(await store.Dataspace.GetAsync(deleted.Id));
+    }
+
+    [Fact]
+    public async Task AnyWriteByTheResponsiblePeerAfterRegisteringCountsAsAnAssertion()
+    {
+        var store = await StartAsync();
+        var first = (await store.Peers.RegisterAsync("lamp-1", "inc-a", "lamp")).Actor;
+        var updated = (await AddAsync(store, first, processBound: false, "updated")).Item;
+        var renewed = (await AddAsync(store, first, processBound: false, "renewed", TimeSpan.FromMinutes(5))).Item;
+        var untouched = (await AddAsync(store, first, processBound: false, "untouched")).Item;
+
+        var second = (await store.Peers.RegisterAsync("lamp-1", "inc-a", "lamp")).Actor;
+        await store.Dataspace.UpdateAsync(new UpdateItem(updated.Id, null, Json("""{"name":"again"}"""), By: second));
+        await store.Dataspace.RenewLeaseAsync(new RenewLease(renewed.Id, By: second));
+        var swept = await store.Peers.SyncCompleteAsync(second);
+
+        Assert.Equal(1, swept);
+        Assert.NotNull(await store.Dataspace.GetAsync(updated.Id));
+        Assert.NotNull(await store.Dataspace.GetAsync(renewed.Id));
+        Assert.Null(await store.Dataspace.GetAsync(untouched.Id));
+    }
+
+    [Fact]
     public async Task InvalidRegistrationsAreRefused()
     {
         var store = await StartAsync();

@@ -47,7 +47,7 @@ internal sealed class DataspaceHub(
         var connection = Connection;
         if (connection.Actor is not null)
         {
-            throw new HubException("already-registered: This connection has registered already; open a new connection to register again.");
+            throw new HubException($"{HubErrors.AlreadyRegistered}: This connection has registered already; open a new connection to register again.");
         }
         // Not cancellable: once the store has registered the association, this connection must know it.
         var result = await peers.RegisterAsync(request.PeerId, request.Incarnation, request.Name, CancellationToken.None);
@@ -163,9 +163,12 @@ internal sealed class DataspaceHub(
         return snapshot.Revision;
     }
 
-    /// The log's events after the revision, or null when it no longer reaches back that far.
+    /// The log's events after the revision; null (the caller sends a snapshot instead) when the log
+    /// no longer reaches back that far, when the revision is ahead of the log (a store restored
+    /// from a backup), or when the replay would be longer than a snapshot is worth.
     private async Task<long?> ReplayAsync(Subscription subscription, long from)
     {
+        var maxReplay = hubLimits.Value.MaxPendingMessages / 2;
         var replayed = new List<ChangeEvent>();
         var after = from;
         long current;
@@ -176,6 +179,10 @@ internal sealed class DataspaceHub(
                 var page = await dataspace.ReadChangesAsync(after, ReplayPage, Context.ConnectionAborted);
                 replayed.AddRange(page.Events.Where(subscription.Concerns));
                 current = page.CurrentRevision;
+                if (from > current || replayed.Count > maxReplay)
+                {
+                    return null;
+                }
                 if (page.Events.Count < ReplayPage)
                 {
                     break;
@@ -187,7 +194,7 @@ internal sealed class DataspaceHub(
         {
             return null;
         }
-        var replayedUpTo = Math.Max(current, from);
+        var replayedUpTo = current;
         subscription.Start(replayedUpTo, () =>
         {
             foreach (var change in replayed)

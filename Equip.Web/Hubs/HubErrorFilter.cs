@@ -1,12 +1,13 @@
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Dataspace;
+using Equip.Protocol;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Equip.Web.Hubs;
 
-/// Refusals reach the client as a hub error whose message starts with a stable code, such as
-/// "not-found: No item has id ...". Anything else stays the framework's generic error.
+/// Refusals reach the client as a hub error carrying a stable code (HubErrors), such as
+/// "... HubException: not-found: No item has id ...". Anything else stays the framework's generic error.
 internal sealed class HubErrorFilter : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
@@ -23,15 +24,15 @@ internal sealed class HubErrorFilter : IHubFilter
 
     public static string? CodeOf(Exception error) => error switch
     {
-        InvalidItemException => "invalid",
-        InvalidPeerException => "invalid",
-        ItemNotFoundException => "not-found",
-        RevisionMismatchException => "revision-mismatch",
-        ItemHasNoLeaseException => "no-lease",
-        ChangeLogCompactedException => "compacted",
-        StaleIncarnationException => "stale-incarnation",
-        ServiceStoppingException => "stopping",
-        CommitOutcomeUnknownException => "outcome-unknown",
+        InvalidItemException => HubErrors.Invalid,
+        InvalidPeerException => HubErrors.Invalid,
+        ItemNotFoundException => HubErrors.NotFound,
+        RevisionMismatchException => HubErrors.RevisionMismatch,
+        ItemHasNoLeaseException => HubErrors.NoLease,
+        ChangeLogCompactedException => HubErrors.Compacted,
+        StaleIncarnationException => HubErrors.StaleIncarnation,
+        ServiceStoppingException => HubErrors.Stopping,
+        CommitOutcomeUnknownException => HubErrors.OutcomeUnknown,
         _ => null,
     };
 }

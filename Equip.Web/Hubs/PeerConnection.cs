@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
+using Equip.Protocol;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Equip.Web.Hubs;
@@ -29,14 +30,14 @@ internal sealed class PeerConnection : IAsyncDisposable
     public PeerActor? Actor { get; set; }
 
     public PeerActor RequireActor() =>
-        Actor ?? throw new HubException("not-registered: Call Register(peerId, incarnation, name) before anything else.");
+        Actor ?? throw new HubException($"{HubErrors.NotRegistered}: Call Register(peerId, incarnation, name) before anything else.");
 
     public Subscription AddSubscription(string id, Pattern pattern)
     {
         var subscription = new Subscription(id, pattern, Outbox);
         return _subscriptions.TryAdd(id, subscription)
             ? subscription
-            : throw new HubException($"duplicate-subscription: This connection already has a subscription '{id}'.");
+            : throw new HubException($"{HubErrors.DuplicateSubscription}: This connection already has a subscription '{id}'.");
     }
 
     public bool RemoveSubscription(string id) => _subscriptions.TryRemove(id, out _);

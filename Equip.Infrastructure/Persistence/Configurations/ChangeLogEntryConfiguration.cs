@@ -12,5 +12,6 @@ internal sealed class ChangeLogEntryConfiguration(string jsonColumnType) : IEnti
         builder.Property(e => e.Revision).ValueGeneratedNever();
         builder.Property(e => e.Item).HasColumnType(jsonColumnType).IsRequired();
         builder.HasIndex(e => e.OccurredAt);
+        builder.HasIndex(e => e.ItemId);
     }
 }

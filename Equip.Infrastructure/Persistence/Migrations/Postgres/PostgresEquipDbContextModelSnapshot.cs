@@ -99,6 +99,10 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ReconnectingSince")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("ReplacedIncarnation")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -136,6 +140,8 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Revision");
+
+                    b.HasIndex("ItemId");
 
                     b.HasIndex("OccurredAt");
 

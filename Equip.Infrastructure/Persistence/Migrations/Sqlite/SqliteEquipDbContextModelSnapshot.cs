@@ -94,6 +94,10 @@ namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long?>("ReconnectingSince")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ReplacedIncarnation")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -131,6 +135,8 @@ namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Revision");
+
+                    b.HasIndex("ItemId");
 
                     b.HasIndex("OccurredAt");
 

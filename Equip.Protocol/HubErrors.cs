@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+
+namespace Equip.Protocol;
+
+/// <summary>
+/// The codes a hub error starts with. On the wire the error text reads
+/// "An unexpected error occurred invoking 'Add' on the server. HubException: not-found: No item has id ...":
+/// the code is the word before the colon that follows "HubException: ".
+/// </summary>
+public static partial class HubErrors
+{
+    /// <summary>A call before Register.</summary>
+    public const string NotRegistered = "not-registered";
+    /// <summary>Register on a connection that registered already.</summary>
+    public const string AlreadyRegistered = "already-registered";
+    /// <summary>A subscription id used twice on one connection.</summary>
+    public const string DuplicateSubscription = "duplicate-subscription";
+    /// <summary>A request that breaks a rule (missing type, fields not an object, bad lease, bad pattern).</summary>
+    public const string Invalid = "invalid";
+    /// <summary>No item has that id.</summary>
+    public const string NotFound = "not-found";
+    /// <summary>The item is not at the expected revision.</summary>
+    public const string RevisionMismatch = "revision-mismatch";
+    /// <summary>Renewal of an item without a lease.</summary>
+    public const string NoLease = "no-lease";
+    /// <summary>The change log no longer reaches back that far.</summary>
+    public const string Compacted = "compacted";
+    /// <summary>Another incarnation of this peer took over; this one is fenced off.</summary>
+    public const string StaleIncarnation = "stale-incarnation";
+    /// <summary>The server is stopping.</summary>
+    public const string Stopping = "stopping";
+    /// <summary>The store failed while committing; the write may or may not be stored.</summary>
+    public const string OutcomeUnknown = "outcome-unknown";
+
+    /// <summary>The code of a hub error's text, or null when it carries none.</summary>
+    public static string? CodeOf(string? errorText)
+    {
+        if (errorText is null)
+        {
+            return null;
+        }
+        var match = CodePattern().Match(errorText);
+        return match.Success ? match.Groups["code"].Value : null;
+    }
+
+    [GeneratedRegex(@"(?:^|HubException: )(?<code>[a-z]+(?:-[a-z]+)*): ")]
+    private static partial Regex CodePattern();
+}
