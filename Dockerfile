@@ -21,8 +21,7 @@ COPY Equip.sln Directory.Build.props Directory.Packages.props ./
 COPY Equip.Domain/Equip.Domain.csproj Equip.Domain/
 COPY Equip.Infrastructure/Equip.Infrastructure.csproj Equip.Infrastructure/
 COPY Equip.Web/Equip.Web.csproj Equip.Web/
-COPY Equip.Testing/Equip.Testing.csproj Equip.Testing/
-COPY Equip.Tests/Equip.Tests.csproj Equip.Tests/
+COPY Equip.Protocol/Equip.Protocol.csproj Equip.Protocol/
 RUN dotnet restore Equip.Web/Equip.Web.csproj
 
 # Then the whole tree: the static files are in the top-level wwwroot/, which Equip.Web.csproj
