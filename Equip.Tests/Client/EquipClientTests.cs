@@ -6,12 +6,10 @@ using static Equip.Tests.Support.Devices;
 
 namespace Equip.Tests.Client;
 
-/// Equip.Client against a real Kestrel, through a fault-injecting TCP proxy.
-public sealed class EquipClientTests : IAsyncLifetime
+/// Equip.Client against a real Kestrel, through a fault-injecting TCP proxy, on both providers.
+public abstract class EquipClientTests : IAsyncLifetime
 {
-    private readonly TestStore _store = TestStore.Sqlite()
-        .With("Equip:Peers:KeepAliveInterval", "00:00:00.500")
-        .With("Equip:Peers:ClientTimeout", "00:00:02");
+    private TestStore _store = null!;
     private readonly List<IAsyncDisposable> _cleanup = [];
     private EquipServer? _server;
     private FaultProxy? _proxy;
@@ -20,7 +18,12 @@ public sealed class EquipClientTests : IAsyncLifetime
 
     private FaultProxy Proxy => _proxy!;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    protected abstract Task<TestStore> CreateStoreAsync();
+
+    public async Task InitializeAsync() =>
+        _store = (await CreateStoreAsync())
+            .With("Equip:Peers:KeepAliveInterval", "00:00:00.500")
+            .With("Equip:Peers:ClientTimeout", "00:00:02");
 
     private void StartServer(string grace)
     {
@@ -199,4 +202,15 @@ public sealed class EquipClientTests : IAsyncLifetime
         Assert.Equal(first.PeerId, File.ReadAllText(file));
         Assert.NotEqual(first.Incarnation, second.Incarnation);
     }
+}
+
+public sealed class SqliteEquipClientTests : EquipClientTests
+{
+    protected override Task<TestStore> CreateStoreAsync() => Task.FromResult(TestStore.Sqlite());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresEquipClientTests(PostgresFixture postgres) : EquipClientTests
+{
+    protected override Task<TestStore> CreateStoreAsync() => TestStore.PostgresAsync(postgres);
 }
