@@ -1,5 +1,6 @@
 using Equip.Domain.Dataspace;
 using Equip.Infrastructure.ChangeLog;
+using Equip.Infrastructure.Components;
 using Equip.Infrastructure.Dataspace;
 using Equip.Infrastructure.Leases;
 using Equip.Infrastructure.Peers;
@@ -54,6 +55,8 @@ public static class DependencyInjection
         services.AddHostedService<LeaseSweeper>();
         services.AddHostedService<ChangeLogPruner>();
         services.AddHostedService<PeerReaper>();
+        services.AddHostedService<Launcher>();
+        services.AddSingleton<ComponentCommands>();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Equip.Web.Apis;
+using Equip.Web.Apis.Components;
 using Equip.Protocol;
 using Equip.Web.ErrorHandling;
 using Equip.Web.Hubs;
@@ -53,6 +54,8 @@ public static class WebSetup
         app.MapItemsApi();
         app.MapEventsApi();
         app.MapPeersApi();
+        app.MapComponentsApi();
+        app.MapComponentRequestsApi();
         app.MapHub<DataspaceHub>(HubNames.Path);
         StartupBanner.PrintWhenStarted(app);
         return app;

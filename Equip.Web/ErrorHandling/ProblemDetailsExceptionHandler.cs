@@ -1,3 +1,4 @@
+using Equip.Domain.Components;
 using Equip.Domain.Dataspace;
 using Equip.Infrastructure.Dataspace;
 using Microsoft.AspNetCore.Diagnostics;
@@ -14,6 +15,8 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         {
             InvalidItemException => (StatusCodes.Status400BadRequest, "Invalid item"),
             ItemNotFoundException => (StatusCodes.Status404NotFound, "Item not found"),
+            ComponentNotFoundException => (StatusCodes.Status404NotFound, "Component not found"),
+            PropertyReadOnlyException => (StatusCodes.Status409Conflict, "Property is read-only"),
             ItemHasNoLeaseException => (StatusCodes.Status409Conflict, "Item has no lease"),
             ChangeLogCompactedException => (StatusCodes.Status410Gone, "Revision no longer retained"),
             RevisionMismatchException => (StatusCodes.Status412PreconditionFailed, "Revision mismatch"),

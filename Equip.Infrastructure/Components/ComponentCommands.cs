@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Equip.Domain.Components;
+using Equip.Domain.Dataspace;
+using Equip.Protocol;
+
+namespace Equip.Infrastructure.Components;
+
+/// What the REST API asks of the component layer. A property value is set by updating the
+/// property's item, which its container follows and applies; the value is also kept in the
+/// component's request as one of its last values, so that a relaunch starts from it.
+public sealed class ComponentCommands(IDataspace dataspace)
+{
+    private const int ConflictRetries = 5;
+
+    public async Task<PropertyFields> SetPropertyAsync(string componentId, string name, JsonElement value, CancellationToken cancellationToken)
+    {
+        var component = await dataspace.GetAsync(Ect.ComponentItemId(componentId), cancellationToken) is { } item
+            ? EctJson.Read<ComponentFields>(item.Fields)
+            : null;
+        if (component is null)
+        {
+            throw new ComponentNotFoundException($"No running component has id '{componentId}'.");
+        }
+        var propertyItem = await dataspace.GetAsync(Ect.PropertyItemId(componentId, name), cancellationToken);
+        var property = propertyItem is null ? null : EctJson.Read<PropertyFields>(propertyItem.Fields);
+        if (propertyItem is null || property is null)
+        {
+            throw new ComponentNotFoundException($"Component '{componentId}' has no property '{name}'.");
+        }
+        if (property.ReadOnly)
+        {
+            throw new PropertyReadOnlyException(componentId, name);
+        }
+        if (!EctValues.TryConvert(value, property.Type, out var converted))
+        {
+            throw new InvalidItemException($"Property '{name}' holds a {property.Type}; {value.GetRawText()} does not convert to one without loss.");
+        }
+        var set = property with { Value = converted };
+        await dataspace.UpdateAsync(new UpdateItem(propertyItem.Id, null, EctJson.Write(set)), cancellationToken);
+        if (component.ComponentRequestId is { } requestId)
+        {
+            await RememberLastValueAsync(requestId, name, converted, cancellationToken);
+        }
+        return set;
+    }
+
+    public async Task<ItemState> RequestAsync(ComponentRequestFields request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Capability))
+        {
+            throw new InvalidItemException("A component request needs a capability.");
+        }
+        if (request.ContainerId is not null && request.Selector is not null)
+        {
+            throw new InvalidItemException("A component request names a container or gives a selector, not both.");
+        }
+        var fields = request with { LastValues = null, AssignedContainerId = null, Status = "pending", Reason = "not placed yet", ComponentId = null };
+        return (await dataspace.AddAsync(new AddItem(null, Ect.ComponentRequest, EctJson.Write(fields)), cancellationToken)).Item;
+    }
+
+    private async Task RememberLastValueAsync(Guid requestId, string name, JsonElement value, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < ConflictRetries; attempt++)
+        {
+            if (await dataspace.GetAsync(requestId, cancellationToken) is not { } item || EctJson.Read<ComponentRequestFields>(item.Fields) is not { } request)
+            {
+                return;
+            }
+            var last = new Dictionary<string, JsonElement>(request.LastValues ?? new Dictionary<string, JsonElement>()) { [name] = value };
+            try
+            {
+                await dataspace.UpdateAsync(new UpdateItem(item.Id, null, EctJson.Write(request with { LastValues = last }), item.Revision), cancellationToken);
+                return;
+            }
+            catch (RevisionMismatchException)
+            {
+                // The launcher updated the request meanwhile; read it again.
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Equip.Protocol;
+
+/// <summary>The fields of an ect.Container item.</summary>
+public sealed record ContainerFields(
+    [property: JsonPropertyName("containerId")] string ContainerId,
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("host")] string? Host,
+    [property: JsonPropertyName("labels")] IReadOnlyDictionary<string, string>? Labels);
+
+/// <summary>One property of a capability's schema.</summary>
+public sealed record PropertySchema(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("readOnly")] bool ReadOnly,
+    [property: JsonPropertyName("default")] JsonElement? Default);
+
+/// <summary>The fields of an ect.Capability item.</summary>
+public sealed record CapabilityFields(
+    [property: JsonPropertyName("containerId")] string ContainerId,
+    [property: JsonPropertyName("capability")] string Capability,
+    [property: JsonPropertyName("properties")] IReadOnlyList<PropertySchema>? Properties);
+
+/// <summary>The fields of an ect.Component item.</summary>
+public sealed record ComponentFields(
+    [property: JsonPropertyName("componentId")] string ComponentId,
+    [property: JsonPropertyName("containerId")] string ContainerId,
+    [property: JsonPropertyName("capability")] string Capability,
+    [property: JsonPropertyName("componentRequestId")] Guid? ComponentRequestId,
+    [property: JsonPropertyName("name")] string? Name);
+
+/// <summary>The fields of an ect.Property item.</summary>
+public sealed record PropertyFields(
+    [property: JsonPropertyName("componentId")] string ComponentId,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("readOnly")] bool ReadOnly,
+    [property: JsonPropertyName("value")] JsonElement Value);
+
+/// <summary>Where a component may run when a request names no container.</summary>
+public sealed record SelectorFields(
+    [property: JsonPropertyName("host")] string? Host,
+    [property: JsonPropertyName("labels")] IReadOnlyDictionary<string, string>? Labels);
+
+/// <summary>The fields of an ect.ComponentRequest item: what was asked, and where it stands.</summary>
+public sealed record ComponentRequestFields(
+    [property: JsonPropertyName("capability")] string Capability,
+    [property: JsonPropertyName("containerId")] string? ContainerId,
+    [property: JsonPropertyName("selector")] SelectorFields? Selector,
+    [property: JsonPropertyName("initialValues")] IReadOnlyDictionary<string, JsonElement>? InitialValues,
+    [property: JsonPropertyName("lastValues")] IReadOnlyDictionary<string, JsonElement>? LastValues,
+    [property: JsonPropertyName("assignedContainerId")] string? AssignedContainerId,
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("componentId")] string? ComponentId);
+
+/// <summary>Reads and writes the component layer's item fields.</summary>
+public static class EctJson
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>The fields as a record, or null when they do not have the expected shape.</summary>
+    public static T? Read<T>(JsonElement fields) where T : class
+    {
+        try
+        {
+            return fields.Deserialize<T>(Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The record as an item's fields.</summary>
+    public static JsonElement Write<T>(T fields) => JsonSerializer.SerializeToElement(fields, Options);
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Equip.Domain.Dataspace;
+using Equip.Infrastructure.Components;
+using Equip.Protocol;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Equip.Web.Apis.Components;
+
+/// Component requests: persistent wishes that a capability run somewhere; the launcher places
+/// them and shows where each stands.
+public static class ComponentRequestsApi
+{
+    public static IEndpointRouteBuilder MapComponentRequestsApi(this IEndpointRouteBuilder app)
+    {
+        var requests = app.MapGroup("/api/component-requests").WithTags("Component requests");
+        requests.MapGet("/", ListRequests);
+        requests.MapPost("/", CreateRequest).ProducesProblem(400);
+        requests.MapGet("/{id}", GetRequest).ProducesProblem(404);
+        requests.MapDelete("/{id}", DeleteRequest).ProducesProblem(404);
+        return app;
+    }
+
+    public static async Task<Ok<List<ComponentRequestResponse>>> ListRequests(IDataspace dataspace, CancellationToken cancellationToken)
+    {
+        var view = await InstallationView.ReadAsync(dataspace, cancellationToken);
+        return TypedResults.Ok(view.Requests.OrderBy(r => r.Item.CreatedAt).ThenBy(r => r.Item.Id).Select(r => ToResponse(r.Item, r.Fields)).ToList());
+    }
+
+    public static async Task<Created<ComponentRequestResponse>> CreateRequest(
+        CreateComponentRequest request, ComponentCommands commands, CancellationToken cancellationToken)
+    {
+        var item = await commands.RequestAsync(new ComponentRequestFields(
+            request.Capability ?? "", request.ContainerId, request.Selector, request.InitialValues, null, null, null, null, null), cancellationToken);
+        return TypedResults.Created($"/api/component-requests/{item.Id}", ToResponse(item, EctJson.Read<ComponentRequestFields>(item.Fields)!));
+    }
+
+    public static async Task<Ok<ComponentRequestResponse>> GetRequest(Guid id, IDataspace dataspace, CancellationToken cancellationToken)
+    {
+        var item = await RequestItemAsync(id, dataspace, cancellationToken);
+        return TypedResults.Ok(ToResponse(item, EctJson.Read<ComponentRequestFields>(item.Fields)!));
+    }
+
+    /// Deletes the request; its container stops the component.
+    public static async Task<NoContent> DeleteRequest(Guid id, IDataspace dataspace, CancellationToken cancellationToken)
+    {
+        await RequestItemAsync(id, dataspace, cancellationToken);
+        await dataspace.DeleteAsync(new DeleteItem(id), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<ItemState> RequestItemAsync(Guid id, IDataspace dataspace, CancellationToken cancellationToken) =>
+        await dataspace.GetAsync(id, cancellationToken) is { Type: Ect.ComponentRequest } item && EctJson.Read<ComponentRequestFields>(item.Fields) is not null
+            ? item
+            : throw new ItemNotFoundException(id);
+
+    private static ComponentRequestResponse ToResponse(ItemState item, ComponentRequestFields fields) => new(
+        item.Id,
+        fields.Capability,
+        fields.ContainerId,
+        fields.Selector,
+        fields.InitialValues ?? new Dictionary<string, JsonElement>(),
+        fields.LastValues ?? new Dictionary<string, JsonElement>(),
+        fields.Status ?? "pending",
+        fields.Reason,
+        fields.AssignedContainerId,
+        fields.ComponentId,
+        item.Revision);
+}

@@ -1,0 +1,72 @@
+using Equip.Domain.Dataspace;
+using Equip.Infrastructure.Components;
+using Equip.Protocol;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Equip.Web.Apis.Components;
+
+/// Containers, capabilities and running components, as their containers publish them.
+public static class ComponentsApi
+{
+    public static IEndpointRouteBuilder MapComponentsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/containers", ListContainers).WithTags("Components");
+        app.MapGet("/api/capabilities", ListCapabilities).WithTags("Components");
+        var components = app.MapGroup("/api/components").WithTags("Components");
+        components.MapGet("/", ListComponents);
+        components.MapGet("/{id}", GetComponent).ProducesProblem(404);
+        components.MapPut("/{id}/properties/{name}", SetProperty).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        return app;
+    }
+
+    public static async Task<Ok<List<ContainerResponse>>> ListContainers(IDataspace dataspace, CancellationToken cancellationToken)
+    {
+        var view = await InstallationView.ReadAsync(dataspace, cancellationToken);
+        return TypedResults.Ok(view.Containers.Select(c => new ContainerResponse(
+            c.Fields.ContainerId, c.Fields.Name, c.Fields.Host, c.Fields.Labels ?? new Dictionary<string, string>(),
+            c.Capabilities.Select(k => k.Capability).Order(StringComparer.Ordinal).ToList())).ToList());
+    }
+
+    public static async Task<Ok<List<CapabilityResponse>>> ListCapabilities(IDataspace dataspace, CancellationToken cancellationToken)
+    {
+        var view = await InstallationView.ReadAsync(dataspace, cancellationToken);
+        return TypedResults.Ok(view.Containers
+            .SelectMany(c => c.Capabilities)
+            .Select(k => new CapabilityResponse(k.ContainerId, k.Capability, k.Properties ?? []))
+            .OrderBy(k => k.ContainerId, StringComparer.Ordinal).ThenBy(k => k.Capability, StringComparer.Ordinal)
+            .ToList());
+    }
+
+    public static async Task<Ok<List<ComponentResponse>>> ListComponents(IDataspace dataspace, CancellationToken cancellationToken)
+    {
+        var view = await InstallationView.ReadAsync(dataspace, cancellationToken);
+        return TypedResults.Ok(view.Components.Select(ToResponse).ToList());
+    }
+
+    public static async Task<Ok<ComponentResponse>> GetComponent(string id, IDataspace dataspace, CancellationToken cancellationToken)
+    {
+        var view = await InstallationView.ReadAsync(dataspace, cancellationToken);
+        var component = view.Components.FirstOrDefault(c => c.Fields.ComponentId == id)
+            ?? throw new Domain.Components.ComponentNotFoundException($"No running component has id '{id}'.");
+        return TypedResults.Ok(ToResponse(component));
+    }
+
+    /// Sets a property's value: the component's container applies it. 404 for an unknown component
+    /// or property, 409 for a read-only property, 400 for a value that does not convert to the
+    /// property's type without loss.
+    public static async Task<Ok<PropertyResponse>> SetProperty(
+        string id, string name, SetPropertyRequest request, ComponentCommands commands, CancellationToken cancellationToken)
+    {
+        var value = request.Value ?? throw new InvalidItemException("Give the new value as {\"value\": ...}.");
+        var set = await commands.SetPropertyAsync(id, name, value, cancellationToken);
+        return TypedResults.Ok(new PropertyResponse(set.Name, set.Type, set.Value, set.ReadOnly));
+    }
+
+    private static ComponentResponse ToResponse(ComponentView component) => new(
+        component.Fields.ComponentId,
+        component.Fields.ContainerId,
+        component.Fields.Capability,
+        component.Fields.ComponentRequestId,
+        component.Fields.Name,
+        component.Properties.Select(p => new PropertyResponse(p.Name, p.Type, p.Value, p.ReadOnly)).ToList());
+}
