@@ -57,6 +57,10 @@ public static class DependencyInjection
         services.AddHostedService<PeerReaper>();
         services.AddHostedService<Launcher>();
         services.AddSingleton<ComponentCommands>();
+        services.AddSingleton<LinkCommands>();
+        services.AddSingleton<InstallationTransfer>();
+        services.AddSingleton<LinkEngine>();
+        services.AddHostedService(sp => sp.GetRequiredService<LinkEngine>());
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;

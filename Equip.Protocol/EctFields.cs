@@ -80,3 +80,30 @@ public static class EctJson
     /// <summary>The record as an item's fields.</summary>
     public static JsonElement Write<T>(T fields) => JsonSerializer.SerializeToElement(fields, Options);
 }
+
+/// <summary>
+/// A property of a component by stable identity: the component made for a request
+/// (componentRequestId), or one a container made on its own (containerId and component name).
+/// </summary>
+public sealed record PropertyReference(
+    [property: JsonPropertyName("componentRequestId")] Guid? ComponentRequestId,
+    [property: JsonPropertyName("containerId")] string? ContainerId,
+    [property: JsonPropertyName("component")] string? Component,
+    [property: JsonPropertyName("property")] string Property)
+{
+    /// <summary>The component id this reference resolves to, or null when it names none.</summary>
+    public string? ComponentId() =>
+        ComponentRequestId is { } request ? Ect.ComponentIdForRequest(request)
+        : ContainerId is { } container && Component is { } name ? Ect.ComponentIdForLocal(container, name)
+        : null;
+}
+
+/// <summary>The fields of an ect.Link item.</summary>
+public sealed record LinkFields(
+    [property: JsonPropertyName("source")] PropertyReference Source,
+    [property: JsonPropertyName("destination")] PropertyReference Destination);
+
+/// <summary>The fields of an ect.Constant item.</summary>
+public sealed record ConstantFields(
+    [property: JsonPropertyName("destination")] PropertyReference Destination,
+    [property: JsonPropertyName("value")] JsonElement Value);

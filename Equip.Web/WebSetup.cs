@@ -56,6 +56,8 @@ public static class WebSetup
         app.MapPeersApi();
         app.MapComponentsApi();
         app.MapComponentRequestsApi();
+        app.MapLinksApi();
+        app.MapInstallationApi();
         app.MapHub<DataspaceHub>(HubNames.Path);
         StartupBanner.PrintWhenStarted(app);
         return app;

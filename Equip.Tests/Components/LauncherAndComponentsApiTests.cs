@@ -36,50 +36,19 @@ public sealed class LauncherAndComponentsApiTests : IAsyncLifetime
         _store.Dispose();
     }
 
-    private static JsonElement Json<T>(T value) => JsonSerializer.SerializeToElement(value);
+    private static readonly PropertySchema CountSchema = new("count", "integer", false, PublishedComponents.Json(0));
+    private static readonly PropertySchema DoubledSchema = new("doubled", "integer", true, PublishedComponents.Json(0));
 
-    private async Task<EquipClient> ContainerAsync(string containerId, IReadOnlyDictionary<string, string>? labels = null, params string[] capabilities)
+    private async Task<EquipClient> ContainerAsync(string containerId, IReadOnlyDictionary<string, string>? labels, string capability)
     {
         var device = Devices.Start(_server.Address, containerId);
         _devices.Add(device);
-        await device.AddAsync(new AddRequest
-        {
-            Id = Ect.ContainerItemId(containerId), Type = Ect.Container, ProcessBound = true,
-            Fields = EctJson.Write(new ContainerFields(containerId, containerId, "host-" + containerId, labels)),
-        });
-        foreach (var capability in capabilities)
-        {
-            await device.AddAsync(new AddRequest
-            {
-                Id = Ect.CapabilityItemId(containerId, capability), Type = Ect.Capability, ProcessBound = true,
-                Fields = EctJson.Write(new CapabilityFields(containerId, capability,
-                [
-                    new PropertySchema("count", "integer", false, Json(0)),
-                    new PropertySchema("doubled", "integer", true, Json(0)),
-                ])),
-            });
-        }
+        await PublishedComponents.PublishContainerAsync(device, containerId, labels, capability, CountSchema, DoubledSchema);
         return device;
     }
 
-    /// Plays the container's part of a launch: publishes the component and its properties.
-    private static async Task LaunchAsync(EquipClient device, string containerId, Guid requestId, long count)
-    {
-        var componentId = Ect.ComponentIdForRequest(requestId);
-        await device.AddAsync(new AddRequest
-        {
-            Id = Ect.ComponentItemId(componentId), Type = Ect.Component, ProcessBound = true,
-            Fields = EctJson.Write(new ComponentFields(componentId, containerId, "Counter", requestId, "Counter")),
-        });
-        foreach (var (name, readOnly, value) in new[] { ("count", false, count), ("doubled", true, count * 2) })
-        {
-            await device.AddAsync(new AddRequest
-            {
-                Id = Ect.PropertyItemId(componentId, name), Type = Ect.Property, ProcessBound = true,
-                Fields = EctJson.Write(new PropertyFields(componentId, name, "integer", readOnly, Json(value))),
-            });
-        }
-    }
+    private static Task LaunchAsync(EquipClient device, string containerId, Guid requestId, long count) =>
+        PublishedComponents.PublishComponentAsync(device, containerId, requestId, "Counter", (CountSchema, count), (DoubledSchema, count * 2));
 
     private async Task<Guid> RequestAsync(object body)
     {

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Equip.Domain.Components;
+using Equip.Domain.Dataspace;
+using Equip.Protocol;
+
+namespace Equip.Infrastructure.Components;
+
+/// Makes links and constants, refusing ones that could never work: a reference that names no
+/// component, or a destination known to be read-only (from the running component, or from the
+/// schema of the capability its request asks for).
+public sealed class LinkCommands(IDataspace dataspace)
+{
+    public async Task<ItemState> LinkAsync(LinkFields link, CancellationToken cancellationToken)
+    {
+        Validate(link.Source, "source");
+        Validate(link.Destination, "destination");
+        await EnsureWritableAsync(link.Destination, cancellationToken);
+        return (await dataspace.AddAsync(new AddItem(null, Ect.Link, EctJson.Write(link)), cancellationToken)).Item;
+    }
+
+    public async Task<ItemState> ConstantAsync(ConstantFields constant, CancellationToken cancellationToken)
+    {
+        Validate(constant.Destination, "destination");
+        await EnsureWritableAsync(constant.Destination, cancellationToken);
+        return (await dataspace.AddAsync(new AddItem(null, Ect.Constant, EctJson.Write(constant)), cancellationToken)).Item;
+    }
+
+    private static void Validate(PropertyReference? reference, string role)
+    {
+        if (reference is null || string.IsNullOrWhiteSpace(reference.Property) || reference.ComponentId() is null)
+        {
+            throw new InvalidItemException($"The {role} needs a property and a component: {{\"componentRequestId\",\"property\"}} or {{\"containerId\",\"component\",\"property\"}}.");
+        }
+    }
+
+    private async Task EnsureWritableAsync(PropertyReference destination, CancellationToken cancellationToken)
+    {
+        var view = await InstallationView.ReadAsync(dataspace, cancellationToken);
+        var componentId = destination.ComponentId()!;
+        var running = view.Components.FirstOrDefault(c => c.Fields.ComponentId == componentId)?.Properties.FirstOrDefault(p => p.Name == destination.Property);
+        var capability = destination.ComponentRequestId is { } requestId
+            ? view.Requests.FirstOrDefault(r => r.Item.Id == requestId)?.Fields.Capability
+            : null;
+        var schema = view.Containers.SelectMany(c => c.Capabilities).Where(k => k.Capability == capability)
+            .SelectMany(k => k.Properties ?? []).FirstOrDefault(p => p.Name == destination.Property);
+        if (running?.ReadOnly == true || schema?.ReadOnly == true)
+        {
+            throw new PropertyReadOnlyException(componentId, destination.Property);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Equip.Client;
+using Equip.Protocol;
+using Equip.Tests.Support;
+using static Equip.Tests.Support.PublishedComponents;
+
+namespace Equip.Tests.Components;
+
+/// Links and constants through the REST API, with components published by Equip.Client peers.
+public sealed class LinkEngineTests : IAsyncLifetime
+{
+    private static readonly PropertySchema Value = new("value", "number", false, Json(0));
+    private static readonly PropertySchema Text = new("text", "string", false, Json(""));
+    private static readonly PropertySchema Updates = new("updates", "integer", true, Json(0));
+    private static readonly PropertySchema Count = new("count", "integer", false, Json(0));
+    private readonly TestStore _store = TestStore.Sqlite();
+    private readonly List<EquipClient> _devices = [];
+    private EquipServer _server = null!;
+    private HttpClient _http = null!;
+
+    public Task InitializeAsync()
+    {
+        _server = new EquipServer(_store);
+        _http = _server.NewClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var device in _devices)
+        {
+            await device.DisposeAsync();
+        }
+        _http.Dispose();
+        _server.Dispose();
+        _store.Dispose();
+    }
+
+    private async Task<EquipClient> DeviceAsync(string containerId, string capability, params PropertySchema[] schema)
+    {
+        var device = Devices.Start(_server.Address, containerId);
+        _devices.Add(device);
+        await PublishContainerAsync(device, containerId, null, capability, schema);
+        return device;
+    }
+
+    private async Task<Guid> RequestAsync(string capability, string containerId)
+    {
+        var response = await _http.PostAsJsonAsync("/api/component-requests", new { capability, containerId });
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    private async Task<HttpResponseMessage> LinkAsync(Guid source, string sourceProperty, Guid destination, string destinationProperty) =>
+        await _http.PostAsJsonAsync("/api/links", new
+        {
+            source = new { componentRequestId = source, property = sourceProperty },
+            destination = new { componentRequestId = destination, property = destinationProperty },
+        });
+
+    private static Replica Watch(EquipClient device) => device.Subscribe(new WirePattern { Type = Ect.Property });
+
+    private static JsonElement? ValueOf(Replica replica, Guid requestId, string property) =>
+        replica.Get(Ect.PropertyItemId(Ect.ComponentIdForRequest(requestId), property))?.Fields.GetProperty("value");
+
+    private async Task<JsonElement> LinkStateAsync(Guid id) => await _http.GetFromJsonAsync<JsonElement>($"/api/links/{id}");
+
+    [Fact]
+    public async Task ALinkPushesTheCurrentValueOnCreationAndEveryNewValueAfter()
+    {
+        var sliders = await DeviceAsync("sim-1", "Slider", Value);
+        var displays = await DeviceAsync("sim-2", "Display", Text, Updates);
+        Guid slider = await RequestAsync("Slider", "sim-1"), display = await RequestAsync("Display", "sim-2");
+        await PublishComponentAsync(sliders, "sim-1", slider, "Slider", (Value, 0.5));
+        await PublishComponentAsync(displays, "sim-2", display, "Display", (Text, ""), (Updates, 0));
+
+        var created = await LinkAsync(slider, "value", display, "text");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var linkId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        // number -> string does not convert without loss: the link reports it.
+        await Wait.UntilAsync(async () => (await LinkStateAsync(linkId)).GetProperty("status").GetString() == "typeMismatch", "the mismatch is reported");
+        await _http.DeleteAsync($"/api/links/{linkId}");
+
+        var counters = await DeviceAsync("sim-3", "Counter", Count);
+        var counter = await RequestAsync("Counter", "sim-3");
+        await PublishComponentAsync(counters, "sim-3", counter, "Counter", (Count, 0));
+        var counterWatch = Watch(counters);
+        var link = await LinkAsync(slider, "value", counter, "count");
+        await counterWatch.Settled(r => ValueOf(r, counter, "count") is { } v && v.GetInt64() == 0);
+        await sliders.UpdateAsync(new UpdateRequest
+        {
+            Id = Ect.PropertyItemId(slider.ToString(), "value"),
+            Fields = EctJson.Write(new PropertyFields(slider.ToString(), "value", "number", false, Json(7.0))),
+        });
+
+        await counterWatch.Settled(r => ValueOf(r, counter, "count") is { } v && v.GetInt64() == 7);
+        var state = await LinkStateAsync((await link.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        Assert.Equal("active", state.GetProperty("status").GetString());
+        Assert.True(state.GetProperty("lastValueAgeSeconds").GetDouble() >= 0);
+    }
+
+    [Fact]
+    public async Task ACycleOfLinksSettlesInsteadOfRinging()
+    {
+        var device = await DeviceAsync("sim-1", "Counter", Count);
+        Guid a = await RequestAsync("Counter", "sim-1"), b = await RequestAsync("Counter", "sim-1");
+        await PublishComponentAsync(device, "sim-1", a, "Counter", (Count, 1));
+        await PublishComponentAsync(device, "sim-1", b, "Counter", (Count, 1));
+        await LinkAsync(a, "count", b, "count");
+        await LinkAsync(b, "count", a, "count");
+        var watch = Watch(device);
+        await watch.Settled(r => r.HasSnapshot);
+
+        await device.UpdateAsync(new UpdateRequest
+        {
+            Id = Ect.PropertyItemId(a.ToString(), "count"),
+            Fields = EctJson.Write(new PropertyFields(a.ToString(), "count", "integer", false, Json(5))),
+        });
+        await watch.Settled(r => ValueOf(r, b, "count") is { } v && v.GetInt64() == 5);
+        var settledAt = watch.Revision;
+        var marker = await device.AddAsync(Devices.Thing("marker"));
+
+        var events = await _http.GetFromJsonAsync<JsonElement>($"/api/events?after={settledAt}&limit=100");
+        Assert.Equal([marker.Id], events.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("item").GetProperty("id").GetGuid()));
+    }
+
+    [Fact]
+    public async Task ALinkIntoAReadOnlyPropertyIsRefusedAndMissingEndsShowInTheStatus()
+    {
+        await DeviceAsync("sim-1", "Display", Text, Updates);
+        Guid display = await RequestAsync("Display", "sim-1"), absent = await RequestAsync("Display", "sim-9");
+
+        var refused = await LinkAsync(display, "text", display, "updates");
+        var waiting = await LinkAsync(absent, "text", display, "text");
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var id = (await waiting.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal("sourceMissing", (await LinkStateAsync(id)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await _http.PostAsJsonAsync("/api/links", new { source = new { property = "x" }, destination = new { componentRequestId = display, property = "text" } })).StatusCode);
+    }
+
+    [Fact]
+    public async Task AConstantIsAppliedWhenItsDestinationAppearsAndEachTimeItReappears()
+    {
+        var device = await DeviceAsync("sim-1", "Display", Text, Updates);
+        var display = await RequestAsync("Display", "sim-1");
+        var constant = await _http.PostAsJsonAsync("/api/constants", new { destination = new { componentRequestId = display, property = "text" }, value = "hello" });
+        Assert.Equal(HttpStatusCode.Created, constant.StatusCode);
+        var watch = Watch(device);
+
+        await PublishComponentAsync(device, "sim-1", display, "Display", (Text, ""), (Updates, 0));
+        await watch.Settled(r => ValueOf(r, display, "text")?.GetString() == "hello");
+        await RemoveComponentAsync(device, display, "text", "updates");
+        await watch.Settled(r => ValueOf(r, display, "text") is null);
+        await PublishComponentAsync(device, "sim-1", display, "Display", (Text, ""), (Updates, 0));
+
+        await watch.Settled(r => ValueOf(r, display, "text")?.GetString() == "hello");
+    }
+
+    [Fact]
+    public async Task AnExportedInstallationImportsIntoAFreshServerWithNewIdentitiesAndOnlyOnce()
+    {
+        Guid slider = await RequestAsync("Slider", "sim-1"), counter = await RequestAsync("Counter", "sim-2");
+        await LinkAsync(slider, "value", counter, "count");
+        await _http.PostAsJsonAsync("/api/constants", new { destination = new { componentRequestId = counter, property = "count" }, value = 3 });
+        var exported = await _http.GetFromJsonAsync<JsonElement>("/api/installation");
+
+        using var freshStore = TestStore.Sqlite();
+        using var fresh = new EquipServer(freshStore);
+        using var http = fresh.NewClient();
+        var first = await (await http.PostAsJsonAsync("/api/installation", exported)).Content.ReadFromJsonAsync<JsonElement>();
+        var second = await (await http.PostAsJsonAsync("/api/installation", exported)).Content.ReadFromJsonAsync<JsonElement>();
+        var imported = await http.GetFromJsonAsync<JsonElement>("/api/installation");
+
+        Assert.Equal(2, first.GetProperty("requestsCreated").GetInt32());
+        Assert.Equal(1, first.GetProperty("linksCreated").GetInt32());
+        Assert.Equal(1, first.GetProperty("constantsCreated").GetInt32());
+        Assert.Equal(0, second.GetProperty("requestsCreated").GetInt32() + second.GetProperty("linksCreated").GetInt32() + second.GetProperty("constantsCreated").GetInt32());
+        var requests = imported.GetProperty("requests").EnumerateArray().ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.DoesNotContain(requests, r => r.GetProperty("id").GetGuid() == slider || r.GetProperty("id").GetGuid() == counter);
+        var newSlider = requests.Single(r => r.GetProperty("capability").GetString() == "Slider").GetProperty("id").GetGuid();
+        var newCounter = requests.Single(r => r.GetProperty("capability").GetString() == "Counter").GetProperty("id").GetGuid();
+        var link = imported.GetProperty("links").EnumerateArray().Single();
+        Assert.Equal(newSlider, link.GetProperty("source").GetProperty("componentRequestId").GetGuid());
+        Assert.Equal(newCounter, link.GetProperty("destination").GetProperty("componentRequestId").GetGuid());
+        Assert.Equal(newCounter, imported.GetProperty("constants").EnumerateArray().Single().GetProperty("destination").GetProperty("componentRequestId").GetGuid());
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Equip.Domain.Dataspace;
+using Equip.Infrastructure.Components;
+using Equip.Protocol;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Equip.Web.Apis.Components;
+
+public sealed record CreateLinkRequest(PropertyReference? Source, PropertyReference? Destination);
+
+/// A link with its status (active, sourceMissing, destinationOffline, typeMismatch) and the age of
+/// the last value it carried.
+public sealed record LinkResponse(Guid Id, PropertyReference Source, PropertyReference Destination, string Status, DateTimeOffset? LastValueAt, double? LastValueAgeSeconds);
+
+public sealed record CreateConstantRequest(PropertyReference? Destination, JsonElement? Value);
+
+public sealed record ConstantResponse(Guid Id, PropertyReference Destination, JsonElement Value);
+
+/// Property links and constants. A link carries its source property's value to its destination
+/// (several links into one property: the last write wins); a constant is applied to its
+/// destination whenever that (re)appears.
+public static class LinksApi
+{
+    public static IEndpointRouteBuilder MapLinksApi(this IEndpointRouteBuilder app)
+    {
+        var links = app.MapGroup("/api/links").WithTags("Links");
+        links.MapGet("/", ListLinks);
+        links.MapPost("/", CreateLink).ProducesProblem(400).ProducesProblem(409);
+        links.MapGet("/{id}", GetLink).ProducesProblem(404);
+        links.MapDelete("/{id}", DeleteLink).ProducesProblem(404);
+        var constants = app.MapGroup("/api/constants").WithTags("Links");
+        constants.MapGet("/", ListConstants);
+        constants.MapPost("/", CreateConstant).ProducesProblem(400).ProducesProblem(409);
+        constants.MapDelete("/{id}", DeleteConstant).ProducesProblem(404);
+        return app;
+    }
+
+    public static async Task<Ok<List<LinkResponse>>> ListLinks(IDataspace dataspace, LinkEngine engine, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var items = await dataspace.SnapshotAsync(new Pattern(Ect.Link), cancellationToken);
+        return TypedResults.Ok(items.Items.Select(i => ToLink(i, engine, time)).OfType<LinkResponse>().ToList());
+    }
+
+    public static async Task<Created<LinkResponse>> CreateLink(CreateLinkRequest request, LinkCommands links, LinkEngine engine, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var item = await links.LinkAsync(new LinkFields(request.Source!, request.Destination!), cancellationToken);
+        return TypedResults.Created($"/api/links/{item.Id}", ToLink(item, engine, time)!);
+    }
+
+    public static async Task<Ok<LinkResponse>> GetLink(Guid id, IDataspace dataspace, LinkEngine engine, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ToLink(await ItemOfTypeAsync(id, Ect.Link, dataspace, cancellationToken), engine, time)!);
+
+    public static async Task<NoContent> DeleteLink(Guid id, IDataspace dataspace, CancellationToken cancellationToken)
+    {
+        await ItemOfTypeAsync(id, Ect.Link, dataspace, cancellationToken);
+        await dataspace.DeleteAsync(new DeleteItem(id), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<List<ConstantResponse>>> ListConstants(IDataspace dataspace, CancellationToken cancellationToken)
+    {
+        var items = await dataspace.SnapshotAsync(new Pattern(Ect.Constant), cancellationToken);
+        return TypedResults.Ok(items.Items.Select(ToConstant).OfType<ConstantResponse>().ToList());
+    }
+
+    public static async Task<Created<ConstantResponse>> CreateConstant(CreateConstantRequest request, LinkCommands links, CancellationToken cancellationToken)
+    {
+        var value = request.Value ?? throw new InvalidItemException("A constant needs a value.");
+        var item = await links.ConstantAsync(new ConstantFields(request.Destination!, value), cancellationToken);
+        return TypedResults.Created($"/api/constants/{item.Id}", ToConstant(item)!);
+    }
+
+    public static async Task<NoContent> DeleteConstant(Guid id, IDataspace dataspace, CancellationToken cancellationToken)
+    {
+        await ItemOfTypeAsync(id, Ect.Constant, dataspace, cancellationToken);
+        await dataspace.DeleteAsync(new DeleteItem(id), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<ItemState> ItemOfTypeAsync(Guid id, string type, IDataspace dataspace, CancellationToken cancellationToken) =>
+        await dataspace.GetAsync(id, cancellationToken) is { } item && item.Type == type ? item : throw new ItemNotFoundException(id);
+
+    private static LinkResponse? ToLink(ItemState item, LinkEngine engine, TimeProvider time)
+    {
+        if (EctJson.Read<LinkFields>(item.Fields) is not { } link)
+        {
+            return null;
+        }
+        var status = engine.StatusOf(item.Id);
+        var age = status.LastValueAt is { } at ? (time.GetUtcNow() - at).TotalSeconds : (double?)null;
+        return new LinkResponse(item.Id, link.Source, link.Destination, status.Status, status.LastValueAt, age);
+    }
+
+    private static ConstantResponse? ToConstant(ItemState item) =>
+        EctJson.Read<ConstantFields>(item.Fields) is { } constant ? new ConstantResponse(item.Id, constant.Destination, constant.Value) : null;
+}
