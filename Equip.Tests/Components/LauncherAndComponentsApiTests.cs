@@ -129,7 +129,7 @@ public sealed class LauncherAndComponentsApiTests : IAsyncLifetime
         Assert.Equal(21, (await RequestStateAsync(id)).GetProperty("lastValues").GetProperty("count").GetInt64());
         Assert.Equal(HttpStatusCode.Conflict, (await _http.PutAsJsonAsync($"/api/components/{id}/properties/doubled", new { value = 1 })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await _http.PutAsJsonAsync($"/api/components/{id}/properties/count", new { value = 2.5 })).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await _http.PutAsJsonAsync($"/api/components/{id}/properties/count", new { value = "3" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _http.PutAsJsonAsync($"/api/components/{id}/properties/count", new { value = "three" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _http.PutAsJsonAsync($"/api/components/{id}/properties/missing", new { value = 1 })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _http.PutAsJsonAsync($"/api/components/{Guid.NewGuid()}/properties/count", new { value = 1 })).StatusCode);
     }

@@ -78,10 +78,8 @@ public sealed class LinkEngineTests : IAsyncLifetime
         var created = await LinkAsync(slider, "value", display, "text");
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var linkId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        // number -> string does not convert without loss: the link reports it.
-        await Wait.UntilAsync(async () => (await LinkStateAsync(linkId)).GetProperty("status").GetString() == "typeMismatch", "the mismatch is reported");
-        await _http.DeleteAsync($"/api/links/{linkId}");
+        var displayWatch = Watch(displays);
+        await displayWatch.Settled(r => ValueOf(r, display, "text")?.GetString() == "0.5");
 
         var counters = await DeviceAsync("sim-3", "Counter", Count);
         var counter = await RequestAsync("Counter", "sim-3");
@@ -96,9 +94,31 @@ public sealed class LinkEngineTests : IAsyncLifetime
         });
 
         await counterWatch.Settled(r => ValueOf(r, counter, "count") is { } v && v.GetInt64() == 7);
+        await displayWatch.Settled(r => ValueOf(r, display, "text")?.GetString() == "7");
         var state = await LinkStateAsync((await link.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
         Assert.Equal("active", state.GetProperty("status").GetString());
         Assert.True(state.GetProperty("lastValueAgeSeconds").GetDouble() >= 0);
+    }
+
+    [Fact]
+    public async Task AValueThatDoesNotConvertWithoutLossShowsAsATypeMismatch()
+    {
+        var displays = await DeviceAsync("sim-1", "Display", Text, Updates);
+        var counters = await DeviceAsync("sim-2", "Counter", Count);
+        Guid display = await RequestAsync("Display", "sim-1"), counter = await RequestAsync("Counter", "sim-2");
+        await PublishComponentAsync(displays, "sim-1", display, "Display", (Text, "not a number"), (Updates, 0));
+        await PublishComponentAsync(counters, "sim-2", counter, "Counter", (Count, 0));
+
+        var link = await LinkAsync(display, "text", counter, "count");
+
+        var id = (await link.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Wait.UntilAsync(async () => (await LinkStateAsync(id)).GetProperty("status").GetString() == "typeMismatch", "the mismatch is reported");
+        await displays.UpdateAsync(new UpdateRequest
+        {
+            Id = Ect.PropertyItemId(display.ToString(), "text"),
+            Fields = EctJson.Write(new PropertyFields(display.ToString(), "text", "string", false, Json("12"))),
+        });
+        await Wait.UntilAsync(async () => (await LinkStateAsync(id)).GetProperty("status").GetString() == "active", "a numeric text is carried");
     }
 
     [Fact]
