@@ -10,19 +10,21 @@ namespace Equip.Tests.Components;
 
 /// The server's side of the component layer: the launcher and the REST API, with devices played by
 /// Equip.Client peers that publish the container items themselves.
-public sealed class LauncherAndComponentsApiTests : IAsyncLifetime
+public abstract class LauncherAndComponentsApiTests : IAsyncLifetime
 {
-    private readonly TestStore _store = TestStore.Sqlite();
+    private TestStore _store = null!;
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly List<EquipClient> _devices = [];
     private EquipServer _server = null!;
     private HttpClient _http = null!;
 
-    public Task InitializeAsync()
+    protected abstract Task<TestStore> CreateStoreAsync();
+
+    public async Task InitializeAsync()
     {
+        _store = await CreateStoreAsync();
         _server = new EquipServer(_store, _time);
         _http = _server.NewClient();
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
@@ -164,4 +166,15 @@ public sealed class LauncherAndComponentsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"/api/component-requests/{Guid.NewGuid()}")).StatusCode);
         Assert.Empty((await _http.GetFromJsonAsync<JsonElement[]>("/api/component-requests"))!);
     }
+}
+
+public sealed class SqliteLauncherAndComponentsApiTests : LauncherAndComponentsApiTests
+{
+    protected override Task<TestStore> CreateStoreAsync() => Task.FromResult(TestStore.Sqlite());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresLauncherAndComponentsApiTests(PostgresFixture postgres) : LauncherAndComponentsApiTests
+{
+    protected override Task<TestStore> CreateStoreAsync() => TestStore.PostgresAsync(postgres);
 }

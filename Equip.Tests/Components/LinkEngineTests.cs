@@ -9,22 +9,24 @@ using static Equip.Tests.Support.PublishedComponents;
 namespace Equip.Tests.Components;
 
 /// Links and constants through the REST API, with components published by Equip.Client peers.
-public sealed class LinkEngineTests : IAsyncLifetime
+public abstract class LinkEngineTests : IAsyncLifetime
 {
     private static readonly PropertySchema Value = new("value", "number", false, Json(0));
     private static readonly PropertySchema Text = new("text", "string", false, Json(""));
     private static readonly PropertySchema Updates = new("updates", "integer", true, Json(0));
     private static readonly PropertySchema Count = new("count", "integer", false, Json(0));
-    private readonly TestStore _store = TestStore.Sqlite();
+    private TestStore _store = null!;
     private readonly List<EquipClient> _devices = [];
     private EquipServer _server = null!;
     private HttpClient _http = null!;
 
-    public Task InitializeAsync()
+    protected abstract Task<TestStore> CreateStoreAsync();
+
+    public async Task InitializeAsync()
     {
+        _store = await CreateStoreAsync();
         _server = new EquipServer(_store);
         _http = _server.NewClient();
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
@@ -208,4 +210,15 @@ public sealed class LinkEngineTests : IAsyncLifetime
         Assert.Equal(newCounter, link.GetProperty("destination").GetProperty("componentRequestId").GetGuid());
         Assert.Equal(newCounter, imported.GetProperty("constants").EnumerateArray().Single().GetProperty("destination").GetProperty("componentRequestId").GetGuid());
     }
+}
+
+public sealed class SqliteLinkEngineTests : LinkEngineTests
+{
+    protected override Task<TestStore> CreateStoreAsync() => Task.FromResult(TestStore.Sqlite());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresLinkEngineTests(PostgresFixture postgres) : LinkEngineTests
+{
+    protected override Task<TestStore> CreateStoreAsync() => TestStore.PostgresAsync(postgres);
 }
