@@ -213,8 +213,16 @@ public sealed class EquipClient : IAsyncDisposable
         var connection = builder.Build();
         connection.KeepAliveInterval = _options.KeepAliveInterval;
         connection.ServerTimeout = _options.ServerTimeout;
-        connection.On<SnapshotMessage>(HubNames.Snapshot, m => ReplicaOf(m.SubscriptionId)?.ApplySnapshot(m));
-        connection.On<ChangesMessage>(HubNames.Changes, m => ReplicaOf(m.SubscriptionId)?.ApplyChanges(m));
+        connection.On<SnapshotMessage>(HubNames.Snapshot, m =>
+        {
+            AdoptSeen(m.Items);
+            ReplicaOf(m.SubscriptionId)?.ApplySnapshot(m);
+        });
+        connection.On<ChangesMessage>(HubNames.Changes, m =>
+        {
+            AdoptSeen(m.Events.Where(e => e.Kind != "deleted").Select(e => e.Item));
+            ReplicaOf(m.SubscriptionId)?.ApplyChanges(m);
+        });
         connection.Closed += _ =>
         {
             _work.Release();
@@ -320,6 +328,23 @@ public sealed class EquipClient : IAsyncDisposable
                     {
                         _owned.Remove(asserted.Id);
                     }
+                }
+            }
+        }
+    }
+
+    /// Own items that another peer changed, as a subscription shows them: a later re-assertion
+    /// states what the server last had, not what this peer last wrote, so that a restored item
+    /// does not bring back a value that had been replaced.
+    private void AdoptSeen(IEnumerable<WireItem> items)
+    {
+        lock (_owned)
+        {
+            foreach (var item in items)
+            {
+                if (item.Responsible == PeerId && _owned.TryGetValue(item.Id, out var held) && held.Item.Revision < item.Revision)
+                {
+                    _owned[item.Id] = held with { Item = item };
                 }
             }
         }
