@@ -17,6 +17,7 @@ public sealed class EquipClient : IAsyncDisposable
     private readonly EquipClientOptions _options;
     private readonly LinkedList<PendingWrite> _pending = new();
     private const int ReassertBatch = 100;
+    private const int OwnDeleteAttempts = 5;
     private readonly Dictionary<Guid, OwnedItem> _owned = new();
     private readonly Dictionary<string, Replica> _replicas = new();
     private readonly HashSet<Replica> _unsubscribed = new();
@@ -85,6 +86,11 @@ public sealed class EquipClient : IAsyncDisposable
     /// <summary>Deletes an item.</summary>
     public Task DeleteAsync(Guid id, long? expectedRevision = null) =>
         Enqueue(new PendingWrite("Delete", new DeleteRequest { Id = id, ExpectedRevision = expectedRevision }, id, null));
+
+    /// Deletes an item unless another peer has taken it over (re-added it) since this peer last
+    /// saw it; an item that is gone already, or no longer this peer's, is left as it is.
+    internal Task DeleteOwnAsync(Guid id) =>
+        Enqueue(new PendingWrite("Delete", new DeleteRequest { Id = id }, id, null) { OnlyWhileOwned = true });
 
     /// <summary>Subscribes to a pattern; the replica fills once connected and stays current.</summary>
     public Replica Subscribe(WirePattern pattern)
@@ -352,6 +358,11 @@ public sealed class EquipClient : IAsyncDisposable
 
     private async Task SendAsync(HubConnection connection, PendingWrite write, CancellationToken stop)
     {
+        if (write.OnlyWhileOwned)
+        {
+            await SendOwnDeleteAsync(connection, write, stop);
+            return;
+        }
         WireItem? result = null;
         var resent = write.Retried;
         write.Retried = true;
@@ -390,6 +401,46 @@ public sealed class EquipClient : IAsyncDisposable
         }
         Dequeue(write);
         write.Succeed(result);
+    }
+
+    /// A delete at the revision this peer knows; when the item changed since, it is read again and
+    /// deleted at its new revision only if this peer is still responsible for it.
+    private async Task SendOwnDeleteAsync(HubConnection connection, PendingWrite write, CancellationToken stop)
+    {
+        long? known;
+        lock (_owned)
+        {
+            known = _owned.GetValueOrDefault(write.ItemId)?.Item.Revision;
+        }
+        for (var attempt = 0; known is { } revision && attempt < OwnDeleteAttempts; attempt++)
+        {
+            try
+            {
+                await connection.InvokeAsync("Delete", new DeleteRequest { Id = write.ItemId, ExpectedRevision = revision }, stop);
+                break;
+            }
+            catch (HubException refused) when (HubErrors.CodeOf(refused.Message) == HubErrors.RevisionMismatch)
+            {
+                var stored = await connection.InvokeAsync<WireItem?>("Get", write.ItemId, stop);
+                known = stored?.Responsible == PeerId ? stored.Revision : null;
+            }
+            catch (HubException refused) when (HubErrors.CodeOf(refused.Message) == HubErrors.NotFound)
+            {
+                break;
+            }
+            catch (HubException refused)
+            {
+                Dequeue(write);
+                write.Fail(ToRefusal(refused));
+                return;
+            }
+        }
+        lock (_owned)
+        {
+            _owned.Remove(write.ItemId);
+        }
+        Dequeue(write);
+        write.Succeed(null);
     }
 
     private static EquipRefusedException ToRefusal(HubException refused) =>
