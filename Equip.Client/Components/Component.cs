@@ -73,7 +73,6 @@ public abstract class Component : IAsyncDisposable
     protected ComponentProperty<T> Property<T>(string name, T initial, bool readOnly = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(initial);
         var property = new ComponentProperty<T>(this, name, initial, readOnly);
         lock (Gate)
         {

@@ -18,7 +18,7 @@ public sealed class ComponentContainer : IAsyncDisposable
     private readonly ComponentContainerOptions _options;
     private readonly List<CapabilityExport> _exports = [];
     private readonly ConcurrentDictionary<string, RunningComponent> _running = new();
-    private readonly ConcurrentDictionary<Guid, PropertyPublication> _publications = new();
+    private readonly PropertyWrites _writes = new();
     private readonly Dictionary<Guid, long> _failedRequests = new();
     private readonly Channel<ContainerWork> _work = Channel.CreateUnbounded<ContainerWork>(new UnboundedChannelOptions { SingleReader = true });
     private Replica? _requests;
@@ -45,7 +45,7 @@ public sealed class ComponentContainer : IAsyncDisposable
     /// <summary>The container's id.</summary>
     public string ContainerId { get; }
 
-    /// <summary>The running components by component id.</summary>
+    /// <summary>A snapshot of the running components, by component id.</summary>
     public IReadOnlyDictionary<string, Component> Components =>
         _running.ToDictionary(r => r.Key, r => r.Value.Component);
 
@@ -165,7 +165,7 @@ public sealed class ComponentContainer : IAsyncDisposable
 
     internal void Post(ContainerWork work) => _work.Writer.TryWrite(work);
 
-    internal void Register(PropertyPublication publication) => _publications[publication.ItemId] = publication;
+    internal void Register(PropertyPublication publication) => _writes.Add(publication);
 
     /// A write the container does not wait for; its failure leaves nothing to do (the item was
     /// deleted by someone else, or the client stopped).
@@ -285,10 +285,7 @@ public sealed class ComponentContainer : IAsyncDisposable
         _running.TryRemove(running.Component.ComponentId, out _);
         await DisposeComponentAsync(running.Component);
         var itemIds = running.ItemIds();
-        foreach (var id in itemIds)
-        {
-            _publications.TryRemove(id, out _);
-        }
+        _writes.Remove(itemIds);
         var deletes = itemIds.Select(id => Client.DeleteOwnAsync(id)).ToList();
         Stopped?.Invoke(running.Component);
         return deletes;
@@ -309,30 +306,18 @@ public sealed class ComponentContainer : IAsyncDisposable
     /// Someone may have written a property's item: apply the value, or publish the real item again.
     private void CheckProperty(Guid itemId)
     {
-        if (!_publications.TryGetValue(itemId, out var publication) || _properties!.Get(itemId) is not { } item)
+        if (_properties!.Get(itemId) is { } item && _writes.Check(item) is { } applied)
         {
-            return;
+            Guard(applied.Component, applied.Changed);
         }
-        var component = publication.Running.Component;
-        Action? changed;
-        lock (component.Gate)
-        {
-            if (component.Running != publication.Running || !publication.MayHoldOthersWrite(item))
-            {
-                return;
-            }
-            var value = item.Fields.ValueKind == JsonValueKind.Object && item.Fields.TryGetProperty("value", out var v) ? v : default;
-            var offer = publication.Property.Offer(value, out changed);
-            // Only the value is anyone else's to write: a refused value, or a write that also
-            // changed the property's name, type or read-only flag, is answered with the real item.
-            if (offer == PropertyOffer.Refused || !JsonElement.DeepEquals(item.Fields, EctFields.Property(component.ComponentId, publication.Property)))
-            {
-                publication.Running.Publish(publication.Property);
-            }
-        }
+    }
+
+    /// Runs a component's own code (a handler), reporting what it throws instead of stopping the loop.
+    private void Guard(Component component, Action code)
+    {
         try
         {
-            changed?.Invoke();
+            code();
         }
         catch (Exception error)
         {

@@ -15,12 +15,13 @@ public sealed class ComponentProperty<T> : ComponentProperty
     internal ComponentProperty(Component owner, string name, T initial, bool readOnly)
         : base(owner, name, PropertyValues.TypeOf<T>(), readOnly)
     {
+        PropertyValues.Check(initial, nameof(initial));
         _value = initial;
     }
 
     /// <summary>
     /// The value now. Setting a different value publishes it once the component runs; it may be set
-    /// from any thread.
+    /// from any thread. Null, NaN, infinities and an undefined JsonElement are refused.
     /// </summary>
     public T Value
     {
@@ -33,6 +34,7 @@ public sealed class ComponentProperty<T> : ComponentProperty
         }
         set
         {
+            PropertyValues.Check(value, nameof(value));
             lock (Owner.Gate)
             {
                 if (PropertyValues.AreEqual(_value, value))

@@ -15,6 +15,20 @@ internal static class PropertyValues
         : throw new NotSupportedException(
             $"A property holds string, double, long, int, bool or JsonElement, not {typeof(T).Name}.");
 
+    /// Refuses what JSON cannot carry: null, NaN and infinities, an undefined JsonElement.
+    public static void Check<T>(T value, string parameter)
+    {
+        switch (value)
+        {
+            case null:
+                throw new ArgumentNullException(parameter, "A property value cannot be null.");
+            case double number when !double.IsFinite(number):
+                throw new ArgumentOutOfRangeException(parameter, number, "A number property holds finite values only.");
+            case JsonElement { ValueKind: JsonValueKind.Undefined }:
+                throw new ArgumentException("A json property needs a JSON value, not an undefined JsonElement.", parameter);
+        }
+    }
+
     public static JsonElement ToJson<T>(T value) =>
         value is JsonElement json ? json.Clone() : JsonSerializer.SerializeToElement(value);
 
