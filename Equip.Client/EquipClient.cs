@@ -31,6 +31,7 @@ public sealed class EquipClient : IAsyncDisposable
     private bool _needsReassert;
     private bool _needsSync;
     private bool _sessionPresent;
+    private Exception? _stoppedBy;
 
     /// <summary>Makes a client; call <see cref="Start"/> to connect.</summary>
     public EquipClient(EquipClientOptions options)
@@ -133,10 +134,12 @@ public sealed class EquipClient : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// Fails every queued write, and every later one: the client has stopped for good.
     private void FailPending(Exception error)
     {
         lock (_pending)
         {
+            _stoppedBy = error;
             foreach (var write in _pending)
             {
                 write.Fail(error);
@@ -149,6 +152,11 @@ public sealed class EquipClient : IAsyncDisposable
     {
         lock (_pending)
         {
+            if (_stoppedBy is not null)
+            {
+                write.Fail(_stoppedBy);
+                return write.Done;
+            }
             if (_pending.Count >= _options.MaxQueuedChanges)
             {
                 throw new EquipQueueFullException(_options.MaxQueuedChanges);

@@ -187,7 +187,22 @@ public abstract class EquipClientTests : IAsyncLifetime
         Assert.Equal(HubErrors.StaleIncarnation, HubErrors.CodeOf(change.Error?.Message));
         var item = await newer.AddAsync(Thing("still mine"));
         Assert.Equal("lamp-1", item.Responsible);
+        var late = await Assert.ThrowsAnyAsync<Exception>(() => older.AddAsync(Thing("too late")).WaitAsync(Wait.Timeout));
+        Assert.Equal(HubErrors.StaleIncarnation, HubErrors.CodeOf(late.Message));
         Assert.Equal(EquipConnectionState.Connected, newer.State);
+    }
+
+    [Fact]
+    public async Task WritesAfterTheClientStoppedFailInsteadOfWaitingForever()
+    {
+        StartServer("00:00:10");
+        var device = Start(Server.Address, "lamp-1");
+        await device.WaitUntilConnectedAsync().WaitAsync(Wait.Timeout);
+
+        await device.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => device.AddAsync(Thing("late")).WaitAsync(Wait.Timeout));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => device.DeleteAsync(Guid.NewGuid()).WaitAsync(Wait.Timeout));
     }
 
     [Fact]
