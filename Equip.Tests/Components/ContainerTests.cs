@@ -346,6 +346,26 @@ public sealed class ContainerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARestartedContainerRunsItsRequestAgainUnderTheSameIdentities()
+    {
+        StartServer();
+        var crashing = Devices.Start(Server.Address, Box);
+        var first = Track(new ComponentContainer(crashing, Box));
+        first.Export<Panel>("Panel");
+        await first.StartAsync().WaitAsync(Wait.Timeout);
+        var request = await RequestAsync("Panel");
+        await LaunchedPanelAsync(first, request);
+        var before = ComponentOf(request)!.Revision;
+
+        await crashing.DisposeAsync();
+        var second = await StartContainerAsync();
+
+        await Watch.Settled(r => ComponentOf(request) is { } c && c.Revision > before && PropertyOf(request, "shape") is { } p && p.Revision > before);
+        Assert.IsType<Panel>(second.Components[request.ToString()]);
+        Assert.Equal(Box, ComponentOf(request)!.Responsible);
+    }
+
+    [Fact]
     public async Task ARequestDeletedWhileTheContainerWasDisconnectedStopsItsComponentWhenItReconnects()
     {
         StartServer();
