@@ -17,6 +17,7 @@ public sealed class EquipClient : IAsyncDisposable
     private readonly EquipClientOptions _options;
     private readonly LinkedList<PendingWrite> _pending = new();
     private const int ReassertBatch = 100;
+    private const int OwnDeleteAttempts = 5;
     private readonly Dictionary<Guid, OwnedItem> _owned = new();
     private readonly Dictionary<string, Replica> _replicas = new();
     private readonly HashSet<Replica> _unsubscribed = new();
@@ -30,6 +31,7 @@ public sealed class EquipClient : IAsyncDisposable
     private bool _needsReassert;
     private bool _needsSync;
     private bool _sessionPresent;
+    private Exception? _stoppedBy;
 
     /// <summary>Makes a client; call <see cref="Start"/> to connect.</summary>
     public EquipClient(EquipClientOptions options)
@@ -86,6 +88,11 @@ public sealed class EquipClient : IAsyncDisposable
     public Task DeleteAsync(Guid id, long? expectedRevision = null) =>
         Enqueue(new PendingWrite("Delete", new DeleteRequest { Id = id, ExpectedRevision = expectedRevision }, id, null));
 
+    /// Deletes an item unless another peer has taken it over (re-added it) since this peer last
+    /// saw it; an item that is gone already, or no longer this peer's, is left as it is.
+    internal Task DeleteOwnAsync(Guid id) =>
+        Enqueue(new PendingWrite("Delete", new DeleteRequest { Id = id }, id, null) { OnlyWhileOwned = true });
+
     /// <summary>Subscribes to a pattern; the replica fills once connected and stays current.</summary>
     public Replica Subscribe(WirePattern pattern)
     {
@@ -127,10 +134,12 @@ public sealed class EquipClient : IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// Fails every queued write, and every later one: the client has stopped for good.
     private void FailPending(Exception error)
     {
         lock (_pending)
         {
+            _stoppedBy = error;
             foreach (var write in _pending)
             {
                 write.Fail(error);
@@ -143,6 +152,11 @@ public sealed class EquipClient : IAsyncDisposable
     {
         lock (_pending)
         {
+            if (_stoppedBy is not null)
+            {
+                write.Fail(_stoppedBy);
+                return write.Done;
+            }
             if (_pending.Count >= _options.MaxQueuedChanges)
             {
                 throw new EquipQueueFullException(_options.MaxQueuedChanges);
@@ -213,8 +227,16 @@ public sealed class EquipClient : IAsyncDisposable
         var connection = builder.Build();
         connection.KeepAliveInterval = _options.KeepAliveInterval;
         connection.ServerTimeout = _options.ServerTimeout;
-        connection.On<SnapshotMessage>(HubNames.Snapshot, m => ReplicaOf(m.SubscriptionId)?.ApplySnapshot(m));
-        connection.On<ChangesMessage>(HubNames.Changes, m => ReplicaOf(m.SubscriptionId)?.ApplyChanges(m));
+        connection.On<SnapshotMessage>(HubNames.Snapshot, m =>
+        {
+            AdoptSeen(m.Items);
+            ReplicaOf(m.SubscriptionId)?.ApplySnapshot(m);
+        });
+        connection.On<ChangesMessage>(HubNames.Changes, m =>
+        {
+            AdoptSeen(m.Events.Where(e => e.Kind != "deleted").Select(e => e.Item));
+            ReplicaOf(m.SubscriptionId)?.ApplyChanges(m);
+        });
         connection.Closed += _ =>
         {
             _work.Release();
@@ -325,8 +347,30 @@ public sealed class EquipClient : IAsyncDisposable
         }
     }
 
+    /// Own items that another peer changed, as a subscription shows them: a later re-assertion
+    /// states what the server last had, not what this peer last wrote, so that a restored item
+    /// does not bring back a value that had been replaced.
+    private void AdoptSeen(IEnumerable<WireItem> items)
+    {
+        lock (_owned)
+        {
+            foreach (var item in items)
+            {
+                if (item.Responsible == PeerId && _owned.TryGetValue(item.Id, out var held) && held.Item.Revision < item.Revision)
+                {
+                    _owned[item.Id] = held with { Item = item };
+                }
+            }
+        }
+    }
+
     private async Task SendAsync(HubConnection connection, PendingWrite write, CancellationToken stop)
     {
+        if (write.OnlyWhileOwned)
+        {
+            await SendOwnDeleteAsync(connection, write, stop);
+            return;
+        }
         WireItem? result = null;
         var resent = write.Retried;
         write.Retried = true;
@@ -365,6 +409,46 @@ public sealed class EquipClient : IAsyncDisposable
         }
         Dequeue(write);
         write.Succeed(result);
+    }
+
+    /// A delete at the revision this peer knows; when the item changed since, it is read again and
+    /// deleted at its new revision only if this peer is still responsible for it.
+    private async Task SendOwnDeleteAsync(HubConnection connection, PendingWrite write, CancellationToken stop)
+    {
+        long? known;
+        lock (_owned)
+        {
+            known = _owned.GetValueOrDefault(write.ItemId)?.Item.Revision;
+        }
+        for (var attempt = 0; known is { } revision && attempt < OwnDeleteAttempts; attempt++)
+        {
+            try
+            {
+                await connection.InvokeAsync("Delete", new DeleteRequest { Id = write.ItemId, ExpectedRevision = revision }, stop);
+                break;
+            }
+            catch (HubException refused) when (HubErrors.CodeOf(refused.Message) == HubErrors.RevisionMismatch)
+            {
+                var stored = await connection.InvokeAsync<WireItem?>("Get", write.ItemId, stop);
+                known = stored?.Responsible == PeerId ? stored.Revision : null;
+            }
+            catch (HubException refused) when (HubErrors.CodeOf(refused.Message) == HubErrors.NotFound)
+            {
+                break;
+            }
+            catch (HubException refused)
+            {
+                Dequeue(write);
+                write.Fail(ToRefusal(refused));
+                return;
+            }
+        }
+        lock (_owned)
+        {
+            _owned.Remove(write.ItemId);
+        }
+        Dequeue(write);
+        write.Succeed(null);
     }
 
     private static EquipRefusedException ToRefusal(HubException refused) =>

@@ -19,6 +19,10 @@ internal sealed class PendingWrite(string method, object argument, Guid itemId, 
 
     public bool IsDelete => method == "Delete";
 
+    /// A delete of an item this peer may no longer be responsible for (another peer re-added it):
+    /// sent only while it is, at the revision last seen.
+    public bool OnlyWhileOwned { get; init; }
+
     public double? LeaseSeconds => leaseSeconds;
 
     /// Sent at least once before: its outcome on the server may already have happened.

@@ -112,20 +112,5 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// Equip.Web.dll as built beside this assembly's solution, in the same configuration.
-    public static string ServerDll()
-    {
-        var here = AppContext.BaseDirectory;
-        var configuration = here.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var directory = new DirectoryInfo(here);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Equip.sln")))
-        {
-            directory = directory.Parent;
-        }
-        if (directory is null)
-        {
-            throw new InvalidOperationException($"Equip.sln was not found above {here}.");
-        }
-        var dll = Path.Combine(directory.FullName, "Equip.Web", "bin", configuration, "net10.0", "Equip.Web.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build Equip.Web first.", dll);
-    }
+    public static string ServerDll() => BuiltProjects.Dll("Equip.Web");
 }

@@ -146,6 +146,26 @@ public abstract class EquipClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnOwnItemThatAnotherPeerChangedComesBackChangedWhenItIsReassertedAfterTheSessionEnded()
+    {
+        StartServer("00:00:01");
+        var device = Track(Start(Proxy.Address, "lamp-1"));
+        var other = Track(Start(Server.Address, "other"));
+        var bound = await device.AddAsync(Thing("as added", processBound: true));
+        var own = device.Subscribe(new WirePattern { Type = "demo.*", Responsible = "lamp-1" });
+        var watch = other.Subscribe(new WirePattern { Type = "demo.*" });
+        await other.UpdateAsync(new UpdateRequest { Id = bound.Id, Fields = Fields("changed by other") });
+        await own.Settled(r => r.Get(bound.Id) is { } i && NameOf(i) == "changed by other");
+
+        Proxy.Blackhole();
+        await watch.Settled(r => r.HasSnapshot && r.Get(bound.Id) is null);
+        Proxy.Restore();
+
+        await watch.Settled(r => r.Get(bound.Id) is not null);
+        Assert.Equal("changed by other", NameOf((await other.GetAsync(bound.Id).WaitAsync(Wait.Timeout))!));
+    }
+
+    [Fact]
     public async Task AClientWhosePeerIdWasTakenOverByANewerProcessStopsInsteadOfFightingIt()
     {
         StartServer("00:00:10");
@@ -167,7 +187,22 @@ public abstract class EquipClientTests : IAsyncLifetime
         Assert.Equal(HubErrors.StaleIncarnation, HubErrors.CodeOf(change.Error?.Message));
         var item = await newer.AddAsync(Thing("still mine"));
         Assert.Equal("lamp-1", item.Responsible);
+        var late = await Assert.ThrowsAnyAsync<Exception>(() => older.AddAsync(Thing("too late")).WaitAsync(Wait.Timeout));
+        Assert.Equal(HubErrors.StaleIncarnation, HubErrors.CodeOf(late.Message));
         Assert.Equal(EquipConnectionState.Connected, newer.State);
+    }
+
+    [Fact]
+    public async Task WritesAfterTheClientStoppedFailInsteadOfWaitingForever()
+    {
+        StartServer("00:00:10");
+        var device = Start(Server.Address, "lamp-1");
+        await device.WaitUntilConnectedAsync().WaitAsync(Wait.Timeout);
+
+        await device.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => device.AddAsync(Thing("late")).WaitAsync(Wait.Timeout));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => device.DeleteAsync(Guid.NewGuid()).WaitAsync(Wait.Timeout));
     }
 
     [Fact]

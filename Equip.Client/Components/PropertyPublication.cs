@@ -1,0 +1,53 @@
+using Equip.Protocol;
+
+namespace Equip.Client.Components;
+
+/// A property's item and the container's own writes to it. While a write of its own is unanswered,
+/// or when the item's revision is not above that of its last own write, what the item shows is the
+/// container's doing (or older): only a later revision is someone else's write.
+internal sealed class PropertyPublication(RunningComponent running, ComponentProperty property)
+{
+    public RunningComponent Running => running;
+
+    public ComponentProperty Property => property;
+
+    public Guid ItemId { get; } = Ect.PropertyItemId(running.Component.ComponentId, property.Name);
+
+    /// Own writes not answered yet; guarded by the component's gate.
+    public int Unanswered { get; private set; }
+
+    /// The revision of the last own write answered; guarded by the component's gate.
+    public long LastOwnRevision { get; private set; }
+
+    /// Whether the item may hold a value someone else wrote; the caller holds the gate.
+    public bool MayHoldOthersWrite(WireItem item) => Unanswered == 0 && item.Revision > LastOwnRevision;
+
+    /// Counts a write the container just queued (the caller holds the gate), and once it is
+    /// answered asks for the item to be looked at again: a write from someone else may have come
+    /// in meanwhile.
+    public async Task TrackAsync(Task<WireItem> write)
+    {
+        Unanswered++;
+        try
+        {
+            var stored = await write;
+            lock (running.Component.Gate)
+            {
+                LastOwnRevision = Math.Max(LastOwnRevision, stored.Revision);
+            }
+        }
+        catch (Exception)
+        {
+            // Refused (the item was deleted) or never sent (the client stopped): there is no write
+            // of ours to wait for, which is all that matters here.
+        }
+        finally
+        {
+            lock (running.Component.Gate)
+            {
+                Unanswered--;
+            }
+            running.Container.Post(new ContainerWork.CheckProperty(ItemId));
+        }
+    }
+}

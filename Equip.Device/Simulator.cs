@@ -1,0 +1,68 @@
+using System.Runtime.InteropServices;
+using Equip.Client;
+using Equip.Client.Components;
+using Equip.Device.Capabilities;
+
+namespace Equip.Device;
+
+/// A container with the demo capabilities, printing what happens, until Ctrl+C or SIGTERM.
+public static class Simulator
+{
+    public static async Task RunAsync(DeviceOptions options)
+    {
+        using var stop = new CancellationTokenSource();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        if (options.Key is not null)
+        {
+            Console.WriteLine("--key is reserved for device authentication and is not used yet.");
+        }
+
+        await using var client = new EquipClient(new EquipClientOptions
+        {
+            Server = options.Server,
+            PeerId = options.ContainerId,
+            Name = options.Name,
+        });
+        client.StateChanged += change => Console.WriteLine(Describe(change));
+        await using var container = new ComponentContainer(client, options.ContainerId, new ComponentContainerOptions
+        {
+            Name = options.Name,
+            Labels = options.Labels,
+        });
+        container.Export<Slider>("Slider");
+        container.Export<Display>("Display");
+        container.Export<Clock>("Clock");
+        container.Export<Counter>("Counter");
+        container.Export<Logger>("Logger");
+        container.Launched += c => Console.WriteLine($"launched {c.Capability} {c.ComponentId}");
+        container.Stopped += c => Console.WriteLine($"stopped {c.Capability} {c.ComponentId}");
+        container.ComponentFailed += f => Console.WriteLine($"failed {f.Capability} {f.ComponentId}: {f.Error.Message}");
+
+        Console.WriteLine($"container {options.ContainerId} on {options.Server}, exporting {string.Join(", ", container.Capabilities)}");
+        client.Start();
+        await container.StartAsync(stop.Token);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("stopping");
+        }
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+
+    private static string Describe(EquipConnectionChange change) => change switch
+    {
+        { State: EquipConnectionState.Connected, SessionPresent: true } => "connection Connected (session kept)",
+        { State: EquipConnectionState.Connected } => "connection Connected",
+        { Error: { } error } => $"connection {change.State}: {error.Message}",
+        _ => $"connection {change.State}",
+    };
+}

@@ -1,0 +1,23 @@
+namespace Equip.Testing;
+
+/// The solution's programs as built beside the running assembly, in the same configuration.
+public static class BuiltProjects
+{
+    /// PROJECT/bin/CONFIGURATION/net10.0/PROJECT.dll under the directory that holds Equip.sln.
+    public static string Dll(string project)
+    {
+        var here = AppContext.BaseDirectory;
+        var configuration = here.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var directory = new DirectoryInfo(here);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Equip.sln")))
+        {
+            directory = directory.Parent;
+        }
+        if (directory is null)
+        {
+            throw new InvalidOperationException($"Equip.sln was not found above {here}.");
+        }
+        var dll = Path.Combine(directory.FullName, project, "bin", configuration, "net10.0", $"{project}.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build {project} first.", dll);
+    }
+}
