@@ -21,8 +21,8 @@ public sealed record PlacementRequest(string Capability, string? ContainerId, Se
 /// The container a request belongs on (null: none can take it), and why it cannot run yet.
 public sealed record PlacementDecision(string? AssignedContainerId, string? PendingReason);
 
-/// The launcher's rule: a named container is kept whether or not it is connected (it launches the
-/// component when it comes back); a selector keeps its container while that container is known
+/// The launcher's rule: a named container is kept whether or not it is connected or exports the
+/// capability (it launches the component when it comes back, or can); a selector keeps its container while that container is known
 /// (its items outlive a short absence, for the grace period) and moves only when it is gone.
 public static class Placement
 {
@@ -34,9 +34,11 @@ public static class Placement
             {
                 return new PlacementDecision(named, $"container '{named}' is not connected");
             }
+            // Stays assigned even so: the container itself ignores what it cannot run, and an
+            // assignment that comes and goes would stop and relaunch the component.
             return container.Capabilities.Contains(request.Capability)
                 ? new PlacementDecision(named, null)
-                : new PlacementDecision(null, $"container '{named}' does not export '{request.Capability}'");
+                : new PlacementDecision(named, $"container '{named}' does not export '{request.Capability}'");
         }
         bool Fits(ContainerInfo c) => c.Capabilities.Contains(request.Capability) && (request.Selector?.Matches(c) ?? true);
         if (request.AssignedContainerId is { } current && containers.TryGetValue(current, out var assigned) && Fits(assigned))

@@ -71,12 +71,13 @@ public sealed class ContainerTests : IAsyncLifetime
         return container;
     }
 
-    /// What the server's launcher does: a request assigned to a container.
-    private Task<Guid> RequestAsync(string capability, string containerId = Box, object? initialValues = null, object? lastValues = null) =>
+    /// A request already assigned to a container, as the launcher leaves it. Unnamed, the launcher
+    /// keeps the assignment while it fits, so a test can move it by hand.
+    private Task<Guid> RequestAsync(string capability, string containerId = Box, object? initialValues = null, object? lastValues = null, bool named = true) =>
         Rest.AddAsync(Ect.ComponentRequest, new
         {
             capability,
-            containerId,
+            containerId = named ? containerId : null,
             selector = (object?)null,
             initialValues = initialValues ?? new { },
             lastValues = lastValues ?? new { },
@@ -276,7 +277,9 @@ public sealed class ContainerTests : IAsyncLifetime
         StartServer();
         var first = await StartContainerAsync("box-1");
         var second = await StartContainerAsync("box-2");
-        var request = await RequestAsync("Panel", "box-1");
+        // The launcher keeps an unnamed request where it is only while that container exports the capability.
+        await Watch.Settled(r => r.Get(Ect.CapabilityItemId("box-1", "Panel")) is not null && r.Get(Ect.CapabilityItemId("box-2", "Panel")) is not null);
+        var request = await RequestAsync("Panel", "box-1", named: false);
         await LaunchedPanelAsync(first, request);
         var fields = Watch.Get(request)!.Fields;
 
