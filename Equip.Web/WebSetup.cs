@@ -38,7 +38,12 @@ public static class WebSetup
         builder.AddEquipHub(limits);
 
         services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "Equip", Version = "v1", Description = "The Equip shared dataspace." }));
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new() { Title = "Equip", Version = "v1", Description = "The Equip shared dataspace." });
+            // Request bodies carry their descriptions and examples from the XML comments.
+            o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, "Equip.Web.xml"));
+        });
         return builder;
     }
 

@@ -252,6 +252,12 @@ public sealed class ItemsApiTests : IDisposable
         Assert.True(paths.TryGetProperty("/api/items", out _));
         Assert.True(paths.TryGetProperty("/api/items/{id}/lease", out _));
         Assert.True(paths.TryGetProperty("/api/events", out _));
+        foreach (var path in new[] { "/api/peers", "/api/containers", "/api/capabilities", "/api/components", "/api/components/{id}/properties/{name}", "/api/component-requests", "/api/component-requests/{id}", "/api/links", "/api/links/{id}", "/api/constants", "/api/constants/{id}", "/api/installation" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+        var request = swagger.GetProperty("components").GetProperty("schemas").GetProperty("CreateComponentRequest");
+        Assert.Equal("Slider", request.GetProperty("properties").GetProperty("capability").GetProperty("example").GetString());
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/swagger/index.html")).StatusCode);
         var dashboard = await _http.GetStringAsync("/");
         Assert.Contains("<h1>Equip</h1>", dashboard);

@@ -11,11 +11,16 @@ public sealed record PropertyResponse(string Name, string Type, JsonElement Valu
 
 public sealed record ComponentResponse(string Id, string ContainerId, string Capability, Guid? ComponentRequestId, string? Name, IReadOnlyList<PropertyResponse> Properties);
 
-/// Body of PUT /api/components/{id}/properties/{name}.
+/// <summary>Body of PUT /api/components/{id}/properties/{name}.</summary>
+/// <param name="Value" example="0.75">The new value; it must convert to the property's type without loss.</param>
 public sealed record SetPropertyRequest(JsonElement? Value);
 
-/// Body of POST /api/component-requests: run a capability on a named container, or on any
-/// container matching the selector (any container exporting it, when neither is given).
+/// <summary>Body of POST /api/component-requests: run a capability on a named container, or on any
+/// container matching the selector (any container exporting it, when neither is given).</summary>
+/// <param name="Capability" example="Slider">The capability to run.</param>
+/// <param name="ContainerId" example="sim-1">The container to run it on; leave out to use the selector.</param>
+/// <param name="Selector">Any container with this host and these labels, e.g. {"labels":{"room":"hall"}}.</param>
+/// <param name="InitialValues" example="{&quot;value&quot;:0.5}">Values the component starts with.</param>
 public sealed record CreateComponentRequest(string? Capability, string? ContainerId, SelectorFields? Selector, Dictionary<string, JsonElement>? InitialValues);
 
 public sealed record ComponentRequestResponse(

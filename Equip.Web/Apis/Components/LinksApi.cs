@@ -6,12 +6,18 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Equip.Web.Apis.Components;
 
+/// <summary>Body of POST /api/links.</summary>
+/// <param name="Source" example="{&quot;componentRequestId&quot;:&quot;0198c2d5-6a3e-7c11-9a52-3f0e8e2b7a10&quot;,&quot;property&quot;:&quot;value&quot;}">The property whose values the link carries.</param>
+/// <param name="Destination" example="{&quot;componentRequestId&quot;:&quot;0198c2d5-6a3f-7d22-8b63-4a1f9f3c8b21&quot;,&quot;property&quot;:&quot;text&quot;}">The property it sets; a component not made by a request is {"containerId","component","property"}.</param>
 public sealed record CreateLinkRequest(PropertyReference? Source, PropertyReference? Destination);
 
 /// A link with its status (active, sourceMissing, destinationOffline, typeMismatch) and the age of
 /// the last value it carried.
 public sealed record LinkResponse(Guid Id, PropertyReference Source, PropertyReference Destination, string Status, DateTimeOffset? LastValueAt, double? LastValueAgeSeconds);
 
+/// <summary>Body of POST /api/constants.</summary>
+/// <param name="Destination" example="{&quot;componentRequestId&quot;:&quot;0198c2d5-6a3f-7d22-8b63-4a1f9f3c8b21&quot;,&quot;property&quot;:&quot;text&quot;}">The property the value is kept on.</param>
+/// <param name="Value" example="&quot;hello&quot;">The value, applied whenever the destination (re)appears.</param>
 public sealed record CreateConstantRequest(PropertyReference? Destination, JsonElement? Value);
 
 public sealed record ConstantResponse(Guid Id, PropertyReference Destination, JsonElement Value);
