@@ -3,7 +3,24 @@ using Equip.Benchmarks;
 // Durable writes per second through the REST API, with the server as its own process.
 // dotnet run -c Release --project Equip.Benchmarks -- [--seconds 10] [--warmup 2] [--clients 1,16,64]
 //     [--providers sqlite,postgres] [--group-commit on,off]
+// The latency of a link hop between two devices:
+// dotnet run -c Release --project Equip.Benchmarks -- --link-hops 200 [--providers sqlite,postgres]
 var options = BenchmarkOptions.Parse(args);
+if (Array.IndexOf(args, "--link-hops") is var at && at >= 0)
+{
+    var hops = int.Parse(args[at + 1]);
+    Console.WriteLine($"# Link hop latency: {hops} values, {Environment.ProcessorCount} cores");
+    Console.WriteLine();
+    Console.WriteLine("| provider | hops measured | p50 ms | p99 ms | mean ms |");
+    Console.WriteLine("| --- | --: | --: | --: | --: |");
+    await using var hopStores = new BenchmarkStores();
+    foreach (var provider in options.Providers)
+    {
+        Console.Write($"| {provider} ");
+        await LinkHopBenchmark.RunAsync(await hopStores.CreateAsync(provider, groupCommit: true), hops);
+    }
+    return;
+}
 Console.WriteLine($"# Durable writes/s: {options.Seconds} s per run after {options.Warmup} s warm-up, {Environment.ProcessorCount} cores");
 Console.WriteLine();
 Console.WriteLine("| provider | group commit | clients | writes/s | p50 ms | p99 ms |");

@@ -9,19 +9,21 @@ namespace Equip.Tests.Components;
 
 /// The whole component layer with real device simulator processes: the server places requests,
 /// the simulators launch them, links and constants carry values, and failures are recovered.
-public sealed class InstallationEndToEndTests : IAsyncLifetime
+public abstract class InstallationEndToEndTests : IAsyncLifetime
 {
-    private readonly TestStore _store = TestStore.Sqlite();
+    private TestStore _store = null!;
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly List<DeviceProcess> _devices = [];
     private EquipServer _server = null!;
     private HttpClient _http = null!;
 
-    public Task InitializeAsync()
+    protected abstract Task<TestStore> CreateStoreAsync();
+
+    public async Task InitializeAsync()
     {
+        _store = await CreateStoreAsync();
         _server = new EquipServer(_store, _time);
         _http = _server.NewClient();
-        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
@@ -158,4 +160,15 @@ public sealed class InstallationEndToEndTests : IAsyncLifetime
         await RunningAsync(counter, on: other);
         await UntilPropertyAsync(counter, "doubled", v => v.GetInt64() == 4);
     }
+}
+
+public sealed class SqliteInstallationEndToEndTests : InstallationEndToEndTests
+{
+    protected override Task<TestStore> CreateStoreAsync() => Task.FromResult(TestStore.Sqlite());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresInstallationEndToEndTests(PostgresFixture postgres) : InstallationEndToEndTests
+{
+    protected override Task<TestStore> CreateStoreAsync() => TestStore.PostgresAsync(postgres);
 }
