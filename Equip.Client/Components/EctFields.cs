@@ -1,83 +1,23 @@
-using System.Buffers;
 using System.Text.Json;
+using Equip.Protocol;
 
 namespace Equip.Client.Components;
 
-/// The fields of the items a container publishes, as Equip.Protocol.Ect describes them.
+/// The fields of the items a container publishes: the records of Equip.Protocol filled from the
+/// container's components, so that the server and the container read and write one schema.
 internal static class EctFields
 {
     public static JsonElement Container(string containerId, string name, string host, IReadOnlyDictionary<string, string> labels) =>
-        Object(json =>
-        {
-            json.WriteString("containerId", containerId);
-            json.WriteString("name", name);
-            json.WriteString("host", host);
-            json.WriteStartObject("labels");
-            foreach (var (key, value) in labels)
-            {
-                json.WriteString(key, value);
-            }
-            json.WriteEndObject();
-        });
+        EctJson.Write(new ContainerFields(containerId, name, host, labels));
 
     public static JsonElement Capability(string containerId, CapabilityExport export) =>
-        Object(json =>
-        {
-            json.WriteString("containerId", containerId);
-            json.WriteString("capability", export.Name);
-            json.WriteStartArray("properties");
-            foreach (var property in export.Schema)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", property.Name);
-                json.WriteString("type", property.Type);
-                json.WriteBoolean("readOnly", property.ReadOnly);
-                json.WritePropertyName("default");
-                property.JsonValue.WriteTo(json);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
-        });
+        EctJson.Write(new CapabilityFields(containerId, export.Name,
+            export.Schema.Select(p => new PropertySchema(p.Name, p.Type, p.ReadOnly, p.JsonValue)).ToList()));
 
     public static JsonElement Component(string containerId, Component component) =>
-        Object(json =>
-        {
-            json.WriteString("componentId", component.ComponentId);
-            json.WriteString("containerId", containerId);
-            json.WriteString("capability", component.Capability);
-            if (component.ComponentRequestId is { } request)
-            {
-                json.WriteString("componentRequestId", request);
-            }
-            else
-            {
-                json.WriteNull("componentRequestId");
-            }
-            json.WriteString("name", component.Capability);
-        });
+        EctJson.Write(new ComponentFields(component.ComponentId, containerId, component.Capability, component.ComponentRequestId, component.Capability));
 
     /// The caller holds the component's gate, so that the value is the one being published.
     public static JsonElement Property(string componentId, ComponentProperty property) =>
-        Object(json =>
-        {
-            json.WriteString("componentId", componentId);
-            json.WriteString("name", property.Name);
-            json.WriteString("type", property.Type);
-            json.WriteBoolean("readOnly", property.ReadOnly);
-            json.WritePropertyName("value");
-            property.ValueAsJson().WriteTo(json);
-        });
-
-    private static JsonElement Object(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            write(json);
-            json.WriteEndObject();
-        }
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
-    }
+        EctJson.Write(new PropertyFields(componentId, property.Name, property.Type, property.ReadOnly, property.ValueAsJson()));
 }

@@ -7,20 +7,24 @@ using Microsoft.Extensions.Logging;
 
 namespace Equip.Infrastructure.Components;
 
-/// The reconciliation loop of component requests: after every change of the component layer (and
-/// every few seconds regardless) it works out where each request belongs and whether its component
+/// The reconciliation loop of component requests: after every change of containers, capabilities,
+/// components or requests (and every few seconds regardless) it works out where each request belongs and whether its component
 /// runs, and writes that into the request (assignedContainerId, status, reason, componentId). The
 /// containers do the launching: each follows the requests assigned to it.
 internal sealed class Launcher(IDataspace dataspace, IChangeFeed feed, ILogger<Launcher> logger) : BackgroundService
 {
     private static readonly TimeSpan Resweep = TimeSpan.FromSeconds(5);
+
+    // Property values, links and constants do not change where a request runs: a value update (the
+    // hot path) must not cost a read of the whole component layer.
+    private static readonly HashSet<string> PlacementTypes = [Ect.Container, Ect.Capability, Ect.Component, Ect.ComponentRequest];
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var subscription = feed.Subscribe(events =>
         {
-            if (events.Any(e => e.Item.Type.StartsWith("ect.", StringComparison.Ordinal)))
+            if (events.Any(e => PlacementTypes.Contains(e.Item.Type)))
             {
                 _wake.Writer.TryWrite(true);
             }
