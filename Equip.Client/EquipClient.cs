@@ -385,7 +385,7 @@ public sealed class EquipClient : IAsyncDisposable
                 result = await connection.InvokeAsync<WireItem>(write.Method, write.Argument, stop);
             }
         }
-        catch (HubException refused) when (!(resent && write.IsDelete && HubErrors.CodeOf(refused.Message) == HubErrors.NotFound))
+        catch (HubException refused) when (!(write.IsDelete && HubErrors.CodeOf(refused.Message) == HubErrors.NotFound && (resent || Owns(write.ItemId))))
         {
             Dequeue(write);
             write.Fail(ToRefusal(refused));
@@ -393,7 +393,9 @@ public sealed class EquipClient : IAsyncDisposable
         }
         catch (HubException)
         {
-            // A resent delete whose first sending took effect before the connection broke.
+            // A resent delete whose first sending took effect before the connection broke, or a
+            // delete of an own item that the server removed meanwhile (its grace period ended
+            // while this peer was away): either way the item is gone, as asked.
         }
         lock (_owned)
         {
@@ -409,6 +411,14 @@ public sealed class EquipClient : IAsyncDisposable
         }
         Dequeue(write);
         write.Succeed(result);
+    }
+
+    private bool Owns(Guid id)
+    {
+        lock (_owned)
+        {
+            return _owned.ContainsKey(id);
+        }
     }
 
     /// A delete at the revision this peer knows; when the item changed since, it is read again and

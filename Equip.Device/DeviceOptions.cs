@@ -4,7 +4,17 @@ namespace Equip.Device;
 public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, string Name, IReadOnlyDictionary<string, string> Labels)
 {
     public const string Usage =
-        "usage: Equip.Device --server URL --container ID [--key KEY] [--name NAME] [--label key=value ...]";
+        "usage: Equip.Device --server URL --container ID [--key KEY] [--name NAME] [--label key=value ...]\n" +
+        "                    [--max-reconnect-delay-ms MS] [--keep-alive-ms MS] [--server-timeout-ms MS]";
+
+    /// The longest wait between reconnection attempts (the client's cap; default 5000).
+    public TimeSpan? MaxReconnectDelay { get; init; }
+
+    /// How often the simulator pings the server when it has nothing to send (default 3000).
+    public TimeSpan? KeepAliveInterval { get; init; }
+
+    /// How long the server may stay silent before the connection is given up (default 10000).
+    public TimeSpan? ServerTimeout { get; init; }
 
     public static bool TryParse(string[] args, out DeviceOptions options, out string error)
     {
@@ -12,10 +22,12 @@ public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, 
         error = "";
         string? server = null, container = null, key = null, name = null;
         var labels = new Dictionary<string, string>();
+        var durations = new Dictionary<string, TimeSpan>();
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
-            if (args[i] is not ("--server" or "--container" or "--key" or "--name" or "--label"))
+            if (args[i] is not ("--server" or "--container" or "--key" or "--name" or "--label"
+                or "--max-reconnect-delay-ms" or "--keep-alive-ms" or "--server-timeout-ms"))
             {
                 error = $"Unknown argument '{args[i]}'.";
                 return false;
@@ -40,6 +52,14 @@ public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, 
                 case "--name":
                     name = value;
                     break;
+                case "--max-reconnect-delay-ms" or "--keep-alive-ms" or "--server-timeout-ms":
+                    if (!int.TryParse(value, out var milliseconds) || milliseconds < 1)
+                    {
+                        error = $"{args[i - 1]} needs a positive number of milliseconds, not '{value}'.";
+                        return false;
+                    }
+                    durations[args[i - 1]] = TimeSpan.FromMilliseconds(milliseconds);
+                    break;
                 default:
                     if (value.Split('=', 2) is not [{ Length: > 0 } label, var text])
                     {
@@ -60,7 +80,17 @@ public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, 
             error = "--container ID is required: the container's stable id.";
             return false;
         }
-        options = new DeviceOptions(address, container, key, name ?? container, labels);
+        options = new DeviceOptions(address, container, key, name ?? container, labels)
+        {
+            MaxReconnectDelay = durations.GetValueOrDefault("--max-reconnect-delay-ms") is { Ticks: > 0 } cap ? cap : null,
+            KeepAliveInterval = durations.GetValueOrDefault("--keep-alive-ms") is { Ticks: > 0 } ping ? ping : null,
+            ServerTimeout = durations.GetValueOrDefault("--server-timeout-ms") is { Ticks: > 0 } silence ? silence : null,
+        };
+        if (options.KeepAliveInterval >= (options.ServerTimeout ?? TimeSpan.FromSeconds(10)))
+        {
+            error = "--keep-alive-ms must be shorter than --server-timeout-ms (default 10000).";
+            return false;
+        }
         return true;
     }
 }

@@ -18,11 +18,16 @@ public static class Simulator
             Console.WriteLine("--key is reserved for device authentication and is not used yet.");
         }
 
+        var defaults = new EquipClientOptions { Server = options.Server };
         await using var client = new EquipClient(new EquipClientOptions
         {
             Server = options.Server,
             PeerId = options.ContainerId,
             Name = options.Name,
+            MaxReconnectDelay = options.MaxReconnectDelay ?? defaults.MaxReconnectDelay,
+            InitialReconnectDelay = Min(defaults.InitialReconnectDelay, options.MaxReconnectDelay ?? defaults.MaxReconnectDelay),
+            KeepAliveInterval = options.KeepAliveInterval ?? defaults.KeepAliveInterval,
+            ServerTimeout = options.ServerTimeout ?? defaults.ServerTimeout,
         });
         client.StateChanged += change => Console.WriteLine(Describe(change));
         await using var container = new ComponentContainer(client, options.ContainerId, new ComponentContainerOptions
@@ -57,6 +62,8 @@ public static class Simulator
             stop.Cancel();
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static string Describe(EquipConnectionChange change) => change switch
     {

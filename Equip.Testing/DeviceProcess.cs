@@ -72,13 +72,19 @@ public sealed class DeviceProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    /// kill -9; the output stays readable.
+    public async Task KillAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
         }
         await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
         _process.Dispose();
     }
 

@@ -137,17 +137,26 @@ public sealed class FaultProxy : IAsyncDisposable
             while (true)
             {
                 var read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                // Nothing passes a blackhole, not even the end of the stream.
+                await _flowing.Task.WaitAsync(_stop.Token);
                 if (read == 0)
                 {
                     to.Shutdown(SocketShutdown.Send);
                     return;
                 }
-                await _flowing.Task.WaitAsync(_stop.Token);
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
             }
         }
         catch (Exception)
         {
+            // A reset from one side reaches the other only when the network carries it.
+            try
+            {
+                await _flowing.Task.WaitAsync(_stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
             Abort(from);
             Abort(to);
         }

@@ -111,4 +111,15 @@ public sealed class SimulatorTests : IAsyncLifetime
         await _watch.Settled(r => !r.Items.Any(i => i.Responsible == Sim));
         Assert.Contains($"stopped Display {request}", Device.Output);
     }
+
+    [Fact]
+    public async Task ASimulatorGivenABadTimingRefusesToStartAndSaysWhy()
+    {
+        await using var device = DeviceProcess.Start(_server.Address, "sim-bad", "--keep-alive-ms", "0");
+
+        await device.WaitForOutputAsync("usage:").WaitAsync(Wait.Timeout);
+        await Wait.UntilAsync(() => Task.FromResult(device.HasExited), "the simulator exits");
+        Assert.Equal(2, device.ExitCode);
+        Assert.Contains("--keep-alive-ms needs a positive number of milliseconds, not '0'.", device.Output);
+    }
 }

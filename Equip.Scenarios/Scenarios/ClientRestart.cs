@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Equip.Scenarios.Harness;
+
+namespace Equip.Scenarios.Scenarios;
+
+/// F1: a simulator is killed (kill -9) and started again with the same container id. The server
+/// must drop the old incarnation's components at once (not after the grace period), relaunch the
+/// requested components on the new one, carry links into and out of them, and apply constants.
+public sealed class ClientRestart : Scenario
+{
+    public override string Name => "f1-client-restart";
+
+    public override string Description => "kill -9 a simulator and restart it with the same container id";
+
+    /// A grace period far beyond the deadline: only the new incarnation can explain a prompt cleanup.
+    protected override ScenarioSettings Adjust(ScenarioSettings settings) =>
+        settings with { DisconnectGrace = settings.Deadline * 4 };
+
+    protected override async Task RunAsync(Installation installation, ScenarioReport report)
+    {
+        await installation.StartServerAsync();
+        var lan = installation.AddSite("lan");
+        var a = installation.StartSimulator(lan, "sim-a");
+        installation.StartSimulator(lan, "sim-b");
+        var wiring = await Wiring.RingAsync(installation, "sim-a", "sim-b");
+        var note = await installation.RequestAsync("Counter", "sim-a");
+        await installation.ConstantAsync(note, "count", 21);
+        await installation.UntilRunningAsync([.. wiring.Requests, note]);
+        await installation.UntilLinksFlowAsync(wiring.Links, Now());
+        await installation.UntilAsync(async () => (await installation.PropertyAsync(note, "doubled"))?.GetInt64() == 42, "the constant is applied");
+        var before = await installation.RevisionAsync();
+
+        await a.KillAsync();
+        a.Start();
+        var restarted = Now();
+
+        var cleaned = await installation.UntilAsync(async () =>
+            (await installation.EventsAfterAsync(before)).Any(e => IsDeleteOf(e, "ect.Component", "sim-a")),
+            "the old incarnation's components are deleted");
+        report.Require(cleaned < installation.Settings.DisconnectGrace, $"the old components deleted at the new incarnation ({cleaned.TotalMilliseconds:0} ms), not after the grace period");
+        var links = await installation.UntilLinksFlowAsync(wiring.Links, restarted);
+        report.Measured("links flow after the simulator restarts", links);
+        var constant = await installation.UntilAsync(async () => await installation.PropertyAsync(note, "doubled") is { } doubled && doubled.GetInt64() == 42
+            && a.Process!.Output.Contains($"launched Counter {note}", StringComparison.Ordinal), "the constant is applied again");
+        report.Measured("constant re-applied after the simulator restarts", Since(restarted));
+        report.Checked($"constant re-applied ({constant.TotalMilliseconds:0} ms after the links)");
+        await installation.CheckLiveAsync(report, [.. wiring.Requests, note]);
+        var events = await installation.EventsAfterAsync(before);
+        report.Require(events.Any(e => IsDeleteOf(e, "ect.Container", "sim-a")) && events.Any(e => e.GetProperty("kind").GetString() == "added" && Is(e, "ect.Container", "sim-a")),
+            "the old container item deleted and the new one added");
+    }
+
+    internal static bool IsDeleteOf(JsonElement change, string type, string responsible) =>
+        change.GetProperty("kind").GetString() == "deleted" && Is(change, type, responsible);
+
+    internal static bool Is(JsonElement change, string type, string responsible)
+    {
+        var item = change.GetProperty("item");
+        return item.GetProperty("type").GetString() == type
+            && item.TryGetProperty("responsible", out var owner) && owner.ValueKind == JsonValueKind.String && owner.GetString() == responsible;
+    }
+}

@@ -1,0 +1,40 @@
+using Equip.Scenarios.Harness;
+
+namespace Equip.Scenarios.Scenarios;
+
+/// F1 and F2 at once (a power cut on the device's and the server's circuit): both are killed, the
+/// device comes back first, the server after it, on the same store. The old incarnation's items
+/// must not survive, and the requested components must run once, on the new incarnation.
+public sealed class DeviceAndServerRestart : Scenario
+{
+    public override string Name => "device-and-server-restart";
+
+    public override string Description => "kill -9 a simulator and the server together; restart both";
+
+    protected override async Task RunAsync(Installation installation, ScenarioReport report)
+    {
+        await installation.StartServerAsync();
+        var lan = installation.AddSite("lan");
+        var a = installation.StartSimulator(lan, "sim-a");
+        installation.StartSimulator(lan, "sim-b");
+        var wiring = await Wiring.RingAsync(installation, "sim-a", "sim-b");
+        var note = await installation.RequestAsync("Counter", "sim-a");
+        await installation.ConstantAsync(note, "count", 21);
+        await installation.UntilRunningAsync([.. wiring.Requests, note]);
+        await installation.UntilLinksFlowAsync(wiring.Links, Now());
+
+        await Task.WhenAll(installation.KillServerAsync(), a.KillAsync());
+        a.Start();
+        await a.Process!.WaitForOutputAsync("connection Connecting").WaitAsync(installation.Settings.Deadline);
+        await installation.StartServerAsync();
+        var up = Now();
+
+        var links = await installation.UntilLinksFlowAsync(wiring.Links, up);
+        report.Measured("links flow after the server is back", links);
+        await installation.UntilAsync(async () => (await installation.PropertyAsync(note, "doubled"))?.GetInt64() == 42, "the constant is applied on the new incarnation");
+        report.Measured("constant re-applied after the server is back", Since(up));
+        await installation.CheckLiveAsync(report, [.. wiring.Requests, note]);
+        var stale = (await installation.ListAsync("/api/peers")).Count(p => p.GetProperty("peerId").GetString() == "sim-a");
+        report.Require(stale == 1, $"one session for sim-a (found {stale})");
+    }
+}
