@@ -8,6 +8,7 @@ public sealed class DeviceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(long At, string Line)> _lines = [];
     private readonly List<(string Text, TaskCompletionSource Seen)> _awaited = [];
 
     private DeviceProcess(Process process)
@@ -62,6 +63,22 @@ public sealed class DeviceProcess : IAsyncDisposable
         }
     }
 
+    /// When (a Stopwatch timestamp) the last line holding the text was read; null if none was.
+    public long? LastSeen(string text)
+    {
+        lock (_output)
+        {
+            for (var i = _lines.Count - 1; i >= 0; i--)
+            {
+                if (_lines[i].Line.Contains(text, StringComparison.Ordinal))
+                {
+                    return _lines[i].At;
+                }
+            }
+            return null;
+        }
+    }
+
     /// SIGTERM, as a service manager stops it; completes when it has exited.
     public async Task TerminateAsync()
     {
@@ -97,6 +114,7 @@ public sealed class DeviceProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            _lines.Add((Stopwatch.GetTimestamp(), line));
             if (_awaited.Count == 0)
             {
                 return;

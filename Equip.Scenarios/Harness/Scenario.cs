@@ -35,6 +35,19 @@ public abstract class Scenario
 
     protected static long Now() => Stopwatch.GetTimestamp();
 
+    /// Reports how long after the simulators' clients said "connection Connected" (registered,
+    /// re-asserted and synchronised) again the links flowed: the server's part of the recovery,
+    /// without the time the devices took to come back.
+    protected static void MeasuredSinceReconnected(ScenarioReport report, IEnumerable<Simulator> simulators, long since, TimeSpan flowed)
+    {
+        var reconnected = simulators.Select(s => s.Process?.LastSeen("connection Connected") ?? 0).DefaultIfEmpty(0).Max();
+        if (reconnected > since)
+        {
+            var after = flowed - Stopwatch.GetElapsedTime(since, reconnected);
+            report.Measured("links flow after the last device reported connected", after > TimeSpan.Zero ? after : TimeSpan.Zero);
+        }
+    }
+
     protected static TimeSpan Since(long timestamp) => Stopwatch.GetElapsedTime(timestamp);
 
     private static string Tail(string? text, int lines = 40) =>

@@ -18,16 +18,8 @@ public sealed class ClientRestart : Scenario
 
     protected override async Task RunAsync(Installation installation, ScenarioReport report)
     {
-        await installation.StartServerAsync();
-        var lan = installation.AddSite("lan");
-        var a = installation.StartSimulator(lan, "sim-a");
-        installation.StartSimulator(lan, "sim-b");
-        var wiring = await Wiring.RingAsync(installation, "sim-a", "sim-b");
-        var note = await installation.RequestAsync("Counter", "sim-a");
-        await installation.ConstantAsync(note, "count", 21);
-        await installation.UntilRunningAsync([.. wiring.Requests, note]);
-        await installation.UntilLinksFlowAsync(wiring.Links, Now());
-        await installation.UntilAsync(async () => (await installation.PropertyAsync(note, "doubled"))?.GetInt64() == 42, "the constant is applied");
+        var pair = await TwoSimulators.StartAsync(installation);
+        var (a, wiring, note) = (pair.A, pair.Wiring, pair.Constrained);
         var before = await installation.RevisionAsync();
 
         await a.KillAsync();
@@ -40,11 +32,12 @@ public sealed class ClientRestart : Scenario
         report.Require(cleaned < installation.Settings.DisconnectGrace, $"the old components deleted at the new incarnation ({cleaned.TotalMilliseconds:0} ms), not after the grace period");
         var links = await installation.UntilLinksFlowAsync(wiring.Links, restarted);
         report.Measured("links flow after the simulator restarts", links);
-        var constant = await installation.UntilAsync(async () => await installation.PropertyAsync(note, "doubled") is { } doubled && doubled.GetInt64() == 42
+        MeasuredSinceReconnected(report, [a], restarted, links);
+        var constant = await installation.UntilAsync(async () => await pair.ConstantAppliedAsync(installation)
             && a.Process!.Output.Contains($"launched Counter {note}", StringComparison.Ordinal), "the constant is applied again");
         report.Measured("constant re-applied after the simulator restarts", Since(restarted));
         report.Checked($"constant re-applied ({constant.TotalMilliseconds:0} ms after the links)");
-        await installation.CheckLiveAsync(report, [.. wiring.Requests, note]);
+        await installation.CheckLiveAsync(report, pair.Requests);
         var events = await installation.EventsAfterAsync(before);
         report.Require(events.Any(e => IsDeleteOf(e, "ect.Container", "sim-a")) && events.Any(e => e.GetProperty("kind").GetString() == "added" && Is(e, "ect.Container", "sim-a")),
             "the old container item deleted and the new one added");

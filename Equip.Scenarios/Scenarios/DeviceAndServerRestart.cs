@@ -13,15 +13,8 @@ public sealed class DeviceAndServerRestart : Scenario
 
     protected override async Task RunAsync(Installation installation, ScenarioReport report)
     {
-        await installation.StartServerAsync();
-        var lan = installation.AddSite("lan");
-        var a = installation.StartSimulator(lan, "sim-a");
-        installation.StartSimulator(lan, "sim-b");
-        var wiring = await Wiring.RingAsync(installation, "sim-a", "sim-b");
-        var note = await installation.RequestAsync("Counter", "sim-a");
-        await installation.ConstantAsync(note, "count", 21);
-        await installation.UntilRunningAsync([.. wiring.Requests, note]);
-        await installation.UntilLinksFlowAsync(wiring.Links, Now());
+        var pair = await TwoSimulators.StartAsync(installation);
+        var (a, wiring) = (pair.A, pair.Wiring);
 
         await Task.WhenAll(installation.KillServerAsync(), a.KillAsync());
         a.Start();
@@ -31,9 +24,10 @@ public sealed class DeviceAndServerRestart : Scenario
 
         var links = await installation.UntilLinksFlowAsync(wiring.Links, up);
         report.Measured("links flow after the server is back", links);
-        await installation.UntilAsync(async () => (await installation.PropertyAsync(note, "doubled"))?.GetInt64() == 42, "the constant is applied on the new incarnation");
+        MeasuredSinceReconnected(report, installation.Simulators, up, links);
+        await installation.UntilAsync(() => pair.ConstantAppliedAsync(installation), "the constant is applied on the new incarnation");
         report.Measured("constant re-applied after the server is back", Since(up));
-        await installation.CheckLiveAsync(report, [.. wiring.Requests, note]);
+        await installation.CheckLiveAsync(report, pair.Requests);
         var stale = (await installation.ListAsync("/api/peers")).Count(p => p.GetProperty("peerId").GetString() == "sim-a");
         report.Require(stale == 1, $"one session for sim-a (found {stale})");
     }

@@ -171,6 +171,32 @@ public abstract class DataspaceHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASubscriptionFurtherBehindThanMaxReplayRevisionsGetsAResynchronisedSnapshotAndOneWithinItGetsTheReplay()
+    {
+        _server!.Dispose();
+        _server = new EquipServer(_store!.With("Equip:Limits:MaxReplayRevisions", "5"), _time);
+        var (client, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");
+        await using var _ = client;
+        var thing = await client.InvokeAsync<WireItem>("Add", Thing("thing"));
+        WireItem last = thing;
+        for (var i = 0; i < 6; i++)
+        {
+            last = await client.InvokeAsync<WireItem>("Add", Thing($"other-{i}") with { Type = "demo.Other" });
+        }
+
+        await client.InvokeAsync<SubscribeResponse>("Subscribe", new SubscribeRequest { SubscriptionId = "far", Pattern = new WirePattern { Type = "demo.Thing" }, FromRevision = last.Revision - 6 });
+        var snapshot = await client.ReceiveAsync<SnapshotMessage>();
+        await client.InvokeAsync<SubscribeResponse>("Subscribe", new SubscribeRequest { SubscriptionId = "near", Pattern = new WirePattern { Type = "demo.Other" }, FromRevision = last.Revision - 5 });
+        var replay = await client.ReceiveAsync<ChangesMessage>();
+
+        Assert.Equal("far", snapshot.SubscriptionId);
+        Assert.True(snapshot.Resynchronised);
+        Assert.Equal(thing.Id, Assert.Single(snapshot.Items).Id);
+        Assert.Equal("near", replay.SubscriptionId);
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => last.Revision - 4 + i), replay.Events.Select(e => e.Revision));
+    }
+
+    [Fact]
     public async Task AnItemWhoseFieldsStopMatchingReachesTheSubscriberMarkedAsNotMatching()
     {
         var (client, _) = await HubClient.RegisterAsync(Server.Address, "lamp-1", "inc-a");

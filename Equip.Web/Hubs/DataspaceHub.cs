@@ -165,7 +165,8 @@ internal sealed class DataspaceHub(
 
     /// The log's events after the revision; null (the caller sends a snapshot instead) when the log
     /// no longer reaches back that far, when the revision is ahead of the log (a store restored
-    /// from a backup), or when the replay would be longer than a snapshot is worth.
+    /// from a backup), or when the replay would be longer than a snapshot is worth: the gap spans
+    /// more than MaxReplayRevisions revisions, or more than half MaxPendingMessages events match.
     private async Task<long?> ReplayAsync(Subscription subscription, long from)
     {
         var maxReplay = hubLimits.Value.MaxPendingMessages / 2;
@@ -174,6 +175,11 @@ internal sealed class DataspaceHub(
         long current;
         try
         {
+            var head = await dataspace.ReadChangesAsync(from, 1, Context.ConnectionAborted);
+            if (from > head.CurrentRevision || head.CurrentRevision - from > hubLimits.Value.MaxReplayRevisions)
+            {
+                return null;
+            }
             while (true)
             {
                 var page = await dataspace.ReadChangesAsync(after, ReplayPage, Context.ConnectionAborted);

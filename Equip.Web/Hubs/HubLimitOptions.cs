@@ -10,4 +10,10 @@ public sealed class HubLimitOptions
     /// its client catches up from the change log after reconnecting.
     [Range(100, 10_000_000)]
     public int MaxPendingMessages { get; set; } = 10_000;
+
+    /// A re-subscription more than this many revisions behind gets a snapshot (resynchronised)
+    /// instead of a replay: a replay reads every event of the gap, whatever its pattern matches,
+    /// and a storm of reconnecting peers each reading a long gap saturates the server.
+    [Range(0, 100_000_000)]
+    public int MaxReplayRevisions { get; set; } = 1000;
 }
