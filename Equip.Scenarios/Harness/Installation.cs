@@ -29,6 +29,7 @@ public sealed class Installation : IAsyncDisposable
         _directory = directory;
         Log = log;
         Http = new HttpClient { BaseAddress = _operator.Address, Timeout = TimeSpan.FromSeconds(10) };
+        AppDomain.CurrentDomain.ProcessExit += KillOnExit;
     }
 
     public TextWriter Log { get; }
@@ -312,6 +313,7 @@ public sealed class Installation : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
         await Task.WhenAll(_peers.Select(p => p.DisposeAsync().AsTask()));
         foreach (var simulator in _simulators)
         {
@@ -335,6 +337,17 @@ public sealed class Installation : IAsyncDisposable
         {
             // A killed process may still hold a file for a moment; the OS cleans temp later.
         }
+    }
+
+    /// The tool stopped by SIGTERM or Ctrl+C (or the test host ending) leaves no server or
+    /// simulator running behind it.
+    private void KillOnExit(object? sender, EventArgs e)
+    {
+        foreach (var simulator in _simulators)
+        {
+            simulator.Process?.KillAsync().GetAwaiter().GetResult();
+        }
+        _server?.KillAsync().GetAwaiter().GetResult();
     }
 
     private static string Milliseconds(TimeSpan time) => ((int)time.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);

@@ -20,6 +20,7 @@ public sealed class ClientRestart : Scenario
     {
         var pair = await TwoSimulators.StartAsync(installation);
         var (a, wiring, note) = (pair.A, pair.Wiring, pair.Constrained);
+        report.Measured("baseline: links carry a fresh value, nothing broken", await installation.UntilLinksFlowAsync(wiring.Links, Now()));
         var before = await installation.RevisionAsync();
 
         await a.KillAsync();
