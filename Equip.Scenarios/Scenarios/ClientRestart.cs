@@ -33,7 +33,7 @@ public sealed class ClientRestart : Scenario
         report.Require(cleaned < installation.Settings.DisconnectGrace, $"the old components deleted at the new incarnation ({cleaned.TotalMilliseconds:0} ms), not after the grace period");
         var links = await installation.UntilLinksFlowAsync(wiring.Links, restarted);
         report.Measured("links flow after the simulator restarts", links);
-        MeasuredSinceReconnected(report, [a], restarted, links);
+        await MeasuredSinceReconnectedAsync(report, [a], restarted, links);
         var constant = await installation.UntilAsync(async () => await pair.ConstantAppliedAsync(installation)
             && a.Process!.Output.Contains($"launched Counter {note}", StringComparison.Ordinal), "the constant is applied again");
         report.Measured("constant re-applied after the simulator restarts", Since(restarted));

@@ -24,7 +24,7 @@ public sealed class DeviceAndServerRestart : Scenario
 
         var links = await installation.UntilLinksFlowAsync(wiring.Links, up);
         report.Measured("links flow after the server is back", links);
-        MeasuredSinceReconnected(report, installation.Simulators, up, links);
+        await MeasuredSinceReconnectedAsync(report, installation.Simulators, up, links);
         await installation.UntilAsync(() => pair.ConstantAppliedAsync(installation), "the constant is applied on the new incarnation");
         report.Measured("constant re-applied after the server is back", Since(up));
         await installation.CheckLiveAsync(report, pair.Requests);

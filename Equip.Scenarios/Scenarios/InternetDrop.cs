@@ -70,7 +70,7 @@ public sealed class InternetDrop : Scenario
         report.Measured("value set during the outage delivered after the site is back", delivered);
         var flowing = await installation.UntilLinksFlowAsync(links, back);
         report.Measured("all links flow after the site is back", flowing);
-        MeasuredSinceReconnected(report, installation.Simulators.Where(s => s.Site == siteA), back, flowing);
+        await MeasuredSinceReconnectedAsync(report, installation.Simulators.Where(s => s.Site == siteA), back, flowing);
         await installation.CheckLiveAsync(report, requests);
         var events = await installation.EventsAfterAsync(0);
         report.Require(!events.Any(e => ClientRestart.IsDeleteOf(e, Ect.Container, "b-1") || ClientRestart.IsDeleteOf(e, Ect.Container, "b-2")), "the working site never lost its containers");

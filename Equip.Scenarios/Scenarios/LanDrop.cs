@@ -94,7 +94,7 @@ public sealed class LanDrop(bool silent, bool longerThanGrace) : Scenario
         report.Measured("missed value delivered after the network is back", delivered);
         var links = await installation.UntilLinksFlowAsync(wiring.Links, back);
         report.Measured("links flow after the network is back", links);
-        MeasuredSinceReconnected(report, [a], back, links);
+        await MeasuredSinceReconnectedAsync(report, [a], back, links);
         await installation.UntilAsync(async () => await ReadNumberAsync(installation, clockView) > ticksBefore + 1, "the returning clock's ticks flow again");
         await deleteDropped.WaitAsync(installation.Settings.Deadline);
         await tablet.WaitUntilConnectedAsync().WaitAsync(installation.Settings.Deadline);

@@ -46,7 +46,7 @@ public sealed class ReconnectStorm : Scenario
 
         var links = await installation.UntilLinksFlowAsync(wiring.Links, up);
         report.Measured($"links flow while {peers} peers reconnect", links);
-        MeasuredSinceReconnected(report, installation.Simulators, up, links);
+        await MeasuredSinceReconnectedAsync(report, installation.Simulators, up, links);
         await installation.UntilAsync(() => Task.FromResult(clients.All(c => c.State == EquipConnectionState.Connected)), $"all {peers} peers are connected", installation.Settings.Deadline * 2);
         report.Measured($"{peers} peers connected after the server is back", Since(up));
         await installation.UntilAsync(async () => await CountAsync(installation) == 2 * peers

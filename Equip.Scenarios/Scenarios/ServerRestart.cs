@@ -69,7 +69,7 @@ public sealed class ServerRestart : Scenario
 
         var links = await installation.UntilLinksFlowAsync(wiring.Links, back);
         report.Measured("links flow after the server is back", links);
-        MeasuredSinceReconnected(report, installation.Simulators.Where(s => s.IsRunning), back, links);
+        await MeasuredSinceReconnectedAsync(report, installation.Simulators.Where(s => s.IsRunning), back, links);
         foreach (var request in acknowledgedRequests)
         {
             report.Require((await installation.Http.GetAsync($"/api/component-requests/{request}")).StatusCode == HttpStatusCode.OK, $"acknowledged request {request} kept");

@@ -31,7 +31,7 @@ public sealed class ServerStartsLate : Scenario
         var up = Now();
         var links = await installation.UntilLinksFlowAsync(wiring.Links, up);
         report.Measured("links flow after the server starts", links);
-        MeasuredSinceReconnected(report, installation.Simulators, up, links);
+        await MeasuredSinceReconnectedAsync(report, installation.Simulators, up, links);
         await installation.UntilAsync(async () => (await installation.PropertyAsync(note, "doubled"))?.GetInt64() == 42, "the constant is applied");
         report.Measured("constant applied after the server starts", Since(up));
         await installation.CheckLiveAsync(report, [.. wiring.Requests, note]);
