@@ -385,7 +385,7 @@ public sealed class EquipClient : IAsyncDisposable
                 result = await connection.InvokeAsync<WireItem>(write.Method, write.Argument, stop);
             }
         }
-        catch (HubException refused) when (!(write.IsDelete && HubErrors.CodeOf(refused.Message) == HubErrors.NotFound && (resent || Owns(write.ItemId))))
+        catch (HubException refused) when (!IsAlreadyGone(write, resent, refused))
         {
             Dequeue(write);
             write.Fail(ToRefusal(refused));
@@ -393,9 +393,7 @@ public sealed class EquipClient : IAsyncDisposable
         }
         catch (HubException)
         {
-            // A resent delete whose first sending took effect before the connection broke, or a
-            // delete of an own item that the server removed meanwhile (its grace period ended
-            // while this peer was away): either way the item is gone, as asked.
+            // The item is gone, as asked (see IsAlreadyGone).
         }
         lock (_owned)
         {
@@ -413,11 +411,18 @@ public sealed class EquipClient : IAsyncDisposable
         write.Succeed(result);
     }
 
-    private bool Owns(Guid id)
+    /// A delete answered not-found has what it asked for when it was resent (the first sending took
+    /// effect before the connection broke) or the item was this peer's own (the server removed it
+    /// meanwhile: the session's grace period ended while this peer was away).
+    private bool IsAlreadyGone(PendingWrite write, bool resent, HubException refused)
     {
+        if (!write.IsDelete || HubErrors.CodeOf(refused.Message) != HubErrors.NotFound)
+        {
+            return false;
+        }
         lock (_owned)
         {
-            return _owned.ContainsKey(id);
+            return resent || _owned.ContainsKey(write.ItemId);
         }
     }
 

@@ -1,3 +1,5 @@
+using Equip.Client;
+
 namespace Equip.Device;
 
 /// The simulator's command line.
@@ -82,15 +84,17 @@ public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, 
         }
         options = new DeviceOptions(address, container, key, name ?? container, labels)
         {
-            MaxReconnectDelay = durations.GetValueOrDefault("--max-reconnect-delay-ms") is { Ticks: > 0 } cap ? cap : null,
-            KeepAliveInterval = durations.GetValueOrDefault("--keep-alive-ms") is { Ticks: > 0 } ping ? ping : null,
-            ServerTimeout = durations.GetValueOrDefault("--server-timeout-ms") is { Ticks: > 0 } silence ? silence : null,
+            MaxReconnectDelay = Given("--max-reconnect-delay-ms"),
+            KeepAliveInterval = Given("--keep-alive-ms"),
+            ServerTimeout = Given("--server-timeout-ms"),
         };
-        if (options.KeepAliveInterval >= (options.ServerTimeout ?? TimeSpan.FromSeconds(10)))
+        if (options.KeepAliveInterval >= (options.ServerTimeout ?? new EquipClientOptions { Server = address }.ServerTimeout))
         {
             error = "--keep-alive-ms must be shorter than --server-timeout-ms (default 10000).";
             return false;
         }
         return true;
+
+        TimeSpan? Given(string option) => durations.TryGetValue(option, out var duration) ? duration : null;
     }
 }

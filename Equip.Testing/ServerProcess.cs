@@ -1,37 +1,18 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Equip.Testing;
 
 /// The Equip server run as a separate process from its built Equip.Web.dll, so that a test can
 /// kill -9 it and start it again on the same store.
-public sealed class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess : ChildProcess
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
-
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(ProcessStartInfo start, Uri address)
+        : base(start)
     {
-        _process = process;
         Address = address;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
     }
 
     public Uri Address { get; }
-
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
 
     /// Starts the server with the given settings (configuration keys such as Equip:Database:Provider)
     /// on a free loopback port, and returns once /health answers 200.
@@ -42,9 +23,6 @@ public sealed class ServerProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", address.ToString().TrimEnd('/')])
         {
             WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
         };
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -52,25 +30,9 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             start.Environment[key.Replace(":", "__")] = value;
         }
-        var server = new ServerProcess(Process.Start(start)!, address);
+        var server = new ServerProcess(start, address);
         await server.WaitUntilHealthyAsync(timeout ?? TimeSpan.FromSeconds(60));
         return server;
-    }
-
-    /// kill -9: no shutdown, no flush, nothing the server could still do.
-    public async Task KillAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        await _process.WaitForExitAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await KillAsync();
-        _process.Dispose();
     }
 
     private async Task WaitUntilHealthyAsync(TimeSpan timeout)
@@ -79,9 +41,9 @@ public sealed class ServerProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited)
+            if (Process.HasExited)
             {
-                throw new InvalidOperationException($"The server exited with {_process.ExitCode}:\n{Output}");
+                throw new InvalidOperationException($"The server exited with {Process.ExitCode}:\n{Output}");
             }
             try
             {
@@ -97,18 +59,6 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         await KillAsync();
         throw new TimeoutException($"The server did not become healthy within {timeout}:\n{Output}");
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
     }
 
     /// Equip.Web.dll as built beside this assembly's solution, in the same configuration.

@@ -21,6 +21,7 @@ public sealed class Installation : IAsyncDisposable
     private readonly List<Simulator> _simulators = [];
     private readonly List<EquipClient> _peers = [];
     private ServerProcess? _server;
+    private string? _lastServerOutput;
 
     private Installation(ScenarioSettings settings, Dictionary<string, string> serverSettings, string directory, TextWriter log)
     {
@@ -44,7 +45,8 @@ public sealed class Installation : IAsyncDisposable
 
     public IReadOnlyList<Simulator> Simulators => _simulators;
 
-    public string? ServerOutput => _server?.Output;
+    /// What the running server, or else the last one, wrote.
+    public string? ServerOutput => _server?.Output ?? _lastServerOutput;
 
     public static async Task<Installation> CreateAsync(ScenarioSettings settings, TextWriter log)
     {
@@ -92,8 +94,8 @@ public sealed class Installation : IAsyncDisposable
         }
         if (_server is not null)
         {
-            await _server.KillAsync();
-            await _server.DisposeAsync();
+            await _server.DisposeAsync(); // kill -9
+            _lastServerOutput = _server.Output;
             _server = null;
         }
     }
@@ -145,15 +147,8 @@ public sealed class Installation : IAsyncDisposable
     }
 
     /// Links one requested Counter's doubled to another's count.
-    public async Task<Link> LinkAsync(Guid source, Guid destination)
-    {
-        var body = await PostAsync("/api/links", new
-        {
-            source = new { componentRequestId = source, property = "doubled" },
-            destination = new { componentRequestId = destination, property = "count" },
-        });
-        return new Link(body.GetProperty("id").GetGuid(), source, destination);
-    }
+    public async Task<Link> LinkAsync(Guid source, Guid destination) =>
+        new(await LinkAsync(source, "doubled", destination, "count"), source, destination);
 
     /// Links any two properties (not probed).
     public async Task<Guid> LinkAsync(Guid source, string sourceProperty, Guid destination, string destinationProperty)
@@ -185,6 +180,10 @@ public sealed class Installation : IAsyncDisposable
     public async Task<JsonElement[]> ListAsync(string path) =>
         await Http.GetFromJsonAsync<JsonElement[]>(path) ?? [];
 
+    /// The ids of what a list endpoint returns (requests, links, constants).
+    public async Task<HashSet<Guid>> IdsAsync(string path, Func<JsonElement, bool>? where = null) =>
+        (await ListAsync(path)).Where(e => where?.Invoke(e) ?? true).Select(e => e.GetProperty("id").GetGuid()).ToHashSet();
+
     /// The current value of a property of a running component; null while it is not there.
     public async Task<JsonElement?> PropertyAsync(Guid component, string name)
     {
@@ -199,6 +198,15 @@ public sealed class Installation : IAsyncDisposable
             .Select(p => (JsonElement?)p.GetProperty("value").Clone())
             .FirstOrDefault();
     }
+
+    /// A property's value as a number (a text holding one counts); null while there is none.
+    public async Task<double?> NumberAsync(Guid component, string name) =>
+        await PropertyAsync(component, name) switch
+        {
+            { ValueKind: JsonValueKind.Number } number => number.GetDouble(),
+            { ValueKind: JsonValueKind.String } text when double.TryParse(text.GetString(), CultureInfo.InvariantCulture, out var value) => value,
+            _ => null,
+        };
 
     /// Sets a property through REST; false when the component cannot take it now.
     public async Task<bool> TrySetPropertyAsync(Guid component, string name, object value)
@@ -255,14 +263,8 @@ public sealed class Installation : IAsyncDisposable
     public Task<TimeSpan> UntilRunningAsync(params Guid[] requests) =>
         UntilAsync(async () =>
         {
-            foreach (var request in requests)
-            {
-                if ((await RequestStatusAsync(request)).GetProperty("status").GetString() != "running")
-                {
-                    return false;
-                }
-            }
-            return true;
+            var running = await IdsAsync("/api/component-requests", r => r.GetProperty("status").GetString() == "running");
+            return requests.All(running.Contains);
         }, $"requests {string.Join(", ", requests)} run");
 
     /// The store's current revision.

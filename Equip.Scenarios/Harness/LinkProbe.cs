@@ -52,7 +52,7 @@ public sealed class LinkProbe(Installation installation)
     {
         try
         {
-            return await installation.PropertyAsync(destination, "doubled") is { ValueKind: JsonValueKind.Number } number ? number.GetInt64() : null;
+            return (long?)await installation.NumberAsync(destination, "doubled");
         }
         catch (HttpRequestException)
         {

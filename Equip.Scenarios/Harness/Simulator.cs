@@ -5,13 +5,14 @@ namespace Equip.Scenarios.Harness;
 /// One Equip.Device process, at a site; can be killed and started again with the same container id.
 public sealed class Simulator(string containerId, Site site, string[] arguments) : IAsyncDisposable
 {
+    private readonly List<DeviceProcess> _started = [];
+
     public string ContainerId { get; } = containerId;
 
     public Site Site { get; } = site;
 
-    private readonly List<DeviceProcess> _previous = [];
-
-    public DeviceProcess? Process { get; private set; }
+    /// The process started last (killed ones stay readable until disposal).
+    public DeviceProcess? Process => _started.LastOrDefault();
 
     public bool IsRunning => Process is { HasExited: false };
 
@@ -21,28 +22,17 @@ public sealed class Simulator(string containerId, Site site, string[] arguments)
         {
             throw new InvalidOperationException($"{ContainerId} is already running.");
         }
-        Process = DeviceProcess.Start(Site.Address, ContainerId, arguments);
+        _started.Add(DeviceProcess.Start(Site.Address, ContainerId, arguments));
     }
 
     /// kill -9.
-    public async Task KillAsync()
-    {
-        if (Process is { } process)
-        {
-            await process.KillAsync();
-            _previous.Add(process);
-        }
-    }
+    public Task KillAsync() => Process?.KillAsync() ?? Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _previous)
+        foreach (var process in _started)
         {
             await process.DisposeAsync();
-        }
-        if (Process is { } current && !_previous.Contains(current))
-        {
-            await current.DisposeAsync();
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Equip.Scenarios.Harness;
 
 namespace Equip.Scenarios.Scenarios;
@@ -28,7 +27,7 @@ public sealed class ClientRestart : Scenario
         var restarted = Now();
 
         var cleaned = await installation.UntilAsync(async () =>
-            (await installation.EventsAfterAsync(before)).Any(e => IsDeleteOf(e, "ect.Component", "sim-a")),
+            (await installation.EventsAfterAsync(before)).Any(e => ChangeEvents.IsDeleteOf(e, "ect.Component", "sim-a")),
             "the old incarnation's components are deleted");
         report.Require(cleaned < installation.Settings.DisconnectGrace, $"the old components deleted at the new incarnation ({cleaned.TotalMilliseconds:0} ms), not after the grace period");
         var links = await installation.UntilLinksFlowAsync(wiring.Links, restarted);
@@ -40,17 +39,7 @@ public sealed class ClientRestart : Scenario
         report.Checked($"constant re-applied ({constant.TotalMilliseconds:0} ms after the links)");
         await installation.CheckLiveAsync(report, pair.Requests);
         var events = await installation.EventsAfterAsync(before);
-        report.Require(events.Any(e => IsDeleteOf(e, "ect.Container", "sim-a")) && events.Any(e => e.GetProperty("kind").GetString() == "added" && Is(e, "ect.Container", "sim-a")),
+        report.Require(events.Any(e => ChangeEvents.IsDeleteOf(e, "ect.Container", "sim-a")) && events.Any(e => e.GetProperty("kind").GetString() == "added" && ChangeEvents.Is(e, "ect.Container", "sim-a")),
             "the old container item deleted and the new one added");
-    }
-
-    internal static bool IsDeleteOf(JsonElement change, string type, string responsible) =>
-        change.GetProperty("kind").GetString() == "deleted" && Is(change, type, responsible);
-
-    internal static bool Is(JsonElement change, string type, string responsible)
-    {
-        var item = change.GetProperty("item");
-        return item.GetProperty("type").GetString() == type
-            && item.TryGetProperty("responsible", out var owner) && owner.ValueKind == JsonValueKind.String && owner.GetString() == responsible;
     }
 }

@@ -65,7 +65,7 @@ public sealed class InternetDrop : Scenario
         siteA.Link.Restore();
         var back = Now();
 
-        var delivered = await installation.UntilAsync(async () => await LanDrop.ReadNumberAsync(installation, bToA, "doubled") == Link.Arrived(missed), "the value set during the outage reaches the returning site",
+        var delivered = await installation.UntilAsync(async () => await installation.NumberAsync(bToA, "doubled") == Link.Arrived(missed), "the value set during the outage reaches the returning site",
             diagnose: async () => await installation.Http.GetStringAsync($"/api/links/{across[1].Id}"));
         report.Measured("value set during the outage delivered after the site is back", delivered);
         var flowing = await installation.UntilLinksFlowAsync(links, back);
@@ -73,6 +73,6 @@ public sealed class InternetDrop : Scenario
         await MeasuredSinceReconnectedAsync(report, installation.Simulators.Where(s => s.Site == siteA), back, flowing);
         await installation.CheckLiveAsync(report, requests);
         var events = await installation.EventsAfterAsync(0);
-        report.Require(!events.Any(e => ClientRestart.IsDeleteOf(e, Ect.Container, "b-1") || ClientRestart.IsDeleteOf(e, Ect.Container, "b-2")), "the working site never lost its containers");
+        report.Require(!events.Any(e => ChangeEvents.IsDeleteOf(e, Ect.Container, "b-1") || ChangeEvents.IsDeleteOf(e, Ect.Container, "b-2")), "the working site never lost its containers");
     }
 }

@@ -53,7 +53,7 @@ public sealed class LanDrop(bool silent, bool longerThanGrace) : Scenario
         await installation.UntilAsync(() => Task.FromResult(replica.Get(sharedId) is not null), "the tablet replicates the shared item");
 
         var before = await installation.RevisionAsync();
-        var ticksBefore = await ReadNumberAsync(installation, clockView);
+        var ticksBefore = await installation.NumberAsync(clockView, "text");
         var outage = OutageOf(installation.Settings, silent, longerThanGrace);
         if (silent)
         {
@@ -90,12 +90,12 @@ public sealed class LanDrop(bool silent, bool longerThanGrace) : Scenario
         var back = Now();
 
         // What was missed arrives.
-        var delivered = await installation.UntilAsync(async () => await ReadNumberAsync(installation, wiring.Receivers["sim-a"], "doubled") == Link.Arrived(missed), "the missed value reaches the returning display");
+        var delivered = await installation.UntilAsync(async () => await installation.NumberAsync(wiring.Receivers["sim-a"], "doubled") == Link.Arrived(missed), "the missed value reaches the returning display");
         report.Measured("missed value delivered after the network is back", delivered);
         var links = await installation.UntilLinksFlowAsync(wiring.Links, back);
         report.Measured("links flow after the network is back", links);
         await MeasuredSinceReconnectedAsync(report, [a], back, links);
-        await installation.UntilAsync(async () => await ReadNumberAsync(installation, clockView) > ticksBefore + 1, "the returning clock's ticks flow again");
+        await installation.UntilAsync(async () => await installation.NumberAsync(clockView, "text") > ticksBefore + 1, "the returning clock's ticks flow again");
         await deleteDropped.WaitAsync(installation.Settings.Deadline);
         await tablet.WaitUntilConnectedAsync().WaitAsync(installation.Settings.Deadline);
         await installation.UntilAsync(() => Task.FromResult(replica.Get(sharedId) is null), "the tablet's replica loses the item deleted while it was away");
@@ -107,7 +107,7 @@ public sealed class LanDrop(bool silent, bool longerThanGrace) : Scenario
         var deletes = events.Where(e => e.GetProperty("kind").GetString() == "deleted").ToList();
         if (longerThanGrace)
         {
-            report.Require(deletes.Any(e => ClientRestart.IsDeleteOf(e, Ect.Container, "sim-a")), "the cut simulator's container deleted during the outage");
+            report.Require(deletes.Any(e => ChangeEvents.IsDeleteOf(e, Ect.Container, "sim-a")), "the cut simulator's container deleted during the outage");
             await installation.UntilAsync(async () => (await installation.Http.GetAsync($"/api/components/{spare}")).StatusCode == HttpStatusCode.NotFound
                 && a.Process!.Output.Contains($"stopped Display {spare}", StringComparison.Ordinal), "the component of the request deleted while away is stopped");
             report.Require((await installation.Http.GetAsync($"/api/component-requests/{spare}")).StatusCode == HttpStatusCode.NotFound, "the request deleted while away stays deleted");
@@ -119,14 +119,6 @@ public sealed class LanDrop(bool silent, bool longerThanGrace) : Scenario
         }
         await installation.CheckLiveAsync(report, [.. wiring.Requests, clock, clockView, .. longerThanGrace ? Array.Empty<Guid>() : [spare]]);
     }
-
-    internal static async Task<double?> ReadNumberAsync(Installation installation, Guid component, string property = "text") =>
-        await installation.PropertyAsync(component, property) switch
-        {
-            { ValueKind: JsonValueKind.Number } number => number.GetDouble(),
-            { ValueKind: JsonValueKind.String } text when double.TryParse(text.GetString(), System.Globalization.CultureInfo.InvariantCulture, out var value) => value,
-            _ => null,
-        };
 
     private static async Task<bool> ExistsAsync(Installation installation, Guid item)
     {

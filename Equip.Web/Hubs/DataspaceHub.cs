@@ -185,7 +185,7 @@ internal sealed class DataspaceHub(
                 var page = await dataspace.ReadChangesAsync(after, ReplayPage, Context.ConnectionAborted);
                 replayed.AddRange(page.Events.Where(subscription.Concerns));
                 current = page.CurrentRevision;
-                if (from > current || replayed.Count > maxReplay)
+                if (replayed.Count > maxReplay)
                 {
                     return null;
                 }
