@@ -19,6 +19,9 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
     private readonly Dictionary<Guid, LinkFields> _links = new();
     private readonly Dictionary<Guid, ConstantFields> _constants = new();
     private readonly Dictionary<(string Component, string Property), (Guid ItemId, PropertyFields Fields)> _properties = new();
+    private readonly ReferenceIndex _linksBySource = new();
+    private readonly ReferenceIndex _linksByDestination = new();
+    private readonly ReferenceIndex _constantsByDestination = new();
 
     /// The status of a link, as the engine last saw it.
     public LinkStatus StatusOf(Guid linkId) => _status.GetValueOrDefault(linkId) ?? new LinkStatus(LinkStatus.SourceMissing, null);
@@ -77,13 +80,13 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
                 await ApplyConstantAsync(change.Item.Id, cancellationToken);
                 break;
             case Ect.Property when key is { } property:
-                foreach (var (id, link) in _links.Where(l => Is(l.Value.Source, property)).ToList())
+                foreach (var id in _linksBySource.Of(property))
                 {
                     await PushAsync(id, cancellationToken);
                 }
                 if (deleted)
                 {
-                    foreach (var (id, _) in _links.Where(l => Is(l.Value.Destination, property)).ToList())
+                    foreach (var id in _linksByDestination.Of(property))
                     {
                         _status[id] = new LinkStatus(LinkStatus.DestinationOffline, StatusOf(id).LastValueAt);
                     }
@@ -91,11 +94,11 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
                 else if (change.Kind == ChangeKind.Added)
                 {
                     // A destination (re)appeared: give it the current source values and constants.
-                    foreach (var (id, _) in _links.Where(l => Is(l.Value.Destination, property)).ToList())
+                    foreach (var id in _linksByDestination.Of(property))
                     {
                         await PushAsync(id, cancellationToken);
                     }
-                    foreach (var (id, _) in _constants.Where(c => Is(c.Value.Destination, property)).ToList())
+                    foreach (var id in _constantsByDestination.Of(property))
                     {
                         await ApplyConstantAsync(id, cancellationToken);
                     }
@@ -108,17 +111,25 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
     {
         switch (item.Type)
         {
-            case Ect.Link when deleted:
-                _links.Remove(item.Id);
+            case Ect.Link:
+                ForgetLink(item.Id);
+                if (!deleted && EctJson.Read<LinkFields>(item.Fields) is { } link)
+                {
+                    _links[item.Id] = link;
+                    _linksBySource.Add(item.Id, link.Source);
+                    _linksByDestination.Add(item.Id, link.Destination);
+                }
                 break;
-            case Ect.Link when EctJson.Read<LinkFields>(item.Fields) is { } link:
-                _links[item.Id] = link;
-                break;
-            case Ect.Constant when deleted:
-                _constants.Remove(item.Id);
-                break;
-            case Ect.Constant when EctJson.Read<ConstantFields>(item.Fields) is { } constant:
-                _constants[item.Id] = constant;
+            case Ect.Constant:
+                if (_constants.Remove(item.Id, out var previous))
+                {
+                    _constantsByDestination.Remove(item.Id, previous.Destination);
+                }
+                if (!deleted && EctJson.Read<ConstantFields>(item.Fields) is { } constant)
+                {
+                    _constants[item.Id] = constant;
+                    _constantsByDestination.Add(item.Id, constant.Destination);
+                }
                 break;
             case Ect.Property when EctJson.Read<PropertyFields>(item.Fields) is { } property:
                 var key = (property.ComponentId, property.Name);
@@ -135,8 +146,14 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
         return null;
     }
 
-    private static bool Is(PropertyReference reference, (string Component, string Property) key) =>
-        reference.Property == key.Property && reference.ComponentId() == key.Component;
+    private void ForgetLink(Guid id)
+    {
+        if (_links.Remove(id, out var link))
+        {
+            _linksBySource.Remove(id, link.Source);
+            _linksByDestination.Remove(id, link.Destination);
+        }
+    }
 
     private (Guid ItemId, PropertyFields Fields)? Find(PropertyReference reference) =>
         reference.ComponentId() is { } component && _properties.TryGetValue((component, reference.Property), out var found) ? found : null;
