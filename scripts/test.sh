@@ -55,5 +55,22 @@ if [ ${#trx_files[@]} -eq 0 ]; then
 fi
 [ "$failed" -eq 0 ] || status=1
 
+# CI shows only the end of the output: name every failed test there, with the start of its message.
+for trx in "${trx_files[@]}"; do
+  awk '
+    /<UnitTestResult / && /outcome="Failed"/ {
+      match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
+      print "FAILED: " name; failing = 1; lines = 0; next
+    }
+    failing && /<Message>/ { inmessage = 1; sub(/.*<Message>/, "") }
+    failing && inmessage {
+      done = sub(/<\/Message>.*/, "")
+      if (lines++ < 15) print "    " $0
+      if (done) { inmessage = 0; failing = 0 }
+    }
+    /<\/UnitTestResult>/ { failing = 0; inmessage = 0 }
+  ' "$trx" | sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'
+done
+
 echo "$passed passed, $failed failed"
 exit $status

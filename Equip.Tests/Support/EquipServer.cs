@@ -32,6 +32,8 @@ public sealed class EquipServer : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("urls", "http://127.0.0.1:0");
+        // Start-up and lifecycle lines of hundreds of servers would bury the test results in CI's output.
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in _store.Settings)
         {
             builder.UseSetting(key, value);
