@@ -46,6 +46,7 @@ public static class DependencyInjection
         services.AddSingleton<ChangeBroadcaster>();
         services.AddSingleton<IChangeFeed>(sp => sp.GetRequiredService<ChangeBroadcaster>());
         services.AddSingleton<WriteQueue>();
+        services.AddSingleton<ReadGate>();
         services.AddSingleton<IDataspace, EfDataspace>();
         services.AddSingleton<IPeerSessions, PeerSessions>();
 

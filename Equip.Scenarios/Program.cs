@@ -72,6 +72,10 @@ foreach (var provider in providers)
                 Console.WriteLine($"   {recovery.Time.TotalMilliseconds,8:0} ms  {recovery.What}");
             }
             Console.WriteLine($"   ok ({report.Checks.Count} checks)");
+            foreach (var check in report.Checks)
+            {
+                Console.WriteLine($"      checked: {check}");
+            }
         }
         catch (ScenarioFailedException error)
         {

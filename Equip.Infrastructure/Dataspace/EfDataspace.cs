@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Equip.Infrastructure.Dataspace;
 
 /// The dataspace on EF Core: writes go through the write queue, reads straight to the store.
-internal sealed class EfDataspace(IDbContextFactory<EquipDbContext> contexts, WriteQueue writes) : IDataspace
+internal sealed class EfDataspace(IDbContextFactory<EquipDbContext> contexts, WriteQueue writes, ReadGate reads) : IDataspace
 {
     private const int FilterChunk = 500;
 
@@ -27,23 +27,32 @@ internal sealed class EfDataspace(IDbContextFactory<EquipDbContext> contexts, Wr
     public Task<ItemState> RenewLeaseAsync(RenewLease command, CancellationToken cancellationToken) =>
         writes.EnqueueAsync(new RenewLeaseOperation(command), cancellationToken);
 
-    public async Task<ItemState?> GetAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var db = contexts.CreateDbContext();
-        var item = await db.Items.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
-        return item?.ToState();
-    }
+    public Task<ItemState?> GetAsync(Guid id, CancellationToken cancellationToken) =>
+        reads.RunAsync(async () =>
+        {
+            await using var db = contexts.CreateDbContext();
+            var item = await db.Items.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
+            return item?.ToState();
+        }, cancellationToken);
 
-    public async Task<IReadOnlyList<ItemState>> QueryAsync(Pattern pattern, Guid? after, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ItemState>> QueryAsync(Pattern pattern, Guid? after, int limit, CancellationToken cancellationToken)
     {
         pattern.Validate();
-        await using var db = contexts.CreateDbContext();
-        return await QueryAsync(db, pattern, after, limit, cancellationToken);
+        return reads.RunAsync(async () =>
+        {
+            await using var db = contexts.CreateDbContext();
+            return await QueryAsync(db, pattern, after, limit, cancellationToken);
+        }, cancellationToken);
     }
 
-    public async Task<DataspaceSnapshot> SnapshotAsync(Pattern pattern, CancellationToken cancellationToken)
+    public Task<DataspaceSnapshot> SnapshotAsync(Pattern pattern, CancellationToken cancellationToken)
     {
         pattern.Validate();
+        return reads.RunAsync(() => ReadSnapshotAsync(pattern, cancellationToken), cancellationToken);
+    }
+
+    private async Task<DataspaceSnapshot> ReadSnapshotAsync(Pattern pattern, CancellationToken cancellationToken)
+    {
         await using var db = contexts.CreateDbContext();
         await using var snapshot = await db.BeginSnapshotAsync(cancellationToken);
         var state = await db.State.AsNoTracking().SingleAsync(cancellationToken);
@@ -81,7 +90,10 @@ internal sealed class EfDataspace(IDbContextFactory<EquipDbContext> contexts, Wr
         return found;
     }
 
-    public async Task<ChangePage> ReadChangesAsync(long after, int limit, CancellationToken cancellationToken)
+    public Task<ChangePage> ReadChangesAsync(long after, int limit, CancellationToken cancellationToken) =>
+        reads.RunAsync(() => ReadChangePageAsync(after, limit, cancellationToken), cancellationToken);
+
+    private async Task<ChangePage> ReadChangePageAsync(long after, int limit, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         // One snapshot for the state and the events, so a prune in between cannot leave a silent gap.

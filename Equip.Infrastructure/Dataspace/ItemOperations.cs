@@ -5,6 +5,8 @@ namespace Equip.Infrastructure.Dataspace;
 
 internal sealed class AddItemOperation(AddItem command) : WriteOperation<AddResult>
 {
+    public override Reads Reads => Reads.PeerOf(command.By);
+
     protected override async Task<AddResult> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var author = await context.AuthorAsync(command.By, cancellationToken);
@@ -39,6 +41,8 @@ internal static class Assertion
 
 internal sealed class UpdateItemOperation(UpdateItem command) : WriteOperation<ItemState>
 {
+    public override Reads Reads => Reads.PeerOf(command.By);
+
     protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var author = await context.AuthorAsync(command.By, cancellationToken);
@@ -53,6 +57,8 @@ internal sealed class UpdateItemOperation(UpdateItem command) : WriteOperation<I
 
 internal sealed class DeleteItemOperation(DeleteItem command) : WriteOperation<ItemState>
 {
+    public override Reads Reads => Reads.PeerOf(command.By);
+
     protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         await context.AuthorAsync(command.By, cancellationToken);
@@ -66,6 +72,8 @@ internal sealed class DeleteItemOperation(DeleteItem command) : WriteOperation<I
 
 internal sealed class RenewLeaseOperation(RenewLease command) : WriteOperation<ItemState>
 {
+    public override Reads Reads => Reads.PeerOf(command.By);
+
     protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var author = await context.AuthorAsync(command.By, cancellationToken);

@@ -7,9 +7,13 @@ namespace Equip.Infrastructure.Dataspace;
 
 /// What the operations of one transaction share: the context, the locked revision counter, the
 /// transaction's clock reading and the events it has produced so far.
+/// The context detects changes only when saving: a transaction holds hundreds of writes in a
+/// storm, and EF's automatic detection would scan every tracked entity at each lookup.
 internal sealed class WriteContext(EquipDbContext db, DataspaceState state, DateTimeOffset now)
 {
     private readonly List<ChangeEvent> _events = [];
+    private readonly HashSet<string> _peersLoaded = [];
+    private readonly HashSet<string> _itemsLoaded = [];
 
     public EquipDbContext Db => db;
 
@@ -37,18 +41,16 @@ internal sealed class WriteContext(EquipDbContext db, DataspaceState state, Date
         // An id deleted earlier in this transaction must leave the tracker before it can come back.
         if (db.Items.Local.FindEntry(item.Id) is { State: EntityState.Deleted })
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(cancellationToken);
         }
         db.Items.Add(item);
     }
 
     public void Remove(Item item) => db.Items.Remove(item);
 
-    /// Deletes every item the query finds, each with its own revision and event. Changes made
-    /// earlier in the transaction are saved first so that the query sees them.
-    public async Task<int> DeleteWhereAsync(Func<IQueryable<Item>, IQueryable<Item>> select, DeleteReason reason, CancellationToken cancellationToken)
+    /// Deletes the items, each with its own revision and event.
+    public int Delete(IReadOnlyList<Item> items, DeleteReason reason)
     {
-        var items = await FindWhereAsync(select, cancellationToken);
         foreach (var item in items)
         {
             Remove(item);
@@ -57,15 +59,43 @@ internal sealed class WriteContext(EquipDbContext db, DataspaceState state, Date
         return items.Count;
     }
 
-    /// Tracked items the query finds, as this transaction sees them.
-    public async Task<List<Item>> FindWhereAsync(Func<IQueryable<Item>, IQueryable<Item>> select, CancellationToken cancellationToken)
+    /// The items a peer is responsible for, as this transaction sees them (ordered by id). The
+    /// stored ones are read once per transaction; later calls look at what is tracked.
+    public async Task<List<Item>> ItemsOfAsync(string peerId, CancellationToken cancellationToken)
     {
-        await db.SaveChangesAsync(cancellationToken);
-        return await select(db.Items).OrderBy(i => i.Id).ToListAsync(cancellationToken);
+        if (_itemsLoaded.Add(peerId))
+        {
+            await db.Items.Where(i => i.Responsible == peerId).LoadAsync(cancellationToken);
+        }
+        return [.. db.Items.Local.Where(i => i.Responsible == peerId).OrderBy(i => i.Id)];
     }
 
-    public async Task<Peer?> FindPeerAsync(string peerId, CancellationToken cancellationToken) =>
-        db.Peers.Local.FindEntry(peerId)?.Entity ?? await db.Peers.SingleOrDefaultAsync(p => p.PeerId == peerId, cancellationToken);
+    /// Reads the peers (and, for some, their items) that the transaction's operations will read,
+    /// in two queries instead of a few per operation.
+    public async Task PrefetchAsync(IEnumerable<Reads> reads, CancellationToken cancellationToken)
+    {
+        var peers = reads.Where(r => r.Peer is not null && !_peersLoaded.Contains(r.Peer)).Select(r => r.Peer!).Distinct().ToList();
+        if (peers.Count > 0)
+        {
+            await db.Peers.Where(p => peers.Contains(p.PeerId)).LoadAsync(cancellationToken);
+            _peersLoaded.UnionWith(peers);
+        }
+        var owners = reads.Where(r => r.ItemsOfPeer && !_itemsLoaded.Contains(r.Peer!)).Select(r => r.Peer!).Distinct().ToList();
+        if (owners.Count > 0)
+        {
+            await db.Items.Where(i => owners.Contains(i.Responsible!)).LoadAsync(cancellationToken);
+            _itemsLoaded.UnionWith(owners);
+        }
+    }
+
+    public async Task<Peer?> FindPeerAsync(string peerId, CancellationToken cancellationToken)
+    {
+        if (db.Peers.Local.FindEntry(peerId) is { } tracked)
+        {
+            return tracked.State == EntityState.Deleted ? null : tracked.Entity;
+        }
+        return _peersLoaded.Contains(peerId) ? null : await db.Peers.SingleOrDefaultAsync(p => p.PeerId == peerId, cancellationToken);
+    }
 
     /// The peer a write comes from, checked to still speak for it (fencing); null for administrators.
     public async Task<Peer?> AuthorAsync(PeerActor? by, CancellationToken cancellationToken)
@@ -78,6 +108,16 @@ internal sealed class WriteContext(EquipDbContext db, DataspaceState state, Date
         peer.EnsureSpeaksFor(by);
         return peer;
     }
+
+    /// Saves what the transaction has changed so far (it stays uncommitted).
+    public async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// The last change this transaction made to an item, if it made one.
+    public ChangeEvent? LastEventOf(Guid id) => _events.LastOrDefault(e => e.Item.Id == id);
 
     public void Record(ChangeEvent change)
     {

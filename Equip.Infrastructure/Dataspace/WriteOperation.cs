@@ -1,3 +1,5 @@
+using Equip.Domain.Peers;
+
 namespace Equip.Infrastructure.Dataspace;
 
 /// One write waiting for the writer. Its effect is applied inside a shared transaction and its
@@ -5,6 +7,9 @@ namespace Equip.Infrastructure.Dataspace;
 internal interface IWriteOperation
 {
     bool IsAnswered { get; }
+
+    /// What the operation will read, so that a transaction fetches it for all its operations at once.
+    Reads Reads { get; }
 
     Task ApplyAsync(WriteContext context, CancellationToken cancellationToken);
 
@@ -22,6 +27,8 @@ internal abstract class WriteOperation<TResult> : IWriteOperation
 
     public bool IsAnswered => _answer.Task.IsCompleted;
 
+    public virtual Reads Reads => Reads.Nothing;
+
     public async Task ApplyAsync(WriteContext context, CancellationToken cancellationToken) =>
         _result = await RunAsync(context, cancellationToken);
 
@@ -31,4 +38,12 @@ internal abstract class WriteOperation<TResult> : IWriteOperation
 
     /// Must check everything that can refuse the write before changing anything or taking a revision.
     protected abstract Task<TResult> RunAsync(WriteContext context, CancellationToken cancellationToken);
+}
+
+/// The peer record an operation reads, and whether it reads all of that peer's items.
+internal sealed record Reads(string? Peer, bool ItemsOfPeer)
+{
+    public static Reads Nothing { get; } = new(null, false);
+
+    public static Reads PeerOf(PeerActor? actor) => actor is null ? Nothing : new(actor.PeerId, false);
 }

@@ -116,9 +116,11 @@ internal sealed class WriteQueue : BackgroundService
     private async Task RunTransactionAsync(IReadOnlyList<IWriteOperation> operations)
     {
         await using var db = _contexts.CreateDbContext();
+        db.ChangeTracker.AutoDetectChangesEnabled = false; // WriteContext.SaveAsync detects them once
         await using var transaction = await db.Database.BeginTransactionAsync();
         var state = await db.LockStateAsync(CancellationToken.None);
         var context = new WriteContext(db, state, StoredTime.Now(_time));
+        await context.PrefetchAsync(operations.Select(o => o.Reads), CancellationToken.None);
         var applied = new List<IWriteOperation>(operations.Count);
         foreach (var operation in operations)
         {
@@ -132,7 +134,7 @@ internal sealed class WriteQueue : BackgroundService
                 operation.Fail(refused);
             }
         }
-        await db.SaveChangesAsync();
+        await context.SaveAsync(CancellationToken.None);
         try
         {
             await transaction.CommitAsync();

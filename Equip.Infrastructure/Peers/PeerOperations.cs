@@ -8,6 +8,8 @@ namespace Equip.Infrastructure.Peers;
 internal sealed class RegisterPeerOperation(string peerId, string incarnation, string name, TimeSpan reconnectWindow)
     : WriteOperation<RegistrationResult>
 {
+    public override Reads Reads => new(peerId, ItemsOfPeer: true);
+
     protected override async Task<RegistrationResult> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var peer = await context.FindPeerAsync(peerId, cancellationToken);
@@ -23,10 +25,10 @@ internal sealed class RegisterPeerOperation(string peerId, string incarnation, s
             sessionPresent = registration.SessionPresent;
             if (registration.EndedIncarnation is not null)
             {
-                await context.DeleteWhereAsync(q => q.Where(i => i.Responsible == peerId && i.ProcessBound), DeleteReason.Bound, cancellationToken);
+                context.Delete([.. (await context.ItemsOfAsync(peerId, cancellationToken)).Where(i => i.ProcessBound)], DeleteReason.Bound);
             }
             var latest = context.Now + reconnectWindow;
-            foreach (var item in await context.FindWhereAsync(q => q.Where(i => i.Responsible == peerId && i.LeaseExpiresAt > latest), cancellationToken))
+            foreach (var item in (await context.ItemsOfAsync(peerId, cancellationToken)).Where(i => i.LeaseExpiresAt > latest))
             {
                 item.TruncateLease(latest);
             }
@@ -42,6 +44,8 @@ internal sealed class RegisterPeerOperation(string peerId, string incarnation, s
 /// The association ended; nothing happens if a newer association has already replaced it.
 internal sealed class DisconnectPeerOperation(PeerActor actor) : WriteOperation<bool>
 {
+    public override Reads Reads => Reads.PeerOf(actor);
+
     protected override async Task<bool> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var peer = await context.FindPeerAsync(actor.PeerId, cancellationToken);
@@ -57,6 +61,8 @@ internal sealed class DisconnectPeerOperation(PeerActor actor) : WriteOperation<
 /// Ends the actor's session now, unless a newer association has replaced it.
 internal sealed class EndPeerOperation(PeerActor actor) : WriteOperation<bool>
 {
+    public override Reads Reads => new(actor.PeerId, ItemsOfPeer: true);
+
     protected override async Task<bool> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var peer = await context.FindPeerAsync(actor.PeerId, cancellationToken);
@@ -104,7 +110,7 @@ internal static class PeerEnding
     public static async Task EndAsync(WriteContext context, Peer peer, CancellationToken cancellationToken)
     {
         var peerId = peer.PeerId;
-        await context.DeleteWhereAsync(q => q.Where(i => i.Responsible == peerId && i.ProcessBound), DeleteReason.Bound, cancellationToken);
+        context.Delete([.. (await context.ItemsOfAsync(peerId, cancellationToken)).Where(i => i.ProcessBound)], DeleteReason.Bound);
         peer.End(context.Now);
     }
 }

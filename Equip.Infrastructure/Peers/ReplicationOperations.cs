@@ -11,6 +11,8 @@ namespace Equip.Infrastructure.Peers;
 /// lease restarted. The answer holds the items as stored; one left out no longer exists.
 internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<ReassertedItem> items) : WriteOperation<IReadOnlyList<ItemState>>
 {
+    public override Reads Reads => new(actor.PeerId, ItemsOfPeer: true);
+
     protected override async Task<IReadOnlyList<ItemState>> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var peer = (await context.AuthorAsync(actor, cancellationToken))!;
@@ -60,6 +62,10 @@ internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<Reasserte
         {
             return false;
         }
+        if (context.LastEventOf(asserted.Id) is { } inThisTransaction)
+        {
+            return inThisTransaction is { Kind: ChangeKind.Deleted, Reason: not DeleteReason.Bound };
+        }
         var last = await context.Db.ChangeLog.AsNoTracking()
             .Where(e => e.ItemId == asserted.Id && e.Revision > asserted.KnownRevision)
             .OrderByDescending(e => e.Revision)
@@ -77,9 +83,9 @@ internal sealed class SyncCompleteOperation(PeerActor actor) : WriteOperation<in
         var peer = (await context.AuthorAsync(actor, cancellationToken))!;
         var peerId = peer.PeerId;
         var epoch = peer.SyncEpoch;
-        return await context.DeleteWhereAsync(
-            q => q.Where(i => i.Responsible == peerId && (i.AssertedEpoch == null || i.AssertedEpoch != epoch)),
-            DeleteReason.Explicit,
-            cancellationToken);
+        var unasserted = (await context.ItemsOfAsync(peerId, cancellationToken)).Where(i => i.AssertedEpoch != epoch).ToList();
+        return context.Delete(unasserted, DeleteReason.Explicit);
     }
+
+    public override Reads Reads => new(actor.PeerId, ItemsOfPeer: true);
 }

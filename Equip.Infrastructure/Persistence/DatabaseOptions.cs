@@ -26,4 +26,10 @@ public sealed class DatabaseOptions
     /// Writes waiting for the writer beyond this many make callers wait (back-pressure).
     [Range(1, 1_000_000)]
     public int WriteQueueCapacity { get; set; } = 10_000;
+
+    /// Dataspace reads (snapshots, queries, change-log pages) running at once; more wait their turn.
+    /// A reconnect storm otherwise starts hundreds of reads together, and the writer's statements
+    /// queue behind them for the processor.
+    [Range(1, 1_000)]
+    public int MaxConcurrentReads { get; set; } = Math.Max(4, 2 * Environment.ProcessorCount);
 }

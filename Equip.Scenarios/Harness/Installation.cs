@@ -290,8 +290,8 @@ public sealed class Installation : IAsyncDisposable
 
     /// Measures from the given moment until every link carries a value set after it: the source
     /// is set through REST to fresh values until one reaches the destination.
-    public Task<TimeSpan> UntilLinksFlowAsync(IReadOnlyList<Link> links, long since) =>
-        new LinkProbe(this).UntilFlowingAsync(links, since);
+    public Task<TimeSpan> UntilLinksFlowAsync(IReadOnlyList<Link> links, long since, TimeSpan? deadline = null) =>
+        new LinkProbe(this).UntilFlowingAsync(links, since, deadline ?? _settings.Deadline);
 
     /// Checks that the process-bound component layer reflects exactly the live simulators: one
     /// connected peer and one container item per live simulator, none for the others, and each

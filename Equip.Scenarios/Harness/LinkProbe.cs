@@ -13,14 +13,14 @@ public sealed class LinkProbe(Installation installation)
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(250);
     private static long s_next = 1000;
 
-    public async Task<TimeSpan> UntilFlowingAsync(IReadOnlyList<Link> links, long since)
+    public async Task<TimeSpan> UntilFlowingAsync(IReadOnlyList<Link> links, long since, TimeSpan limit)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(installation.Settings.Deadline.TotalSeconds * Stopwatch.Frequency);
-        var arrivals = await Task.WhenAll(links.Select(link => ArrivalAsync(link, since, deadline)));
+        var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        var arrivals = await Task.WhenAll(links.Select(link => ArrivalAsync(link, since, deadline, limit)));
         return arrivals.Max();
     }
 
-    private async Task<TimeSpan> ArrivalAsync(Link link, long since, long deadline)
+    private async Task<TimeSpan> ArrivalAsync(Link link, long since, long deadline, TimeSpan limit)
     {
         var sent = new HashSet<long>();
         long lastSent = 0;
@@ -29,7 +29,7 @@ public sealed class LinkProbe(Installation installation)
             var now = Stopwatch.GetTimestamp();
             if (now > deadline)
             {
-                throw new ScenarioFailedException($"{link} did not carry a value within {installation.Settings.Deadline.TotalSeconds:0.#} s; it says {await StatusAsync(link)}.");
+                throw new ScenarioFailedException($"{link} did not carry a value within {limit.TotalSeconds:0.#} s; it says {await StatusAsync(link)}.");
             }
             if (Stopwatch.GetElapsedTime(lastSent, now) >= ProbeInterval)
             {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Equip.Client;
@@ -39,16 +40,32 @@ public sealed class ReconnectStorm : Scenario
         await installation.UntilLinksFlowAsync(wiring.Links, Now());
         report.Require(await CountAsync(installation) == 2 * peers, $"{2 * peers} items before the restart");
 
+        // Connection attempts that fail once the server is back: churn (timeouts, aborted
+        // connections) is what turns a storm into a collapse.
+        var serverUp = false;
+        var failedAttempts = new ConcurrentDictionary<string, int>();
+        foreach (var client in clients)
+        {
+            client.StateChanged += change =>
+            {
+                if (change is { State: EquipConnectionState.Connecting, Error: { } error } && Volatile.Read(ref serverUp))
+                {
+                    failedAttempts.AddOrUpdate(error.GetType().Name, 1, (_, n) => n + 1);
+                }
+            };
+        }
         await installation.KillServerAsync();
         await Task.Delay(installation.Settings.DeviceReconnectCap);
         await installation.StartServerAsync();
         var up = Now();
+        Volatile.Write(ref serverUp, true);
 
-        var links = await installation.UntilLinksFlowAsync(wiring.Links, up);
+        var links = await installation.UntilLinksFlowAsync(wiring.Links, up, installation.Settings.Deadline * 2);
         report.Measured($"links flow while {peers} peers reconnect", links);
         await MeasuredSinceReconnectedAsync(report, installation.Simulators, up, links);
         await installation.UntilAsync(() => Task.FromResult(clients.All(c => c.State == EquipConnectionState.Connected)), $"all {peers} peers are connected", installation.Settings.Deadline * 2);
         report.Measured($"{peers} peers connected after the server is back", Since(up));
+        report.Checked($"{failedAttempts.Values.Sum()} connection attempts failed after the server was back ({string.Join(", ", failedAttempts.Select(f => $"{f.Value} {f.Key}"))})");
         await installation.UntilAsync(async () => await CountAsync(installation) == 2 * peers
             && (await installation.ListAsync("/api/peers")).Count(p => p.GetProperty("state").GetString() == "connected") >= peers + 2,
             "every peer's items and session are back", installation.Settings.Deadline * 2);

@@ -356,6 +356,50 @@ public abstract class DataspaceHubTests : IAsyncLifetime
         Assert.NotNull(await again.InvokeAsync<WireItem?>("Get", kept.Id));
         Assert.Null(await again.InvokeAsync<WireItem?>("Get", gone.Id));
     }
+
+    /// A reconnect storm in miniature: the writes of many peers share transactions (their peers and
+    /// items read once per batch), and their reads queue for a single read slot. Every peer must
+    /// still get exactly its own items back, its snapshot, and lose only what it no longer has.
+    [Fact]
+    public async Task ManyPeersReturningAtOnceEachKeepExactlyWhatTheyReassertWithOneReadSlot()
+    {
+        _server!.Dispose();
+        _server = new EquipServer(_store!.With("Equip:Database:MaxConcurrentReads", "1"), _time);
+        const int peers = 40;
+        var before = await Task.WhenAll(Enumerable.Range(0, peers).Select(async i =>
+        {
+            var (client, _) = await HubClient.RegisterAsync(Server.Address, $"peer-{i}", "inc-a");
+            await using var _ = client;
+            var kept = await client.InvokeAsync<WireItem>("Add", Thing($"kept-{i}", processBound: true));
+            var dropped = await client.InvokeAsync<WireItem>("Add", Thing($"dropped-{i}", processBound: true));
+            return (kept, dropped);
+        }));
+
+        var returned = await Task.WhenAll(Enumerable.Range(0, peers).Select(async i =>
+        {
+            var (client, registration) = await HubClient.RegisterAsync(Server.Address, $"peer-{i}", "inc-a");
+            await client.InvokeAsync<SubscribeResponse>("Subscribe", new SubscribeRequest { SubscriptionId = "all", Pattern = new WirePattern { Type = "demo.Thing" } });
+            var snapshot = await client.ReceiveAsync<SnapshotMessage>();
+            var kept = before[i].kept;
+            var answer = await client.InvokeAsync<IReadOnlyList<WireItem>>("Reassert", new[]
+            {
+                new ReassertedItemMessage { Id = kept.Id, Type = kept.Type, Fields = kept.Fields, ProcessBound = true, KnownRevision = kept.Revision },
+            });
+            var swept = await client.InvokeAsync<int>("SyncComplete");
+            return (client, registration, snapshot, answer, swept, kept);
+        }));
+
+        var left = await returned[0].client.InvokeAsync<IReadOnlyList<WireItem>>("Query", new QueryRequest { Pattern = new WirePattern { Type = "demo.Thing" } });
+        foreach (var (client, registration, snapshot, answer, swept, kept) in returned)
+        {
+            Assert.True(registration.SessionPresent);
+            Assert.Contains(snapshot.Items, i => i.Id == kept.Id); // others may have swept theirs already
+            Assert.Equal(1, swept);
+            Assert.Equal(kept.Id, Assert.Single(answer).Id);
+            await client.DisposeAsync();
+        }
+        Assert.Equal(before.Select(b => b.kept.Id).Order(), left.Select(i => i.Id).Order());
+    }
 }
 
 public sealed class SqliteDataspaceHubTests : DataspaceHubTests
