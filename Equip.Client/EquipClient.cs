@@ -16,6 +16,7 @@ public sealed class EquipClient : IAsyncDisposable
 {
     private readonly EquipClientOptions _options;
     private readonly LinkedList<PendingWrite> _pending = new();
+    private readonly Dictionary<Guid, LinkedListNode<PendingWrite>> _lastPendingOf = [];
     private const int ReassertBatch = 100;
     private const int OwnDeleteAttempts = 5;
     private readonly Dictionary<Guid, OwnedItem> _owned = new();
@@ -145,6 +146,7 @@ public sealed class EquipClient : IAsyncDisposable
                 write.Fail(error);
             }
             _pending.Clear();
+            _lastPendingOf.Clear();
         }
     }
 
@@ -157,11 +159,19 @@ public sealed class EquipClient : IAsyncDisposable
                 write.Fail(_stoppedBy);
                 return write.Done;
             }
+            if (write.IsSquashable
+                && _lastPendingOf.TryGetValue(write.ItemId, out var older)
+                && older.Value.IsSquashable
+                && older != _pending.First) // the first may be on its way
+            {
+                _pending.Remove(older);
+                write.Supersede(older.Value);
+            }
             if (_pending.Count >= _options.MaxQueuedChanges)
             {
                 throw new EquipQueueFullException(_options.MaxQueuedChanges);
             }
-            _pending.AddLast(write);
+            _lastPendingOf[write.ItemId] = _pending.AddLast(write);
         }
         _work.Release();
         return write.Done;
@@ -490,6 +500,10 @@ public sealed class EquipClient : IAsyncDisposable
         lock (_pending)
         {
             _pending.Remove(write);
+            if (_lastPendingOf.TryGetValue(write.ItemId, out var last) && last.Value == write)
+            {
+                _lastPendingOf.Remove(write.ItemId);
+            }
         }
     }
 

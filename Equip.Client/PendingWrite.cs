@@ -10,6 +10,7 @@ internal sealed record OwnedItem(WireItem Item, double? LeaseSeconds);
 internal sealed class PendingWrite(string method, object argument, Guid itemId, double? leaseSeconds)
 {
     private readonly TaskCompletionSource<WireItem?> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private List<PendingWrite>? _superseded;
 
     public string Method => method;
 
@@ -30,7 +31,23 @@ internal sealed class PendingWrite(string method, object argument, Guid itemId, 
 
     public Task<WireItem?> Done => _done.Task;
 
-    public void Succeed(WireItem? item) => _done.TrySetResult(item);
+    /// A high-rate value update with no revision check: a later one of the same item may take its
+    /// place in the queue (the receiver of such values gets only the latest when it lags, and a
+    /// client that has not sent yet is lagging).
+    public bool IsSquashable => argument is UpdateRequest { Unreliable: true, ExpectedRevision: null };
 
-    public void Fail(Exception error) => _done.TrySetException(error);
+    /// Takes the place of an older queued update of the same item, which is answered with this one.
+    public void Supersede(PendingWrite older) => (_superseded ??= []).Add(older);
+
+    public void Succeed(WireItem? item)
+    {
+        _done.TrySetResult(item);
+        _superseded?.ForEach(older => older.Succeed(item));
+    }
+
+    public void Fail(Exception error)
+    {
+        _done.TrySetException(error);
+        _superseded?.ForEach(older => older.Fail(error));
+    }
 }

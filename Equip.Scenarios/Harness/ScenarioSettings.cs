@@ -48,7 +48,9 @@ public sealed record ScenarioSettings
 
     public static ScenarioSettings Compressed { get; } = new()
     {
-        DisconnectGrace = TimeSpan.FromSeconds(3),
+        // Long enough that a short cut ends well inside it on a loaded CI machine (a silent short
+        // cut is detection + half the grace: 2 + 2.5 s, against 2-3 + 5 s to removal).
+        DisconnectGrace = TimeSpan.FromSeconds(5),
         ServerKeepAlive = TimeSpan.FromMilliseconds(500),
         ServerClientTimeout = TimeSpan.FromSeconds(2),
         DeviceReconnectCap = TimeSpan.FromSeconds(1),

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Equip.Client;
 using Equip.Protocol;
 using Equip.Testing;
@@ -203,6 +205,42 @@ public abstract class EquipClientTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => device.AddAsync(Thing("late")).WaitAsync(Wait.Timeout));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => device.DeleteAsync(Guid.NewGuid()).WaitAsync(Wait.Timeout));
+    }
+
+    /// Property values are high-rate and marked unreliable: while the client cannot send, a newer
+    /// value of an item takes the place of the one still queued (and answers its caller), so a
+    /// device that was away sends the latest value instead of every tick it missed.
+    [Fact]
+    public async Task QueuedUnreliableUpdatesOfAnItemAreSentAsTheLatestOnlyAndEveryCallerIsAnswered()
+    {
+        StartServer("00:00:30");
+        var device = Track(Start(Proxy.Address, "clock-1"));
+        var clock = await device.AddAsync(Thing("tick-0"));
+        var other = await device.AddAsync(Thing("other"));
+        var before = clock.Revision;
+
+        Proxy.Reset();
+        await Wait.UntilAsync(() => Task.FromResult(device.State != EquipConnectionState.Connected), "the device notices the reset");
+        var ticks = Enumerable.Range(1, 50)
+            .Select(i => device.UpdateAsync(new UpdateRequest { Id = clock.Id, Fields = Fields($"tick-{i}"), Unreliable = true }))
+            .ToList();
+        var checkedUpdate = device.UpdateAsync(new UpdateRequest { Id = other.Id, Fields = Fields("checked"), ExpectedRevision = other.Revision, Unreliable = true });
+        var queued = device.PendingChanges;
+        Proxy.Restore();
+        var answers = await Task.WhenAll(ticks).WaitAsync(Wait.Timeout);
+        await checkedUpdate.WaitAsync(Wait.Timeout);
+
+        Assert.Equal(3, queued); // the first tick (it may be on its way), the latest tick, the checked update
+        Assert.Equal("tick-50", NameOf((await device.GetAsync(clock.Id))!));
+        Assert.Equal("tick-50", NameOf(answers[^1]));
+        Assert.Equal(answers[^1].Revision, answers[^2].Revision); // the replaced ones are answered with the one that went
+        using var http = Server.NewClient();
+        var events = await http.GetFromJsonAsync<JsonElement>($"/api/events?after={before}");
+        var clockUpdates = events.GetProperty("events").EnumerateArray()
+            .Where(e => e.GetProperty("item").GetProperty("id").GetGuid() == clock.Id)
+            .Select(e => e.GetProperty("item").GetProperty("fields").GetProperty("name").GetString())
+            .ToList();
+        Assert.Equal(["tick-1", "tick-50"], clockUpdates);
     }
 
     [Fact]
