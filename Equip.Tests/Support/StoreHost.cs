@@ -32,6 +32,7 @@ public sealed class StoreHost : IAsyncDisposable
         time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration["Logging:LogLevel:Default"] = "Warning"; // the appsettings.json copied beside the tests says Information
         foreach (var (key, value) in store.Settings.Select(s => (s.Key, s.Value)).Concat(settings))
         {
             builder.Configuration[key] = value;
