@@ -71,16 +71,16 @@ internal sealed class WriteContext(EquipDbContext db, DataspaceState state, Date
     }
 
     /// Reads the peers (and, for some, their items) that the transaction's operations will read,
-    /// in two queries instead of a few per operation.
-    public async Task PrefetchAsync(IEnumerable<Reads> reads, CancellationToken cancellationToken)
+    /// in two queries instead of a few per operation. Runs first, before any operation.
+    public async Task PrefetchAsync(IReadOnlyList<Reads> reads, CancellationToken cancellationToken)
     {
-        var peers = reads.Where(r => r.Peer is not null && !_peersLoaded.Contains(r.Peer)).Select(r => r.Peer!).Distinct().ToList();
+        var peers = reads.Where(r => r.Peer is not null).Select(r => r.Peer!).Distinct().ToList();
         if (peers.Count > 0)
         {
             await db.Peers.Where(p => peers.Contains(p.PeerId)).LoadAsync(cancellationToken);
             _peersLoaded.UnionWith(peers);
         }
-        var owners = reads.Where(r => r.ItemsOfPeer && !_itemsLoaded.Contains(r.Peer!)).Select(r => r.Peer!).Distinct().ToList();
+        var owners = reads.Where(r => r.ItemsOfPeer).Select(r => r.Peer!).Distinct().ToList();
         if (owners.Count > 0)
         {
             await db.Items.Where(i => owners.Contains(i.Responsible!)).LoadAsync(cancellationToken);
@@ -88,14 +88,10 @@ internal sealed class WriteContext(EquipDbContext db, DataspaceState state, Date
         }
     }
 
-    public async Task<Peer?> FindPeerAsync(string peerId, CancellationToken cancellationToken)
-    {
-        if (db.Peers.Local.FindEntry(peerId) is { } tracked)
-        {
-            return tracked.State == EntityState.Deleted ? null : tracked.Entity;
-        }
-        return _peersLoaded.Contains(peerId) ? null : await db.Peers.SingleOrDefaultAsync(p => p.PeerId == peerId, cancellationToken);
-    }
+    /// The peer as this transaction sees it; a prefetched peer that is not tracked does not exist.
+    public async Task<Peer?> FindPeerAsync(string peerId, CancellationToken cancellationToken) =>
+        db.Peers.Local.FindEntry(peerId)?.Entity
+        ?? (_peersLoaded.Contains(peerId) ? null : await db.Peers.SingleOrDefaultAsync(p => p.PeerId == peerId, cancellationToken));
 
     /// The peer a write comes from, checked to still speak for it (fencing); null for administrators.
     public async Task<Peer?> AuthorAsync(PeerActor? by, CancellationToken cancellationToken)

@@ -46,4 +46,6 @@ internal sealed record Reads(string? Peer, bool ItemsOfPeer)
     public static Reads Nothing { get; } = new(null, false);
 
     public static Reads PeerOf(PeerActor? actor) => actor is null ? Nothing : new(actor.PeerId, false);
+
+    public static Reads PeerWithItems(string peerId) => new(peerId, true);
 }

@@ -120,7 +120,7 @@ internal sealed class WriteQueue : BackgroundService
         await using var transaction = await db.Database.BeginTransactionAsync();
         var state = await db.LockStateAsync(CancellationToken.None);
         var context = new WriteContext(db, state, StoredTime.Now(_time));
-        await context.PrefetchAsync(operations.Select(o => o.Reads), CancellationToken.None);
+        await context.PrefetchAsync([.. operations.Select(o => o.Reads)], CancellationToken.None);
         var applied = new List<IWriteOperation>(operations.Count);
         foreach (var operation in operations)
         {

@@ -8,7 +8,7 @@ namespace Equip.Infrastructure.Peers;
 internal sealed class RegisterPeerOperation(string peerId, string incarnation, string name, TimeSpan reconnectWindow)
     : WriteOperation<RegistrationResult>
 {
-    public override Reads Reads => new(peerId, ItemsOfPeer: true);
+    public override Reads Reads => Reads.PeerWithItems(peerId);
 
     protected override async Task<RegistrationResult> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
@@ -61,7 +61,7 @@ internal sealed class DisconnectPeerOperation(PeerActor actor) : WriteOperation<
 /// Ends the actor's session now, unless a newer association has replaced it.
 internal sealed class EndPeerOperation(PeerActor actor) : WriteOperation<bool>
 {
-    public override Reads Reads => new(actor.PeerId, ItemsOfPeer: true);
+    public override Reads Reads => Reads.PeerWithItems(actor.PeerId);
 
     protected override async Task<bool> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace Equip.Infrastructure.Peers;
 /// lease restarted. The answer holds the items as stored; one left out no longer exists.
 internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<ReassertedItem> items) : WriteOperation<IReadOnlyList<ItemState>>
 {
-    public override Reads Reads => new(actor.PeerId, ItemsOfPeer: true);
+    public override Reads Reads => Reads.PeerWithItems(actor.PeerId);
 
     protected override async Task<IReadOnlyList<ItemState>> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
@@ -78,6 +78,8 @@ internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<Reasserte
 /// the server could not hear it.
 internal sealed class SyncCompleteOperation(PeerActor actor) : WriteOperation<int>
 {
+    public override Reads Reads => Reads.PeerWithItems(actor.PeerId);
+
     protected override async Task<int> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var peer = (await context.AuthorAsync(actor, cancellationToken))!;
@@ -86,6 +88,4 @@ internal sealed class SyncCompleteOperation(PeerActor actor) : WriteOperation<in
         var unasserted = (await context.ItemsOfAsync(peerId, cancellationToken)).Where(i => i.AssertedEpoch != epoch).ToList();
         return context.Delete(unasserted, DeleteReason.Explicit);
     }
-
-    public override Reads Reads => new(actor.PeerId, ItemsOfPeer: true);
 }

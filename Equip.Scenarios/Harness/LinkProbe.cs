@@ -15,13 +15,13 @@ public sealed class LinkProbe(Installation installation)
 
     public async Task<TimeSpan> UntilFlowingAsync(IReadOnlyList<Link> links, long since, TimeSpan limit)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
-        var arrivals = await Task.WhenAll(links.Select(link => ArrivalAsync(link, since, deadline, limit)));
+        var arrivals = await Task.WhenAll(links.Select(link => ArrivalAsync(link, since, limit)));
         return arrivals.Max();
     }
 
-    private async Task<TimeSpan> ArrivalAsync(Link link, long since, long deadline, TimeSpan limit)
+    private async Task<TimeSpan> ArrivalAsync(Link link, long since, TimeSpan limit)
     {
+        var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
         var sent = new HashSet<long>();
         long lastSent = 0;
         while (true)
