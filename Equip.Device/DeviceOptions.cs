@@ -7,7 +7,7 @@ public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, 
 {
     public const string Usage =
         "usage: Equip.Device --server URL --container ID [--key KEY] [--name NAME] [--label key=value ...]\n" +
-        "                    [--max-reconnect-delay-ms MS] [--keep-alive-ms MS] [--server-timeout-ms MS]";
+        "                    [--max-reconnect-delay-ms MS] [--keep-alive-ms MS] [--server-timeout-ms MS] [--record-boots]";
 
     /// The longest wait between reconnection attempts (the client's cap; default 5000).
     public TimeSpan? MaxReconnectDelay { get; init; }
@@ -18,6 +18,9 @@ public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, 
     /// How long the server may stay silent before the connection is given up (default 10000).
     public TimeSpan? ServerTimeout { get; init; }
 
+    /// Whether each start adds a persistent device.Boot item (a device's own journal, kept across restarts).
+    public bool RecordBoots { get; init; }
+
     public static bool TryParse(string[] args, out DeviceOptions options, out string error)
     {
         options = null!;
@@ -25,8 +28,14 @@ public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, 
         string? server = null, container = null, key = null, name = null;
         var labels = new Dictionary<string, string>();
         var durations = new Dictionary<string, TimeSpan>();
+        var recordBoots = false;
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--record-boots")
+            {
+                recordBoots = true;
+                continue;
+            }
             var value = i + 1 < args.Length ? args[i + 1] : null;
             if (args[i] is not ("--server" or "--container" or "--key" or "--name" or "--label"
                 or "--max-reconnect-delay-ms" or "--keep-alive-ms" or "--server-timeout-ms"))
@@ -87,6 +96,7 @@ public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, 
             MaxReconnectDelay = Given("--max-reconnect-delay-ms"),
             KeepAliveInterval = Given("--keep-alive-ms"),
             ServerTimeout = Given("--server-timeout-ms"),
+            RecordBoots = recordBoots,
         };
         if (options.KeepAliveInterval >= (options.ServerTimeout ?? new EquipClientOptions { Server = address }.ServerTimeout))
         {

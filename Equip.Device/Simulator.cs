@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using Equip.Client;
 using Equip.Client.Components;
 using Equip.Device.Capabilities;
+using Equip.Protocol;
 
 namespace Equip.Device;
 
@@ -47,6 +49,7 @@ public static class Simulator
         Console.WriteLine($"container {options.ContainerId} on {options.Server}, exporting {string.Join(", ", container.Capabilities)}");
         client.Start();
         await container.StartAsync(stop.Token);
+        var boot = options.RecordBoots ? RecordBootAsync(client, options.ContainerId, stop.Token) : Task.CompletedTask;
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token);
@@ -55,11 +58,26 @@ public static class Simulator
         {
             Console.WriteLine("stopping");
         }
+        await boot;
 
         void Stop(PosixSignalContext context)
         {
             context.Cancel = true;
             stop.Cancel();
+        }
+    }
+
+    /// A persistent item per start: it must outlive this process, whatever happens to it.
+    private static async Task RecordBootAsync(EquipClient client, string containerId, CancellationToken stop)
+    {
+        try
+        {
+            var fields = JsonSerializer.SerializeToElement(new { containerId, incarnation = client.Incarnation, startedAt = DateTimeOffset.UtcNow });
+            var boot = await client.AddAsync(new AddRequest { Type = "device.Boot", Fields = fields }).WaitAsync(stop);
+            Console.WriteLine($"boot recorded {boot.Id}");
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

@@ -31,6 +31,10 @@ public sealed class Peer
     /// sweep the ones that were not.
     public long SyncEpoch { get; private set; }
 
+    /// The sync epoch at which the current incarnation first registered. Items last asserted
+    /// before it were asserted by an earlier process, which the current one may never have known.
+    public long IncarnationEpoch { get; private set; }
+
     public static Peer Register(string peerId, string incarnation, string name, long epoch, DateTimeOffset now) => new()
     {
         PeerId = peerId,
@@ -40,6 +44,7 @@ public sealed class Peer
         ConnectedAt = now,
         LastSeenAt = now,
         SyncEpoch = epoch,
+        IncarnationEpoch = epoch,
     };
 
     /// A new association. The session is present when the same incarnation returns before its
@@ -53,6 +58,7 @@ public sealed class Peer
         if (incarnation != Incarnation)
         {
             ReplacedIncarnation = Incarnation;
+            IncarnationEpoch = epoch;
         }
         var sessionPresent = incarnation == Incarnation && State != PeerState.Gone;
         var endedIncarnation = incarnation != Incarnation && State != PeerState.Gone ? Incarnation : null;
@@ -85,6 +91,13 @@ public sealed class Peer
         State = PeerState.Gone;
         ReconnectingSince = null;
     }
+
+    /// Sync complete removes an item only if this incarnation asserted it in an earlier association
+    /// and has not asserted it in this one: the process held it and let it go while the server could
+    /// not hear. What an earlier process asserted, and what no process of this peer ever asserted,
+    /// is spared: a fresh process never sweeps items it has not yet learned about.
+    public bool LetGoOf(long? assertedEpoch) =>
+        assertedEpoch is { } epoch && epoch >= IncarnationEpoch && epoch < SyncEpoch;
 
     public bool IsGraceOver(DateTimeOffset now, TimeSpan grace) =>
         State == PeerState.Reconnecting && ReconnectingSince is { } since && since + grace <= now;

@@ -74,8 +74,8 @@ internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<Reasserte
     }
 }
 
-/// Mark and sweep: the peer's items not asserted since it registered are ones it deleted while
-/// the server could not hear it.
+/// Mark and sweep: the items this incarnation asserted before and not since it registered are
+/// ones it deleted while the server could not hear it (see Peer.LetGoOf).
 internal sealed class SyncCompleteOperation(PeerActor actor) : WriteOperation<int>
 {
     public override Reads Reads => Reads.PeerWithItems(actor.PeerId);
@@ -83,9 +83,7 @@ internal sealed class SyncCompleteOperation(PeerActor actor) : WriteOperation<in
     protected override async Task<int> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var peer = (await context.AuthorAsync(actor, cancellationToken))!;
-        var peerId = peer.PeerId;
-        var epoch = peer.SyncEpoch;
-        var unasserted = (await context.ItemsOfAsync(peerId, cancellationToken)).Where(i => i.AssertedEpoch != epoch).ToList();
-        return context.Delete(unasserted, DeleteReason.Explicit);
+        var letGo = (await context.ItemsOfAsync(peer.PeerId, cancellationToken)).Where(i => peer.LetGoOf(i.AssertedEpoch)).ToList();
+        return context.Delete(letGo, DeleteReason.Explicit);
     }
 }

@@ -115,6 +115,7 @@ public sealed class Installation : IAsyncDisposable
             "--max-reconnect-delay-ms", Milliseconds(_settings.DeviceReconnectCap),
             "--keep-alive-ms", Milliseconds(_settings.DeviceKeepAlive),
             "--server-timeout-ms", Milliseconds(_settings.DeviceServerTimeout),
+            "--record-boots",
             .. arguments,
         ]);
         simulator.Start();
@@ -311,6 +312,18 @@ public sealed class Installation : IAsyncDisposable
             report.Require(mine.Count == 1 && live.Contains(mine[0].GetProperty("containerId").GetString()!), $"request {request} has one component on a live container (found {mine.Count})");
         }
         report.Require(components.All(c => live.Contains(c.GetProperty("containerId").GetString()!)), "no component on a dead container");
+        await CheckBootsKeptAsync(report);
+    }
+
+    /// Every simulator adds a persistent device.Boot item at each start: whatever broke, every one
+    /// the server acknowledged is still there (F1 must not cost a device its persistent items).
+    private async Task CheckBootsKeptAsync(ScenarioReport report)
+    {
+        var recorded = _simulators.SelectMany(s => s.RecordedBoots).ToList();
+        var stored = await IdsAsync("/api/items?type=device.Boot&limit=1000");
+        var lost = recorded.Where(id => !stored.Contains(id)).ToList();
+        report.Require(lost.Count == 0, $"every acknowledged device.Boot item kept ({lost.Count} of {recorded.Count} lost)");
+        report.Checked($"{recorded.Count} persistent device items kept");
     }
 
     public async ValueTask DisposeAsync()

@@ -16,6 +16,11 @@ public sealed class Simulator(string containerId, Site site, string[] arguments)
 
     public bool IsRunning => Process is { HasExited: false };
 
+    /// The ids of the persistent device.Boot items the server acknowledged to any of its processes.
+    public IEnumerable<Guid> RecordedBoots => _started.SelectMany(p => p.Output.Split('\n'))
+        .Where(line => line.StartsWith("boot recorded ", StringComparison.Ordinal))
+        .Select(line => Guid.Parse(line["boot recorded ".Length..].Trim()));
+
     public void Start()
     {
         if (IsRunning)

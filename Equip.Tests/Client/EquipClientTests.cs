@@ -82,6 +82,30 @@ public abstract class EquipClientTests : IAsyncLifetime
         Assert.Equal("lamp-1", added[2].Responsible);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ARestartedDeviceKeepsItsPersistentItemsAndLosesOnlyItsProcessBoundOnes(bool messagePack)
+    {
+        StartServer("00:00:30");
+        var before = Start(Server.Address, "lamp-1", messagePack);
+        var persistent = await before.AddAsync(Thing("persistent")).WaitAsync(Wait.Timeout);
+        var bound = await before.AddAsync(Thing("bound", processBound: true)).WaitAsync(Wait.Timeout);
+        await before.DisposeAsync();
+
+        var after = Track(Start(Server.Address, "lamp-1", messagePack));
+        await after.WaitUntilConnectedAsync().WaitAsync(Wait.Timeout);
+        var own = await after.AddAsync(Thing("after restart")).WaitAsync(Wait.Timeout);
+
+        using var http = Server.NewClient();
+        var events = await http.GetFromJsonAsync<JsonElement>($"/api/events?after={persistent.Revision}");
+        Assert.DoesNotContain(events.GetProperty("events").EnumerateArray(),
+            e => e.GetProperty("item").GetProperty("id").GetGuid() == persistent.Id && e.GetProperty("kind").GetString() == "deleted");
+        Assert.Equal("persistent", NameOf((await after.GetAsync(persistent.Id))!));
+        Assert.Null(await after.GetAsync(bound.Id));
+        Assert.NotNull(await after.GetAsync(own.Id));
+    }
+
     [Fact]
     public async Task AResetShorterThanTheGracePeriodDeletesNothingAndTheReplicaCatchesUpOnWhatItMissed()
     {

@@ -286,6 +286,43 @@ public abstract class PeerSessionContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SyncCompleteOfANewIncarnationKeepsThePersistentItemsOfTheProcessBeforeIt()
+    {
+        var store = await StartAsync();
+        var first = (await store.Peers.RegisterAsync("lamp-1", "inc-a", "lamp")).Actor;
+        var persistent = (await AddAsync(store, first, processBound: false, "persistent")).Item;
+        var bound = (await AddAsync(store, first, processBound: true, "bound")).Item;
+
+        var restarted = (await store.Peers.RegisterAsync("lamp-1", "inc-b", "lamp")).Actor;
+        var swept = await store.Peers.SyncCompleteAsync(restarted);
+
+        Assert.Equal(0, swept);
+        Assert.NotNull(await store.Dataspace.GetAsync(persistent.Id));
+        Assert.Null(await store.Dataspace.GetAsync(bound.Id));
+    }
+
+    [Fact]
+    public async Task SyncCompleteSweepsOnlyWhatThisIncarnationAssertedBeforeAndNotSince()
+    {
+        var store = await StartAsync();
+        var earlier = (await store.Peers.RegisterAsync("lamp-1", "inc-a", "lamp")).Actor;
+        var fromEarlierProcess = (await AddAsync(store, earlier, processBound: false, "earlier")).Item;
+        var first = (await store.Peers.RegisterAsync("lamp-1", "inc-b", "lamp")).Actor;
+        var kept = (await AddAsync(store, first, processBound: false, "kept")).Item;
+        var letGo = (await AddAsync(store, first, processBound: false, "let go")).Item;
+        await store.Peers.DisconnectAsync(first);
+
+        var second = (await store.Peers.RegisterAsync("lamp-1", "inc-b", "lamp")).Actor;
+        await store.Peers.ReassertAsync(second, [new ReassertedItem(kept.Id, kept.Type, kept.Fields, false, null, kept.Revision)]);
+        var swept = await store.Peers.SyncCompleteAsync(second);
+
+        Assert.Equal(1, swept);
+        Assert.Null(await store.Dataspace.GetAsync(letGo.Id));
+        Assert.NotNull(await store.Dataspace.GetAsync(kept.Id));
+        Assert.NotNull(await store.Dataspace.GetAsync(fromEarlierProcess.Id));
+    }
+
+    [Fact]
     public async Task InvalidRegistrationsAreRefused()
     {
         var store = await StartAsync();
