@@ -32,7 +32,7 @@ public static class DependencyInjection
             .Validate(o => IsTimerInterval(o.SweepInterval), "Equip:Leases:SweepInterval must be between 1 ms and 1 day.")
             .Validate(o => o.ReconnectWindow > TimeSpan.Zero, "Equip:Leases:ReconnectWindow must be positive.")
             .ValidateOnStart();
-        services.AddOptions<PeerOptions>().BindConfiguration(PeerOptions.Section)
+        services.AddOptions<PeerOptions>().BindConfiguration(PeerOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.DisconnectGrace >= TimeSpan.Zero, "Equip:Peers:DisconnectGrace must be zero or more.")
             .Validate(o => IsTimerInterval(o.ReapInterval), "Equip:Peers:ReapInterval must be between 1 ms and 1 day.")
             .Validate(o => o.KeepAliveInterval > TimeSpan.Zero && o.ClientTimeout > o.KeepAliveInterval,
@@ -45,6 +45,8 @@ public static class DependencyInjection
             sp.GetRequiredService<IOptions<EquipOptions>>().Value));
         services.AddSingleton<ChangeBroadcaster>();
         services.AddSingleton<IChangeFeed>(sp => sp.GetRequiredService<ChangeBroadcaster>());
+        services.AddSingleton<PeerBroadcaster>();
+        services.AddSingleton<IPeerFeed>(sp => sp.GetRequiredService<PeerBroadcaster>());
         services.AddSingleton<WriteQueue>();
         services.AddSingleton<ReadGate>();
         services.AddSingleton<IDataspace, EfDataspace>();

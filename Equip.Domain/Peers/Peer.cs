@@ -11,6 +11,8 @@ public enum PeerState
 /// that currently speaks for it. Its association is the peer's one live connection.
 public sealed class Peer
 {
+    private readonly List<PeerTransition> _transitions = [];
+
     private Peer()
     {
     }
@@ -35,17 +37,22 @@ public sealed class Peer
     /// before it were asserted by an earlier process, which the current one may never have known.
     public long IncarnationEpoch { get; private set; }
 
-    public static Peer Register(string peerId, string incarnation, string name, long epoch, DateTimeOffset now) => new()
+    public static Peer Register(string peerId, string incarnation, string name, long epoch, DateTimeOffset now)
     {
-        PeerId = peerId,
-        Incarnation = incarnation,
-        Name = name,
-        State = PeerState.Connected,
-        ConnectedAt = now,
-        LastSeenAt = now,
-        SyncEpoch = epoch,
-        IncarnationEpoch = epoch,
-    };
+        var peer = new Peer
+        {
+            PeerId = peerId,
+            Incarnation = incarnation,
+            Name = name,
+            State = PeerState.Connected,
+            ConnectedAt = now,
+            LastSeenAt = now,
+            SyncEpoch = epoch,
+            IncarnationEpoch = epoch,
+        };
+        peer._transitions.Add(new PeerTransition(peerId, incarnation, null, PeerState.Connected, NewIncarnation: true, now));
+        return peer;
+    }
 
     /// A new association. The session is present when the same incarnation returns before its
     /// session ended; a different incarnation ends the old one (the caller removes its items).
@@ -62,6 +69,7 @@ public sealed class Peer
         }
         var sessionPresent = incarnation == Incarnation && State != PeerState.Gone;
         var endedIncarnation = incarnation != Incarnation && State != PeerState.Gone ? Incarnation : null;
+        _transitions.Add(new PeerTransition(PeerId, incarnation, State, PeerState.Connected, incarnation != Incarnation, now));
         Incarnation = incarnation;
         Name = name;
         State = PeerState.Connected;
@@ -79,6 +87,7 @@ public sealed class Peer
             State = PeerState.Reconnecting;
             ReconnectingSince = now;
             LastSeenAt = now;
+            _transitions.Add(new PeerTransition(PeerId, Incarnation, PeerState.Connected, PeerState.Reconnecting, false, now));
         }
     }
 
@@ -87,6 +96,10 @@ public sealed class Peer
         if (State == PeerState.Connected)
         {
             LastSeenAt = now;
+        }
+        if (State != PeerState.Gone)
+        {
+            _transitions.Add(new PeerTransition(PeerId, Incarnation, State, PeerState.Gone, false, now));
         }
         State = PeerState.Gone;
         ReconnectingSince = null;
@@ -113,6 +126,14 @@ public sealed class Peer
 
     /// Whether this actor's connection is the peer's current association.
     public bool IsCurrentAssociation(PeerActor actor) => actor.Incarnation == Incarnation && actor.Association == SyncEpoch;
+
+    /// The transitions since the last call, for the writer to publish once they are committed.
+    public IReadOnlyList<PeerTransition> TakeTransitions()
+    {
+        var taken = _transitions.ToList();
+        _transitions.Clear();
+        return taken;
+    }
 
     public PeerView ToView() => new(PeerId, Name, Incarnation, State, ConnectedAt, LastSeenAt);
 }

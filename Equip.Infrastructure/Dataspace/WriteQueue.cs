@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using Equip.Domain.Dataspace;
+using Equip.Domain.Peers;
+using Equip.Infrastructure.Peers;
 using Equip.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -15,6 +17,7 @@ internal sealed class WriteQueue : BackgroundService
     private readonly Channel<IWriteOperation> _pending;
     private readonly IDbContextFactory<EquipDbContext> _contexts;
     private readonly ChangeBroadcaster _broadcaster;
+    private readonly PeerBroadcaster _peerBroadcaster;
     private readonly TimeProvider _time;
     private readonly ILogger<WriteQueue> _logger;
     private readonly int _maxBatch;
@@ -22,12 +25,14 @@ internal sealed class WriteQueue : BackgroundService
     public WriteQueue(
         IDbContextFactory<EquipDbContext> contexts,
         ChangeBroadcaster broadcaster,
+        PeerBroadcaster peerBroadcaster,
         TimeProvider time,
         IOptions<DatabaseOptions> options,
         ILogger<WriteQueue> logger)
     {
         _contexts = contexts;
         _broadcaster = broadcaster;
+        _peerBroadcaster = peerBroadcaster;
         _time = time;
         _logger = logger;
         _maxBatch = options.Value.GroupCommit ? options.Value.MaxBatchSize : 1;
@@ -144,6 +149,7 @@ internal sealed class WriteQueue : BackgroundService
             throw new CommitOutcomeUnknownException(error);
         }
         _broadcaster.Publish(context.Events);
+        _peerBroadcaster.Publish([.. db.ChangeTracker.Entries<Peer>().SelectMany(e => e.Entity.TakeTransitions())]);
         foreach (var operation in applied)
         {
             operation.Succeed();

@@ -16,4 +16,9 @@ public sealed class PeerOptions
 
     /// How often reconnecting peers are checked for the end of their grace period.
     public TimeSpan ReapInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// How many of the latest peer transitions (connected, reconnecting, gone) the process keeps
+    /// for the dashboard's recovery timeline.
+    [System.ComponentModel.DataAnnotations.Range(0, 100_000)]
+    public int TransitionHistory { get; set; } = 2000;
 }

@@ -127,6 +127,43 @@ public abstract class PeerSessionContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryCommittedTransitionIsPublishedInOrderAndALateSubscriberGetsTheHistoryFirst()
+    {
+        var store = await StartAsync();
+        var live = new List<PeerTransition>();
+        using var subscription = store.PeerFeed.Subscribe(t => { lock (live) { live.AddRange(t); } });
+
+        var first = (await store.Peers.RegisterAsync("lamp-1", "inc-a", "lamp")).Actor;
+        await store.Peers.DisconnectAsync(first);
+        var second = (await store.Peers.RegisterAsync("lamp-1", "inc-a", "lamp")).Actor;
+        await store.Peers.DisconnectAsync(second);
+        await Wait.UntilAsync(() =>
+        {
+            store.Time.Advance(TimeSpan.FromSeconds(1));
+            lock (live)
+            {
+                return Task.FromResult(live.Any(t => t is { PeerId: "lamp-1", To: PeerState.Gone }));
+            }
+        }, "the session ends after the grace period");
+        await store.Peers.RegisterAsync("lamp-1", "inc-b", "lamp");
+        var late = new List<PeerTransition>();
+        using var lateSubscription = store.PeerFeed.Subscribe(late.AddRange);
+
+        var expected = new (PeerState? From, PeerState To, bool NewIncarnation)[]
+        {
+            (null, PeerState.Connected, true),
+            (PeerState.Connected, PeerState.Reconnecting, false),
+            (PeerState.Reconnecting, PeerState.Connected, false),
+            (PeerState.Connected, PeerState.Reconnecting, false),
+            (PeerState.Reconnecting, PeerState.Gone, false),
+            (PeerState.Gone, PeerState.Connected, true),
+        };
+        Assert.Equal(expected, live.Where(t => t.PeerId == "lamp-1").Select(t => (t.From, t.To, t.NewIncarnation)));
+        Assert.Equal(live.Where(t => t.PeerId == "lamp-1"), late.Where(t => t.PeerId == "lamp-1"));
+        Assert.Equal("inc-b", late.Last(t => t.PeerId == "lamp-1").Incarnation);
+    }
+
+    [Fact]
     public async Task TheEndOfAReplacedAssociationOfTheSameIncarnationChangesNothing()
     {
         var store = await StartAsync();

@@ -27,6 +27,8 @@ public sealed class StoreHost : IAsyncDisposable
 
     public IPeerSessions Peers => _host.Services.GetRequiredService<IPeerSessions>();
 
+    public IPeerFeed PeerFeed => _host.Services.GetRequiredService<IPeerFeed>();
+
     public static async Task<StoreHost> StartAsync(TestStore store, FakeTimeProvider? time = null, params (string Key, string Value)[] settings)
     {
         time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
