@@ -58,6 +58,18 @@ public sealed class ComponentCommands(IDataspace dataspace)
         return (await dataspace.AddAsync(new AddItem(null, Ect.ComponentRequest, EctJson.Write(fields)), cancellationToken)).Item;
     }
 
+    /// Deletes the request; its container stops the component.
+    public async Task DeleteRequestAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await RequestItemAsync(id, cancellationToken);
+        await dataspace.DeleteAsync(new DeleteItem(id), cancellationToken);
+    }
+
+    public async Task<ItemState> RequestItemAsync(Guid id, CancellationToken cancellationToken) =>
+        await dataspace.GetAsync(id, cancellationToken) is { Type: Ect.ComponentRequest } item && EctJson.Read<ComponentRequestFields>(item.Fields) is not null
+            ? item
+            : throw new ItemNotFoundException(id);
+
     private async Task RememberLastValueAsync(Guid requestId, string name, JsonElement value, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < ConflictRetries; attempt++)

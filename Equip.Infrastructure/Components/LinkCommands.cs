@@ -25,6 +25,19 @@ public sealed class LinkCommands(IDataspace dataspace)
         return (await dataspace.AddAsync(new AddItem(null, Ect.Constant, EctJson.Write(constant)), cancellationToken)).Item;
     }
 
+    public Task DeleteLinkAsync(Guid id, CancellationToken cancellationToken) => DeleteAsync(id, Ect.Link, cancellationToken);
+
+    public Task DeleteConstantAsync(Guid id, CancellationToken cancellationToken) => DeleteAsync(id, Ect.Constant, cancellationToken);
+
+    public async Task<ItemState> ItemOfTypeAsync(Guid id, string type, CancellationToken cancellationToken) =>
+        await dataspace.GetAsync(id, cancellationToken) is { } item && item.Type == type ? item : throw new ItemNotFoundException(id);
+
+    private async Task DeleteAsync(Guid id, string type, CancellationToken cancellationToken)
+    {
+        await ItemOfTypeAsync(id, type, cancellationToken);
+        await dataspace.DeleteAsync(new DeleteItem(id), cancellationToken);
+    }
+
     private static void Validate(PropertyReference? reference, string role)
     {
         if (reference is null || string.IsNullOrWhiteSpace(reference.Property) || reference.ComponentId() is null)

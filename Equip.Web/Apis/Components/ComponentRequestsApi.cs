@@ -34,24 +34,18 @@ public static class ComponentRequestsApi
         return TypedResults.Created($"/api/component-requests/{item.Id}", ToResponse(item, EctJson.Read<ComponentRequestFields>(item.Fields)!));
     }
 
-    public static async Task<Ok<ComponentRequestResponse>> GetRequest(Guid id, IDataspace dataspace, CancellationToken cancellationToken)
+    public static async Task<Ok<ComponentRequestResponse>> GetRequest(Guid id, ComponentCommands commands, CancellationToken cancellationToken)
     {
-        var item = await RequestItemAsync(id, dataspace, cancellationToken);
+        var item = await commands.RequestItemAsync(id, cancellationToken);
         return TypedResults.Ok(ToResponse(item, EctJson.Read<ComponentRequestFields>(item.Fields)!));
     }
 
     /// Deletes the request; its container stops the component.
-    public static async Task<NoContent> DeleteRequest(Guid id, IDataspace dataspace, CancellationToken cancellationToken)
+    public static async Task<NoContent> DeleteRequest(Guid id, ComponentCommands commands, CancellationToken cancellationToken)
     {
-        await RequestItemAsync(id, dataspace, cancellationToken);
-        await dataspace.DeleteAsync(new DeleteItem(id), cancellationToken);
+        await commands.DeleteRequestAsync(id, cancellationToken);
         return TypedResults.NoContent();
     }
-
-    private static async Task<ItemState> RequestItemAsync(Guid id, IDataspace dataspace, CancellationToken cancellationToken) =>
-        await dataspace.GetAsync(id, cancellationToken) is { Type: Ect.ComponentRequest } item && EctJson.Read<ComponentRequestFields>(item.Fields) is not null
-            ? item
-            : throw new ItemNotFoundException(id);
 
     private static ComponentRequestResponse ToResponse(ItemState item, ComponentRequestFields fields) => new(
         item.Id,

@@ -53,13 +53,12 @@ public static class LinksApi
         return TypedResults.Created($"/api/links/{item.Id}", ToLink(item, engine, time)!);
     }
 
-    public static async Task<Ok<LinkResponse>> GetLink(Guid id, IDataspace dataspace, LinkEngine engine, TimeProvider time, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ToLink(await ItemOfTypeAsync(id, Ect.Link, dataspace, cancellationToken), engine, time)!);
+    public static async Task<Ok<LinkResponse>> GetLink(Guid id, LinkCommands links, LinkEngine engine, TimeProvider time, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ToLink(await links.ItemOfTypeAsync(id, Ect.Link, cancellationToken), engine, time)!);
 
-    public static async Task<NoContent> DeleteLink(Guid id, IDataspace dataspace, CancellationToken cancellationToken)
+    public static async Task<NoContent> DeleteLink(Guid id, LinkCommands links, CancellationToken cancellationToken)
     {
-        await ItemOfTypeAsync(id, Ect.Link, dataspace, cancellationToken);
-        await dataspace.DeleteAsync(new DeleteItem(id), cancellationToken);
+        await links.DeleteLinkAsync(id, cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -76,15 +75,11 @@ public static class LinksApi
         return TypedResults.Created($"/api/constants/{item.Id}", ToConstant(item)!);
     }
 
-    public static async Task<NoContent> DeleteConstant(Guid id, IDataspace dataspace, CancellationToken cancellationToken)
+    public static async Task<NoContent> DeleteConstant(Guid id, LinkCommands links, CancellationToken cancellationToken)
     {
-        await ItemOfTypeAsync(id, Ect.Constant, dataspace, cancellationToken);
-        await dataspace.DeleteAsync(new DeleteItem(id), cancellationToken);
+        await links.DeleteConstantAsync(id, cancellationToken);
         return TypedResults.NoContent();
     }
-
-    private static async Task<ItemState> ItemOfTypeAsync(Guid id, string type, IDataspace dataspace, CancellationToken cancellationToken) =>
-        await dataspace.GetAsync(id, cancellationToken) is { } item && item.Type == type ? item : throw new ItemNotFoundException(id);
 
     private static LinkResponse? ToLink(ItemState item, LinkEngine engine, TimeProvider time)
     {
