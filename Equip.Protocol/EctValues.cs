@@ -42,6 +42,18 @@ public static class EctValues
         }
     }
 
+    /// <summary>
+    /// Whether every value of the source type converts to the destination type without loss
+    /// (<see cref="TryConvert"/> never refuses it): the same type, anything to json, a number,
+    /// integer or boolean to string, an integer to number. Other pairs (a string to a number, say)
+    /// convert only for some values; a link between them shows typeMismatch for the others.
+    /// </summary>
+    public static bool AlwaysConverts(string sourceType, string destinationType) =>
+        sourceType == destinationType
+        || destinationType == "json"
+        || (destinationType == "string" && sourceType is "number" or "integer" or "boolean")
+        || (destinationType == "number" && sourceType == "integer");
+
     private static bool TryInteger(double number, JsonElement value, out JsonElement converted)
     {
         converted = value;

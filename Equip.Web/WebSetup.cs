@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Equip.Web.Apis;
 using Equip.Web.Apis.Components;
 using Equip.Protocol;
+using Equip.Web.Dashboard;
 using Equip.Web.ErrorHandling;
 using Equip.Web.Hubs;
 using Microsoft.AspNetCore.Http.Json;
@@ -36,6 +37,7 @@ public static class WebSetup
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
         builder.AddEquipHub(limits);
+        builder.AddEquipDashboard();
 
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o =>
@@ -54,7 +56,6 @@ public static class WebSetup
         app.UseSwagger();
         app.UseSwaggerUI();
         app.MapStaticAssets();
-        app.MapGet("/", () => TypedResults.Redirect("/index.html")).ExcludeFromDescription();
         app.MapHealthChecks("/health");
         app.MapItemsApi();
         app.MapEventsApi();
@@ -64,6 +65,7 @@ public static class WebSetup
         app.MapLinksApi();
         app.MapInstallationApi();
         app.MapHub<DataspaceHub>(HubNames.Path);
+        app.MapEquipDashboard();
         StartupBanner.PrintWhenStarted(app);
         return app;
     }

@@ -259,8 +259,10 @@ public sealed class ItemsApiTests : IDisposable
         var request = swagger.GetProperty("components").GetProperty("schemas").GetProperty("CreateComponentRequest");
         Assert.Equal("Slider", request.GetProperty("properties").GetProperty("capability").GetProperty("example").GetString());
         Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync("/swagger/index.html")).StatusCode);
+        Assert.DoesNotContain(paths.EnumerateObject(), p => !p.Name.StartsWith("/api/", StringComparison.Ordinal)); // the dashboard's pages are not API
         var dashboard = await _http.GetStringAsync("/");
-        Assert.Contains("<h1>Equip</h1>", dashboard);
+        Assert.Contains("<title>Equip</title>", dashboard);
+        Assert.Contains("_framework/blazor.web", dashboard);
     }
 
     private static StringContent JsonContent(string json) => new(json, Encoding.UTF8, "application/json");

@@ -1,0 +1,124 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Equip.Scenarios.Harness;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Equip.Tests.Dashboard;
+
+/// A real installation for one dashboard test: the server as its own process (Kestrel, SQLite),
+/// two device simulators (sim-1 and sim-2), and a browser page on the dashboard. Every wait has a
+/// deadline; a failing test leaves its screenshot and the page's console in the output.
+public sealed class DashboardSession : IAsyncDisposable
+{
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private readonly ITestOutputHelper _output;
+    private readonly List<string> _console = [];
+    private readonly List<IBrowserContext> _contexts = [];
+
+    private DashboardSession(Installation installation, Site site, ITestOutputHelper output)
+    {
+        Installation = installation;
+        Site = site;
+        _output = output;
+    }
+
+    public Installation Installation { get; }
+
+    public Site Site { get; }
+
+    public IPage Page { get; private set; } = null!;
+
+    public HttpClient Http => Installation.Http;
+
+    /// Where screenshots go: EQUIP_SCREENSHOTS (docs/screenshots to refresh the committed ones), else TestResults/screenshots.
+    public static string ScreenshotDirectory =>
+        Environment.GetEnvironmentVariable("EQUIP_SCREENSHOTS") is { Length: > 0 } directory
+            ? Path.GetFullPath(directory)
+            : Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    public static async Task<DashboardSession> StartAsync(Browser browser, ITestOutputHelper output, int width = 1280, int height = 800)
+    {
+        var settings = ScenarioSettings.Compressed with { DisconnectGrace = TimeSpan.FromSeconds(3) };
+        var installation = await Installation.CreateAsync(settings, TextWriter.Null);
+        await installation.StartServerAsync();
+        var site = installation.AddSite("lab");
+        installation.StartSimulator(site, "sim-1", "--label", "room=lab");
+        installation.StartSimulator(site, "sim-2", "--label", "room=hall");
+        var session = new DashboardSession(installation, site, output);
+        session.Page = await session.OpenAsync(browser, width, height);
+        await session.UntilAsync(async () => (await installation.ListAsync("/api/containers")).Length == 2, "both simulators publish their containers");
+        return session;
+    }
+
+    /// A further browser page (a second designer, or the same one after a reload).
+    public async Task<IPage> OpenAsync(Browser browser, int width = 1280, int height = 800)
+    {
+        var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        context.SetDefaultTimeout((float)Deadline.TotalMilliseconds);
+        _contexts.Add(context);
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            lock (_console)
+            {
+                _console.Add($"{message.Type}: {message.Text}");
+            }
+        };
+        return page;
+    }
+
+    /// Opens a dashboard page and waits until its circuit is live (nothing is clickable before).
+    public async Task GotoAsync(string path, IPage? page = null)
+    {
+        page ??= Page;
+        await page.GotoAsync(new Uri(Installation.Address, path).ToString());
+        await page.Locator("[data-interactive=true]").WaitForAsync();
+    }
+
+    public async Task ShotAsync(string name, IPage? page = null)
+    {
+        Directory.CreateDirectory(ScreenshotDirectory);
+        await (page ?? Page).ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, $"{name}.png"), FullPage = true });
+    }
+
+    public async Task<Guid> RequestAsync(string capability, string container) => await Installation.RequestAsync(capability, container);
+
+    public async Task SetAsync(Guid component, string property, object value)
+    {
+        var response = await Http.PutAsJsonAsync($"/api/components/{component}/properties/{property}", new { value });
+        response.EnsureSuccessStatusCode();
+    }
+
+    public Task<JsonElement?> PropertyAsync(Guid component, string name) => Installation.PropertyAsync(component, name);
+
+    public Task UntilAsync(Func<Task<bool>> condition, string what) => Installation.UntilAsync(condition, what, Deadline);
+
+    public IReadOnlyList<string> ConsoleErrors()
+    {
+        lock (_console)
+        {
+            return [.. _console.Where(m => m.StartsWith("error", StringComparison.Ordinal))];
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_console)
+        {
+            foreach (var line in _console)
+            {
+                _output.WriteLine($"browser {line}");
+            }
+        }
+        foreach (var context in _contexts)
+        {
+            await context.DisposeAsync();
+        }
+        if (Installation.ServerOutput is { Length: > 0 } server)
+        {
+            _output.WriteLine(server);
+        }
+        await Installation.DisposeAsync();
+    }
+}

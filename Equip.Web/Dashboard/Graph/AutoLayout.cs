@@ -1,0 +1,40 @@
+using GraphShape;
+using GraphShape.Algorithms.Layout;
+using QuikGraph;
+
+namespace Equip.Web.Dashboard.Graph;
+
+/// Places nodes that have no position yet: layered from sources on the left to destinations on
+/// the right (GraphShape's Sugiyama layout), below whatever is already placed.
+public static class AutoLayout
+{
+    public static IReadOnlyDictionary<string, (double X, double Y)> Place(
+        IReadOnlyDictionary<string, double> heights,
+        IEnumerable<(string Source, string Destination)> edges,
+        double top)
+    {
+        if (heights.Count == 0)
+        {
+            return new Dictionary<string, (double, double)>();
+        }
+        var graph = new BidirectionalGraph<string, Edge<string>>();
+        graph.AddVertexRange(heights.Keys.Order(StringComparer.Ordinal));
+        graph.AddEdgeRange(edges
+            .Where(e => e.Source != e.Destination && heights.ContainsKey(e.Source) && heights.ContainsKey(e.Destination))
+            .Distinct()
+            .Select(e => new Edge<string>(e.Source, e.Destination)));
+        var sizes = heights.ToDictionary(h => h.Key, h => new Size(ComponentNodeModel.Width, h.Value));
+        var layout = new SugiyamaLayoutAlgorithm<string, Edge<string>, BidirectionalGraph<string, Edge<string>>>(graph, sizes, new SugiyamaLayoutParameters
+        {
+            Direction = LayoutDirection.LeftToRight,
+            LayerGap = 160,
+            SliceGap = 30,
+        });
+        layout.Compute();
+        // Positions are centres; the diagram places nodes by their top-left corner.
+        var corners = layout.VerticesPositions.ToDictionary(p => p.Key, p => (X: p.Value.X - ComponentNodeModel.Width / 2, Y: p.Value.Y - heights[p.Key] / 2));
+        var left = corners.Values.Min(c => c.X);
+        var up = corners.Values.Min(c => c.Y);
+        return corners.ToDictionary(c => c.Key, c => (c.Value.X - left + 40, c.Value.Y - up + top));
+    }
+}

@@ -1,0 +1,234 @@
+using Blazor.Diagrams;
+using Blazor.Diagrams.Core.Anchors;
+using Blazor.Diagrams.Core.Models;
+using Blazor.Diagrams.Core.Models.Base;
+using Blazor.Diagrams.Options;
+using Equip.Domain.Dataspace;
+using Equip.Protocol;
+using Equip.Web.Dashboard.Graph;
+using Equip.Web.Dashboard.Live;
+
+namespace Equip.Web.Dashboard.Pages;
+
+public partial class GraphEditor
+{
+    private readonly Dictionary<string, string?> _containerFor = [];
+    private readonly Dictionary<Guid, DraftLink> _madeDrafts = [];
+    private BlazorDiagram _diagram = null!;
+    private GraphSync _sync = null!;
+    private Guid? _selectedLink;
+    private string? _selectedNode;
+    private string? _error;
+
+    protected override void OnInitialized()
+    {
+        _diagram = new BlazorDiagram(new BlazorDiagramOptions
+        {
+            AllowMultiSelection = false,
+            Zoom = { Minimum = 0.2, Maximum = 2 },
+            Links =
+            {
+                RequireTarget = true,
+                EnableSnapping = true,
+                SnappingRadius = 30,
+                DefaultColor = "#7d8799",
+                Factory = (_, source, target) => source is PropertyPort port
+                    ? new DraftLink(new SinglePortAnchor(port), target) { TargetMarker = LinkMarker.Arrow }
+                    : null,
+            },
+            Constraints =
+            {
+                ShouldDeleteLink = ShouldDeleteLinkAsync,
+                ShouldDeleteNode = _ => ValueTask.FromResult(false),
+            },
+        });
+        _diagram.RegisterComponent<ComponentNodeModel, ComponentNodeWidget>();
+        _diagram.Links.Added += OnLinkAdded;
+        _diagram.Nodes.Added += OnNodeAdded;
+        _diagram.SelectionChanged += OnSelectionChanged;
+        _sync = new GraphSync(_diagram);
+        base.OnInitialized();
+        Sync();
+    }
+
+    protected override void OnSnapshot() => Sync();
+
+    private void Sync()
+    {
+        if (!Snapshot.IsLoaded)
+        {
+            return;
+        }
+        var placed = _sync.Apply(Snapshot, Time.GetUtcNow());
+        foreach (var made in _madeDrafts.Where(d => Snapshot.Links.Any(l => l.Id == d.Key)).ToList())
+        {
+            _diagram.Links.Remove(made.Value);
+            _madeDrafts.Remove(made.Key);
+        }
+        if (placed.Count > 0)
+        {
+            _ = SaveAsync(placed);
+        }
+    }
+
+    private async Task SaveAsync(IReadOnlyDictionary<string, (double X, double Y)> positions)
+    {
+        try
+        {
+            await Task.WhenAll(positions.Select(p => Layout.SaveAsync(p.Key, p.Value.X, p.Value.Y, CancellationToken.None)));
+        }
+        catch (DataspaceException refused)
+        {
+            await InvokeAsync(() => { _error = refused.Message; StateHasChanged(); });
+        }
+    }
+
+    private void OnNodeAdded(NodeModel node) => node.Moved += OnMoved;
+
+    private void OnMoved(MovableModel moved)
+    {
+        if (moved is ComponentNodeModel node)
+        {
+            node.MovedLocallyAt = Time.GetUtcNow();
+            _ = SaveAsync(new Dictionary<string, (double, double)> { [node.ComponentId] = (node.Position.X, node.Position.Y) });
+        }
+    }
+
+    private void OnLinkAdded(BaseLinkModel link)
+    {
+        if (link is DraftLink draft)
+        {
+            draft.TargetAttached += attached => _ = InvokeAsync(() => MakeLinkAsync((DraftLink)attached));
+        }
+    }
+
+    /// A link drawn in either direction is made from the output to the input.
+    private async Task MakeLinkAsync(DraftLink draft)
+    {
+        _error = null;
+        if (draft.Source.Model is not PropertyPort a || draft.Target.Model is not PropertyPort b)
+        {
+            _diagram.Links.Remove(draft);
+            return;
+        }
+        var (source, destination) = a.IsInput ? (b, a) : (a, b);
+        try
+        {
+            var made = await Links.LinkAsync(new LinkFields(
+                source.Component.Component.Reference(source.Property),
+                destination.Component.Component.Reference(destination.Property)), CancellationToken.None);
+            _madeDrafts[made.Id] = draft; // replaced by the server's link at the next snapshot
+        }
+        catch (DataspaceException refused)
+        {
+            _error = refused.Message;
+            _diagram.Links.Remove(draft);
+        }
+        StateHasChanged();
+    }
+
+    private async ValueTask<bool> ShouldDeleteLinkAsync(BaseLinkModel link)
+    {
+        if (link is DraftLink || !Guid.TryParse(link.Id, out var id))
+        {
+            return true;
+        }
+        return await DeleteLinkAsync(id);
+    }
+
+    private async Task<bool> DeleteLinkAsync(Guid id)
+    {
+        _error = null;
+        try
+        {
+            await Links.DeleteLinkAsync(id, CancellationToken.None);
+            _selectedLink = null;
+            return true;
+        }
+        catch (DataspaceException refused)
+        {
+            _error = refused.Message;
+            return false;
+        }
+        finally
+        {
+            StateHasChanged();
+        }
+    }
+
+    private void OnSelectionChanged(SelectableModel model)
+    {
+        switch (model)
+        {
+            case LinkModel link when link.Selected && link is not DraftLink && Guid.TryParse(link.Id, out var id):
+                _selectedLink = id;
+                _selectedNode = null;
+                break;
+            case ComponentNodeModel node when node.Selected:
+                _selectedNode = node.ComponentId;
+                _selectedLink = null;
+                break;
+            case LinkModel link when !link.Selected && _selectedLink?.ToString() == link.Id:
+                _selectedLink = null;
+                break;
+            case ComponentNodeModel node when !node.Selected && _selectedNode == node.ComponentId:
+                _selectedNode = null;
+                break;
+        }
+        _ = InvokeAsync(StateHasChanged);
+    }
+
+    private async Task AddAsync(CapabilityOffer offer)
+    {
+        _error = null;
+        var container = _containerFor.GetValueOrDefault(offer.Capability) ?? offer.Containers[0];
+        try
+        {
+            await Components.RequestAsync(new ComponentRequestFields(offer.Capability, container, null, null, null, null, null, null, null), CancellationToken.None);
+        }
+        catch (DataspaceException refused)
+        {
+            _error = refused.Message;
+        }
+    }
+
+    private async Task DeleteRequestAsync(Guid request)
+    {
+        _error = null;
+        try
+        {
+            await Components.DeleteRequestAsync(request, CancellationToken.None);
+            _selectedNode = null;
+        }
+        catch (DataspaceException refused)
+        {
+            _error = refused.Message;
+        }
+    }
+
+    /// Lays every node out afresh and keeps the new positions.
+    private async Task RelayoutAsync()
+    {
+        var nodes = _diagram.Nodes.OfType<ComponentNodeModel>().ToList();
+        var edges = Snapshot.Links.Select(l => (l.Fields.Source.ComponentId() ?? "", l.Fields.Destination.ComponentId() ?? ""));
+        var placed = AutoLayout.Place(nodes.ToDictionary(n => n.ComponentId, n => ComponentNodeModel.HeightFor(n.Component)), edges, 40);
+        _diagram.Batch(() =>
+        {
+            foreach (var node in nodes)
+            {
+                var (x, y) = placed[node.ComponentId];
+                node.SetPosition(x, y);
+                node.MovedLocallyAt = Time.GetUtcNow();
+            }
+        });
+        await SaveAsync(placed);
+    }
+
+    public override void Dispose()
+    {
+        _diagram.Links.Added -= OnLinkAdded;
+        _diagram.Nodes.Added -= OnNodeAdded;
+        _diagram.SelectionChanged -= OnSelectionChanged;
+        base.Dispose();
+    }
+}
