@@ -5,7 +5,18 @@ using Equip.Benchmarks;
 //     [--providers sqlite,postgres] [--group-commit on,off]
 // The latency of a link hop between two devices:
 // dotnet run -c Release --project Equip.Benchmarks -- --link-hops 200 [--providers sqlite,postgres]
+// What one open dashboard costs, and how fast the graph and the tree render at 20, 200, 1000 components:
+// dotnet run -c Release --project Equip.Benchmarks -- --dashboard [--seconds 10] [--sizes 20,200,1000]
 var options = BenchmarkOptions.Parse(args);
+if (Array.IndexOf(args, "--dashboard") >= 0)
+{
+    Console.WriteLine($"# Dashboard, {Environment.ProcessorCount} cores");
+    Console.WriteLine();
+    await using var dashboardStores = new BenchmarkStores();
+    var sizes = Array.IndexOf(args, "--sizes") is var s && s >= 0 ? args[s + 1].Split(',').Select(int.Parse).ToArray() : [20, 200, 1000];
+    await Equip.Benchmarks.Dashboard.DashboardBenchmark.RunAsync(dashboardStores, options.Seconds, sizes);
+    return;
+}
 if (Array.IndexOf(args, "--link-hops") is var at && at >= 0)
 {
     var hops = int.Parse(args[at + 1]);

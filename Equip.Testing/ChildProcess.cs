@@ -41,6 +41,16 @@ public abstract class ChildProcess : IAsyncDisposable
 
     protected Process Process { get; }
 
+    /// The processor time the process has used so far (user and system), for benchmarks.
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            Process.Refresh();
+            return Process.TotalProcessorTime;
+        }
+    }
+
     /// Completes once the output holds the text (already or later).
     public Task WaitForOutputAsync(string text)
     {

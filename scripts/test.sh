@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a machine that has only the .NET SDK.
-# - Installs PostgreSQL's server binaries (Debian package) when they are missing; the tests start
-#   and stop their own private clusters on free loopback ports, so no server is set up here.
+# - Installs PostgreSQL's server binaries and Chromium (Debian packages) when they are missing; the
+#   tests start and stop their own private clusters on free loopback ports, so no server is set up
+#   here, and drive the dashboard in Chromium through Playwright (which downloads no browser).
 # - Builds in Release, runs all test projects, and closes with the line "N passed, N failed"
 #   summed over the projects (a test that did not run counts as failed). Exits non-zero on failure.
 set -uo pipefail
@@ -21,10 +22,24 @@ install_postgres() {
   # The tests make their own clusters; keep the package from creating and starting a default one.
   $sudo mkdir -p /etc/postgresql-common
   [ -f /etc/postgresql-common/createcluster.conf ] || echo "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.conf >/dev/null
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+  apt_install postgresql
+}
+
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if [ -z "${apt_updated:-}" ]; then
+    $sudo apt-get update -qq || return 1
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
 have_postgres || install_postgres || { echo "Could not install PostgreSQL."; echo "0 passed, 1 failed"; exit 1; }
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Chromium not found: installing Debian's chromium package for the dashboard tests."
+  apt_install chromium || { echo "Could not install Chromium."; echo "0 passed, 1 failed"; exit 1; }
+fi
 
 if ! dotnet build Equip.sln -c "$configuration" -nologo -v quiet; then
   echo "The build failed."

@@ -131,6 +131,8 @@ public sealed class DashboardTests(Browser browser, ITestOutputHelper output) : 
         await Page.Mouse.MoveAsync(before.X + 30, before.Y + 10);
         await Page.Mouse.DownAsync();
         await Page.Mouse.MoveAsync(before.X + 130, before.Y + 260, new() { Steps = 8 });
+        await _session.SetAsync(slider, "value", 0.5); // a new snapshot arrives while the node is held: it must stay put
+        await Expect(Node(display).GetByTestId("node-value-text")).ToHaveTextAsync("0.5");
         await Page.Mouse.UpAsync();
         await _session.UntilAsync(async () => await StoredPositionAsync(slider) is { } p && p.Y > 200, "the new position is kept on the server");
         var stored = (await StoredPositionAsync(slider))!.Value;
@@ -173,6 +175,66 @@ public sealed class DashboardTests(Browser browser, ITestOutputHelper output) : 
         File.Delete(broken);
         await _session.ShotAsync("installation-file");
     }
+
+    [Fact]
+    public async Task EveryPageIsReachableFromTheMenuAndWorksWithoutBrowserErrors()
+    {
+        var slider = await _session.RequestAsync("Slider", "sim-1");
+        var display = await _session.RequestAsync("Display", "sim-2");
+        await _session.Installation.LinkAsync(slider, "value", display, "text");
+        await _session.RequestAsync("Clock", "sim-2");
+        await _session.UntilAsync(async () => await _session.PropertyAsync(slider, "value") is not null, "the slider runs");
+        await _session.SetAsync(slider, "value", 0.75);
+        await _session.GotoAsync("/");
+        var pages = new (string Link, string Heading, string Shot)[]
+        {
+            ("Overview", "Overview", "overview"), ("Installation", "Installation", "page-installation"), ("Graph", "Graph", "page-graph"),
+            ("Requests", "Component requests", "page-requests"), ("Links", "Links", "links"), ("Constants", "Constants", "constants"),
+            ("Peers", "Peers", "page-peers"), ("Events", "Events", "events"), ("Items", "Items", "items"), ("Installation file", "Installation file", "page-installation-file"),
+        };
+        await Expect(Page.GetByTestId("peers-connected")).ToHaveTextAsync("2");
+        foreach (var (link, heading, shot) in pages)
+        {
+            await Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
+            await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+            if (shot == "page-graph")
+            {
+                await Expect(Page.Locator("g.diagram-link")).ToHaveCountAsync(1);
+            }
+            await _session.ShotAsync(shot);
+        }
+
+        await Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Constants", Exact = true }).ClickAsync();
+        var constant = Page.GetByRole(AriaRole.Form, new() { Name = "New constant" });
+        await constant.GetByLabel("Destination component").SelectOptionAsync(display.ToString());
+        await constant.GetByLabel("Destination property").SelectOptionAsync("text");
+        await constant.GetByLabel("Value (string)").FillAsync("held");
+        await constant.GetByRole(AriaRole.Button, new() { Name = "Create constant" }).ClickAsync();
+        await Expect(Page.GetByTestId("constants").Locator("tbody tr")).ToContainTextAsync("held");
+        await _session.ShotAsync("constants");
+
+        await Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Events", Exact = true }).ClickAsync();
+        await Page.GetByTestId("events-type").FillAsync("ect.Property");
+        await Expect(Page.GetByTestId("events").Locator("tbody tr").First).ToContainTextAsync("ect.Property");
+        await Page.GetByTestId("events-pause").ClickAsync();
+        var newest = await NewestEventAsync();
+        await _session.SetAsync(slider, "value", 0.25);
+        var revision = (await _session.Http.GetFromJsonAsync<JsonElement>("/api/events?after=0&limit=1")).GetProperty("currentRevision").GetInt64();
+        await Expect(Page.GetByTestId("revision")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+$"));
+        await _session.UntilAsync(async () => long.Parse(await Page.GetByTestId("revision").InnerTextAsync(), CultureInfo.InvariantCulture) >= revision, "the header follows while the log is paused");
+        Assert.Equal(newest, await NewestEventAsync());
+        await Page.GetByTestId("events-pause").ClickAsync();
+        await _session.UntilAsync(async () => await NewestEventAsync() > newest, "the log moves on once resumed");
+
+        await Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Items", Exact = true }).ClickAsync();
+        await Page.GetByTestId("items-type").FillAsync("ect.Container");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Query" }).ClickAsync();
+        await Expect(Page.GetByTestId("items").Locator("tbody tr")).ToHaveCountAsync(2);
+        Assert.Empty(_session.ConsoleErrors());
+    }
+
+    private async Task<long> NewestEventAsync() =>
+        long.Parse(await Page.GetByTestId("events").Locator("tbody tr").First.Locator("td").First.InnerTextAsync(), CultureInfo.InvariantCulture);
 
     private ILocator Node(Guid component) => Page.GetByTestId($"node-{component}");
 

@@ -15,33 +15,47 @@ public sealed class GraphSync(BlazorDiagram diagram)
 {
     private static readonly TimeSpan LocalMoveWins = TimeSpan.FromSeconds(2);
 
+    /// True while the diagram is being changed to follow the server (not by the designer).
+    public bool Applying { get; private set; }
+
     public IReadOnlyDictionary<string, (double X, double Y)> Apply(InstallationSnapshot snapshot, DateTimeOffset now)
     {
         IReadOnlyDictionary<string, (double X, double Y)> placed = new Dictionary<string, (double, double)>();
-        diagram.Batch(() =>
+        Applying = true;
+        try
         {
-            var nodes = diagram.Nodes.OfType<ComponentNodeModel>().ToDictionary(n => n.ComponentId);
-            var wanted = snapshot.Components.ToDictionary(c => c.ComponentId);
-            foreach (var gone in nodes.Values.Where(n => !wanted.ContainsKey(n.ComponentId)).ToList())
+            diagram.Batch(() => placed = Follow(snapshot, now));
+        }
+        finally
+        {
+            Applying = false;
+        }
+        return placed;
+    }
+
+    private IReadOnlyDictionary<string, (double X, double Y)> Follow(InstallationSnapshot snapshot, DateTimeOffset now)
+    {
+        var nodes = diagram.Nodes.OfType<ComponentNodeModel>().ToDictionary(n => n.ComponentId);
+        var wanted = snapshot.Components.ToDictionary(c => c.ComponentId);
+        foreach (var gone in nodes.Values.Where(n => !wanted.ContainsKey(n.ComponentId)).ToList())
+        {
+            diagram.Nodes.Remove(gone);
+            nodes.Remove(gone.ComponentId);
+        }
+        var placed = PlaceNew(snapshot, nodes, wanted);
+        foreach (var component in snapshot.Components)
+        {
+            if (nodes.TryGetValue(component.ComponentId, out var node))
             {
-                diagram.Nodes.Remove(gone);
-                nodes.Remove(gone.ComponentId);
+                Update(node, component, snapshot, now);
             }
-            placed = PlaceNew(snapshot, nodes, wanted);
-            foreach (var component in snapshot.Components)
+            else
             {
-                if (nodes.TryGetValue(component.ComponentId, out var node))
-                {
-                    Update(node, component, snapshot, now);
-                }
-                else
-                {
-                    var (x, y) = snapshot.Positions.TryGetValue(component.ComponentId, out var kept) ? (kept.X, kept.Y) : placed[component.ComponentId];
-                    nodes[component.ComponentId] = diagram.Nodes.Add(new ComponentNodeModel(component, new Point(x, y)));
-                }
+                var (x, y) = snapshot.Positions.TryGetValue(component.ComponentId, out var kept) ? (kept.X, kept.Y) : placed[component.ComponentId];
+                nodes[component.ComponentId] = diagram.Nodes.Add(new ComponentNodeModel(component, new Point(x, y)));
             }
-            SyncLinks(snapshot, nodes);
-        });
+        }
+        SyncLinks(snapshot, nodes);
         return placed;
     }
 

@@ -83,7 +83,20 @@ public partial class GraphEditor
         }
     }
 
-    private void OnNodeAdded(NodeModel node) => node.Moved += OnMoved;
+    private void OnNodeAdded(NodeModel node)
+    {
+        node.Moving += OnMoving;
+        node.Moved += OnMoved;
+    }
+
+    /// While the designer drags a node, positions from the server do not pull it back.
+    private void OnMoving(NodeModel node)
+    {
+        if (!_sync.Applying && node is ComponentNodeModel moving)
+        {
+            moving.MovedLocallyAt = Time.GetUtcNow();
+        }
+    }
 
     private void OnMoved(MovableModel moved)
     {

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Equip.Benchmarks.Dashboard;
+
+/// What the dashboard costs: the server's processor time and the circuit's traffic for one open
+/// dashboard while 50 properties change 20 times a second each; and how long the graph editor and
+/// the installation tree take to show 20, 200 and 1,000 components with as many links, and how
+/// quickly the graph follows a drag.
+internal static class DashboardBenchmark
+{
+    public static async Task RunAsync(BenchmarkStores stores, int seconds, int[] sizes)
+    {
+        await using var browser = await BenchBrowser.StartAsync();
+        await LiveLoadAsync(stores, browser, seconds);
+        Console.WriteLine();
+        Console.WriteLine("## First render and dragging, by installation size (SQLite)");
+        Console.WriteLine();
+        Console.WriteLine("| components (and links) | graph, first open (auto layout) s | graph, reopened s | tree s | node drag ms per step | pan ms per step |");
+        Console.WriteLine("| --: | --: | --: | --: | --: | --: |");
+        foreach (var size in sizes)
+        {
+            await FirstRenderAsync(stores, browser, size);
+        }
+    }
+
+    private static async Task LiveLoadAsync(BenchmarkStores stores, BenchBrowser browser, int seconds)
+    {
+        Console.WriteLine($"## One open dashboard while 50 properties change 20 times a second each ({seconds} s per row, SQLite)");
+        Console.WriteLine();
+        Console.WriteLine("| page open | values stored /s | server CPU ms/s | of which the dashboard | circuit kB/s | circuit messages/s |");
+        Console.WriteLine("| --- | --: | --: | --: | --: | --: |");
+        await using var installation = await BenchInstallation.StartAsync(await stores.CreateAsync("sqlite", groupCommit: true), containers: 10);
+        await installation.AddComponentsAsync(50);
+        using var stop = new CancellationTokenSource();
+        var load = ChangeValuesAsync(installation, TimeSpan.FromMilliseconds(50), stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(15)); // the server's code reaches its optimised tier
+        double? baseline = null;
+        foreach (var path in new string?[] { null, "/installation", "/graph", "/", null })
+        {
+            await using var tab = path is null ? null : await browser.NewTabAsync();
+            if (tab is not null)
+            {
+                await tab.GotoAsync(installation.Server.Address, path!);
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            var (bytes, frames) = tab?.Traffic ?? (0, 0);
+            var cpu = installation.Server.ProcessorTime;
+            var revision = await installation.RevisionAsync();
+            var clock = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(seconds));
+            var elapsed = clock.Elapsed.TotalSeconds;
+            var cpuPerSecond = (installation.Server.ProcessorTime - cpu).TotalMilliseconds / elapsed;
+            var stored = (await installation.RevisionAsync() - revision) / elapsed;
+            var (bytesAfter, framesAfter) = tab?.Traffic ?? (0, 0);
+            baseline ??= cpuPerSecond;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {path ?? "none (baseline)"} | {stored:F0} | {cpuPerSecond:F0} | {cpuPerSecond - baseline:F0} | {(bytesAfter - bytes) / elapsed / 1024:F1} | {(framesAfter - frames) / elapsed:F1} |"));
+        }
+        stop.Cancel();
+        await load;
+    }
+
+    /// Every period, each component's value is set anew on its device.
+    private static async Task ChangeValuesAsync(BenchInstallation installation, TimeSpan period, CancellationToken stop)
+    {
+        var levels = installation.Levels.ToList();
+        using var timer = new PeriodicTimer(period);
+        var tick = 0;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                tick++;
+                for (var i = 0; i < levels.Count; i++)
+                {
+                    levels[i].Value.Value = tick + i / 100.0;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task FirstRenderAsync(BenchmarkStores stores, BenchBrowser browser, int size)
+    {
+        await using var installation = await BenchInstallation.StartAsync(await stores.CreateAsync("sqlite", groupCommit: true), containers: Math.Min(10, size));
+        await installation.AddComponentsAsync(size);
+        await installation.AddRingOfLinksAsync();
+        await BenchInstallation.UntilAsync(() => AllActiveAsync(installation).GetAwaiter().GetResult(), "every link is active");
+
+        double first, reopened, tree;
+        await using (var tab = await browser.NewTabAsync())
+        {
+            first = await TimeAsync(async () =>
+            {
+                await tab.GotoAsync(installation.Server.Address, "/graph");
+                await tab.UntilCountAsync(".diagram-node", size);
+                await tab.UntilCountAsync("g.diagram-link path", size);
+            });
+        }
+        await BenchInstallation.UntilAsync(() => PositionsAsync(installation).GetAwaiter().GetResult() >= size, "the layout is kept");
+        string drag, pan;
+        await using (var tab = await browser.NewTabAsync())
+        {
+            reopened = await TimeAsync(async () =>
+            {
+                await tab.GotoAsync(installation.Server.Address, "/graph");
+                await tab.UntilCountAsync(".diagram-node", size);
+                await tab.UntilCountAsync("g.diagram-link path", size);
+            });
+            var node = await VisibleNodeAsync(tab.Page);
+            drag = (await DragAsync(tab.Page, tab.Page.Locator($".diagram-node[data-node-id='{node}'] header"), $".diagram-node[data-node-id='{node}']", 10)).ToString("F0", CultureInfo.InvariantCulture);
+            pan = (await DragAsync(tab.Page, tab.Page.Locator(".diagram-canvas"), ".diagram-html-layer", 10, fromCorner: true)).ToString("F0", CultureInfo.InvariantCulture);
+        }
+        await using (var tab = await browser.NewTabAsync())
+        {
+            tree = await TimeAsync(async () =>
+            {
+                await tab.GotoAsync(installation.Server.Address, "/installation");
+                await tab.UntilCountAsync("[data-testid^='component-']", size);
+            });
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {size} | {first:F2} | {reopened:F2} | {tree:F2} | {drag} | {pan} |"));
+    }
+
+    private static async Task<double> TimeAsync(Func<Task> work)
+    {
+        var clock = Stopwatch.StartNew();
+        await work();
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// Drags in steps, each waiting until the dragged element's style has followed: the time a
+    /// step takes from the pointer's move to the server's answer on screen.
+    private static async Task<double> DragAsync(IPage page, ILocator handle, string moved, int steps, bool fromCorner = false)
+    {
+        var box = (await handle.BoundingBoxAsync())!;
+        var (x, y) = fromCorner ? (box.X + 5, box.Y + box.Height - 5) : (box.X + 20, box.Y + 8);
+        await page.Mouse.MoveAsync((float)x, (float)y);
+        await page.Mouse.DownAsync();
+        var clock = Stopwatch.StartNew();
+        for (var step = 1; step <= steps; step++)
+        {
+            var before = await page.Locator(moved).First.GetAttributeAsync("style");
+            await page.Mouse.MoveAsync((float)(x + step * 12), (float)(y + step * 6));
+            await page.WaitForFunctionAsync("([s, b]) => document.querySelector(s).getAttribute('style') !== b", new object?[] { moved, before }, new() { PollingInterval = 5 });
+        }
+        var elapsed = clock.Elapsed.TotalMilliseconds / steps;
+        await page.Mouse.UpAsync();
+        return elapsed;
+    }
+
+    /// A node wholly inside the canvas as first shown, to be dragged.
+    private static async Task<string> VisibleNodeAsync(IPage page) =>
+        await page.EvaluateAsync<string>("""
+            () => {
+              const canvas = document.querySelector('.diagram-canvas').getBoundingClientRect();
+              const inside = [...document.querySelectorAll('.diagram-node')].find(n => {
+                const r = n.getBoundingClientRect();
+                return r.left > canvas.left && r.top > canvas.top && r.right < canvas.right - 200 && r.bottom < canvas.bottom - 150;
+              });
+              return inside.getAttribute('data-node-id');
+            }
+            """);
+
+    private static async Task<bool> AllActiveAsync(BenchInstallation installation)
+    {
+        var links = await installation.Http.GetFromJsonAsync<JsonElement[]>("/api/links") ?? [];
+        return links.Length == installation.Requests.Count && links.All(l => l.GetProperty("status").GetString() == "active");
+    }
+
+    private static async Task<int> PositionsAsync(BenchInstallation installation) =>
+        (await installation.Http.GetFromJsonAsync<JsonElement[]>("/api/items?type=dashboard.NodePosition&limit=1000") ?? []).Length;
+}
