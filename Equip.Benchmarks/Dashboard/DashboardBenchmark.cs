@@ -114,8 +114,10 @@ internal static class DashboardBenchmark
                 await tab.UntilCountAsync("g.diagram-link path", size);
             });
             var node = await VisibleNodeAsync(tab.Page);
-            drag = (await DragAsync(tab.Page, tab.Page.Locator($".diagram-node[data-node-id='{node}'] header"), $".diagram-node[data-node-id='{node}']", 10)).ToString("F0", CultureInfo.InvariantCulture);
-            pan = (await DragAsync(tab.Page, tab.Page.Locator(".diagram-canvas"), ".diagram-html-layer", 10, fromCorner: true)).ToString("F0", CultureInfo.InvariantCulture);
+            var header = (await tab.Page.Locator($".diagram-node[data-node-id='{node}'] header").BoundingBoxAsync())!;
+            drag = (await DragAsync(tab.Page, header.X + 20, header.Y + 8, $".diagram-node[data-node-id='{node}']", 10)).ToString("F0", CultureInfo.InvariantCulture);
+            var (emptyX, emptyY) = await EmptySpotAsync(tab.Page);
+            pan = (await DragAsync(tab.Page, emptyX, emptyY, ".diagram-html-layer", 10)).ToString("F0", CultureInfo.InvariantCulture);
         }
         await using (var tab = await browser.NewTabAsync())
         {
@@ -137,10 +139,8 @@ internal static class DashboardBenchmark
 
     /// Drags in steps, each waiting until the dragged element's style has followed: the time a
     /// step takes from the pointer's move to the server's answer on screen.
-    private static async Task<double> DragAsync(IPage page, ILocator handle, string moved, int steps, bool fromCorner = false)
+    private static async Task<double> DragAsync(IPage page, double x, double y, string moved, int steps)
     {
-        var box = (await handle.BoundingBoxAsync())!;
-        var (x, y) = fromCorner ? (box.X + 5, box.Y + box.Height - 5) : (box.X + 20, box.Y + 8);
         await page.Mouse.MoveAsync((float)x, (float)y);
         await page.Mouse.DownAsync();
         var clock = Stopwatch.StartNew();
@@ -153,6 +153,23 @@ internal static class DashboardBenchmark
         var elapsed = clock.Elapsed.TotalMilliseconds / steps;
         await page.Mouse.UpAsync();
         return elapsed;
+    }
+
+    /// A point of the canvas's background (no node there), to pan from.
+    private static async Task<(double X, double Y)> EmptySpotAsync(IPage page)
+    {
+        var spot = await page.EvaluateAsync<double[]>("""
+            () => {
+              const c = document.querySelector('.diagram-canvas').getBoundingClientRect();
+              for (let y = c.top + 10; y < c.bottom - 10; y += 15)
+                for (let x = c.left + 10; x < c.right - 210; x += 15) {
+                  const e = document.elementFromPoint(x, y);
+                  if (e && (e.classList.contains('diagram-canvas') || e.tagName === 'svg' || e.classList.contains('diagram-html-layer'))) return [x, y];
+                }
+              return [c.left + 5, c.top + 5];
+            }
+            """);
+        return (spot[0], spot[1]);
     }
 
     /// A node wholly inside the canvas as first shown, to be dragged.
