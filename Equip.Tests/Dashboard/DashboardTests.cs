@@ -182,7 +182,12 @@ public sealed class DashboardTests(Browser browser, ITestOutputHelper output) : 
         var slider = await _session.RequestAsync("Slider", "sim-1");
         var display = await _session.RequestAsync("Display", "sim-2");
         await _session.Installation.LinkAsync(slider, "value", display, "text");
-        await _session.RequestAsync("Clock", "sim-2");
+        var clock = await _session.RequestAsync("Clock", "sim-2");
+        var counter = await _session.RequestAsync("Counter", "sim-1");
+        var logger = await _session.RequestAsync("Logger", "sim-2");
+        await _session.Installation.LinkAsync(clock, "ticks", counter, "count");
+        await _session.Installation.LinkAsync(counter, "doubled", logger, "input");
+        await _session.Installation.PostAsync("/api/component-requests", new { capability = "Logger", selector = new { labels = new { room = "attic" } } });
         await _session.UntilAsync(async () => await _session.PropertyAsync(slider, "value") is not null, "the slider runs");
         await _session.SetAsync(slider, "value", 0.75);
         await _session.GotoAsync("/");
@@ -199,7 +204,8 @@ public sealed class DashboardTests(Browser browser, ITestOutputHelper output) : 
             await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
             if (shot == "page-graph")
             {
-                await Expect(Page.Locator("g.diagram-link")).ToHaveCountAsync(1);
+                await Expect(Page.Locator("g.diagram-link")).ToHaveCountAsync(3);
+                await Expect(Page.Locator(".equip-node.pending")).ToHaveCountAsync(1); // the Logger no container labelled room=attic can run
             }
             await _session.ShotAsync(shot);
         }
@@ -230,6 +236,7 @@ public sealed class DashboardTests(Browser browser, ITestOutputHelper output) : 
         await Page.GetByTestId("items-type").FillAsync("ect.Container");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Query" }).ClickAsync();
         await Expect(Page.GetByTestId("items").Locator("tbody tr")).ToHaveCountAsync(2);
+        await _session.ShotAsync("items");
         Assert.Empty(_session.ConsoleErrors());
     }
 
