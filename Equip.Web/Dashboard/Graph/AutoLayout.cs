@@ -27,7 +27,7 @@ public static class AutoLayout
         var layout = new SugiyamaLayoutAlgorithm<string, Edge<string>, BidirectionalGraph<string, Edge<string>>>(graph, sizes, new SugiyamaLayoutParameters
         {
             Direction = LayoutDirection.LeftToRight,
-            LayerGap = 160,
+            LayerGap = 100,
             SliceGap = 30,
         });
         layout.Compute();

@@ -17,6 +17,7 @@ public sealed class ComponentNodeModel : NodeModel
     {
         Component = component;
         Title = component.Title;
+        Size = new Size(Width, HeightFor(component)); // known before the browser measures it, for fitting the view
         AddPorts();
     }
 

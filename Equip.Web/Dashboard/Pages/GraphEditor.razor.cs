@@ -16,6 +16,7 @@ public partial class GraphEditor
     private readonly Dictionary<Guid, DraftLink> _madeDrafts = [];
     private BlazorDiagram _diagram = null!;
     private GraphSync _sync = null!;
+    private bool _fitted;
     private Guid? _selectedLink;
     private string? _selectedNode;
     private string? _error;
@@ -46,6 +47,7 @@ public partial class GraphEditor
         _diagram.Links.Added += OnLinkAdded;
         _diagram.Nodes.Added += OnNodeAdded;
         _diagram.SelectionChanged += OnSelectionChanged;
+        _diagram.ContainerChanged += FitOnce;
         _sync = new GraphSync(_diagram);
         base.OnInitialized();
         Sync();
@@ -68,6 +70,31 @@ public partial class GraphEditor
         if (placed.Count > 0)
         {
             _ = SaveAsync(placed);
+        }
+        FitOnce();
+    }
+
+    /// The first time there are nodes and a canvas, the view shows them all (between half and full size).
+    private void FitOnce()
+    {
+        if (_fitted || _diagram.Container is null || _diagram.Nodes.Count == 0)
+        {
+            return;
+        }
+        _fitted = true;
+        Fit();
+    }
+
+    private void Fit()
+    {
+        _diagram.ZoomToFit(30);
+        if (_diagram.Zoom > 1)
+        {
+            _diagram.SetZoom(1);
+        }
+        else if (_diagram.Zoom < 0.5)
+        {
+            _diagram.SetZoom(0.5);
         }
     }
 
@@ -234,6 +261,7 @@ public partial class GraphEditor
                 node.MovedLocallyAt = Time.GetUtcNow();
             }
         });
+        Fit();
         await SaveAsync(placed);
     }
 
@@ -242,6 +270,7 @@ public partial class GraphEditor
         _diagram.Links.Added -= OnLinkAdded;
         _diagram.Nodes.Added -= OnNodeAdded;
         _diagram.SelectionChanged -= OnSelectionChanged;
+        _diagram.ContainerChanged -= FitOnce;
         base.Dispose();
     }
 }
