@@ -47,6 +47,7 @@ public sealed class InstallationTransfer(IDataspace dataspace, ComponentCommands
 
     public async Task<ImportResult> ImportAsync(InstallationDocument document, CancellationToken cancellationToken)
     {
+        Validate(document);
         var existing = await ExportAsync(cancellationToken);
         var remap = new Dictionary<Guid, Guid>();
         int requestsCreated = 0, requestsExisting = 0, linksCreated = 0, linksExisting = 0, constantsCreated = 0, constantsExisting = 0;
@@ -86,6 +87,32 @@ public sealed class InstallationTransfer(IDataspace dataspace, ComponentCommands
             constantsCreated++;
         }
         return new ImportResult(requestsCreated, requestsExisting, linksCreated, linksExisting, constantsCreated, constantsExisting);
+    }
+
+    /// Refuses a document with an entry that lacks what every entry needs, before anything is made.
+    private static void Validate(InstallationDocument document)
+    {
+        for (var i = 0; i < (document.Requests?.Count ?? 0); i++)
+        {
+            if (string.IsNullOrWhiteSpace(document.Requests![i]?.Capability))
+            {
+                throw new InvalidItemException($"requests[{i}] needs a capability.");
+            }
+        }
+        for (var i = 0; i < (document.Links?.Count ?? 0); i++)
+        {
+            if (document.Links![i] is not { Source: not null, Destination: not null })
+            {
+                throw new InvalidItemException($"links[{i}] needs a source and a destination.");
+            }
+        }
+        for (var i = 0; i < (document.Constants?.Count ?? 0); i++)
+        {
+            if (document.Constants![i] is not { Destination: not null })
+            {
+                throw new InvalidItemException($"constants[{i}] needs a destination.");
+            }
+        }
     }
 
     private static List<(Guid Id, T Fields)> Read<T>(IReadOnlyList<ItemState> items, string type) where T : class =>

@@ -210,6 +210,19 @@ public abstract class LinkEngineTests : IAsyncLifetime
         Assert.Equal(newCounter, link.GetProperty("destination").GetProperty("componentRequestId").GetGuid());
         Assert.Equal(newCounter, imported.GetProperty("constants").EnumerateArray().Single().GetProperty("destination").GetProperty("componentRequestId").GetGuid());
     }
+
+    [Theory]
+    [InlineData("""{"requests":[{"capability":"Slider","containerId":"sim-1"}],"links":[{"source":{"componentRequestId":"0198c2d5-6a3e-7c11-9a52-3f0e8e2b7a10","property":"value"}}]}""", "links[0]")]
+    [InlineData("""{"requests":[{"capability":"Slider"},{"containerId":"sim-1"}]}""", "requests[1]")]
+    [InlineData("""{"constants":[{"value":1}]}""", "constants[0]")]
+    public async Task AnInstallationWithAnIncompleteEntryIsRefusedAsAWholeWithTheEntryNamed(string document, string entry)
+    {
+        var response = await _http.PostAsync("/api/installation", new StringContent(document, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(entry, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Empty((await _http.GetFromJsonAsync<JsonElement>("/api/installation")).GetProperty("requests").EnumerateArray());
+    }
 }
 
 public sealed class SqliteLinkEngineTests : LinkEngineTests
