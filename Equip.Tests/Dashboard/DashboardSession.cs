@@ -76,6 +76,13 @@ public sealed class DashboardSession : IAsyncDisposable
         await page.Locator("[data-interactive=true]").WaitForAsync();
     }
 
+    /// Opens the graph editor and waits until it has fitted its first view (nodes move then).
+    public async Task GotoGraphAsync(IPage? page = null)
+    {
+        await GotoAsync("/graph", page);
+        await (page ?? Page).Locator("[data-testid=graph][data-fitted=true]").WaitForAsync();
+    }
+
     public async Task ShotAsync(string name, IPage? page = null)
     {
         Directory.CreateDirectory(ScreenshotDirectory);

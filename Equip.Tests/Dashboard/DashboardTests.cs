@@ -43,7 +43,7 @@ public sealed class DashboardTests(Browser browser, ITestOutputHelper output) : 
     {
         var slider = await _session.RequestAsync("Slider", "sim-1");
         var display = await _session.RequestAsync("Display", "sim-2");
-        await _session.GotoAsync("/graph");
+        await _session.GotoGraphAsync();
         await Expect(Node(slider)).ToBeVisibleAsync();
         await Expect(Node(display)).ToBeVisibleAsync();
 
@@ -119,7 +119,7 @@ public sealed class DashboardTests(Browser browser, ITestOutputHelper output) : 
     public async Task AReloadAndASecondBrowserFindTheSameStateAndTheSameLayout()
     {
         var (slider, display) = await SliderLinkedToDisplayAsync();
-        await _session.GotoAsync("/graph");
+        await _session.GotoGraphAsync();
         await Expect(Page.Locator("g.diagram-link")).ToHaveCountAsync(1);
         var header = Node(slider).Locator("header");
         var before = (await header.BoundingBoxAsync())!;
@@ -133,12 +133,12 @@ public sealed class DashboardTests(Browser browser, ITestOutputHelper output) : 
         await _session.UntilAsync(async () => await StoredPositionAsync(slider) is { } p && p.Y > 200, "the new position is kept on the server");
         var stored = (await StoredPositionAsync(slider))!.Value;
         await Page.ReloadAsync();
-        await Page.Locator("[data-interactive=true]").WaitForAsync();
+        await Page.Locator("[data-testid=graph][data-fitted=true]").WaitForAsync();
 
         await Expect(Page.Locator("g.diagram-link")).ToHaveCountAsync(1);
         await UntilPositionAsync(Page, slider, stored); // within a refresh interval of the move reaching the live view
         var second = await _session.OpenAsync(browser);
-        await _session.GotoAsync("/graph", second);
+        await _session.GotoGraphAsync(second);
         await Expect(second.Locator("g.diagram-link")).ToHaveCountAsync(1);
         await UntilPositionAsync(second, slider, stored);
         Assert.Equal(await PositionOnScreenAsync(Page, display), await PositionOnScreenAsync(second, display));

@@ -83,6 +83,7 @@ public partial class GraphEditor
         }
         _fitted = true;
         Fit();
+        _ = InvokeAsync(StateHasChanged);
     }
 
     private void Fit()
