@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Equip.Tests.Support;
@@ -27,6 +28,9 @@ public sealed class EquipServer : WebApplicationFactory<Program>
 
     public FakeTimeProvider? Time { get; }
 
+    /// Warnings and errors the server logged.
+    public LogCapture Logs { get; } = new();
+
     public HttpClient NewClient() => new() { BaseAddress = Address, Timeout = Wait.Timeout };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -34,6 +38,7 @@ public sealed class EquipServer : WebApplicationFactory<Program>
         builder.UseSetting("urls", "http://127.0.0.1:0");
         // Start-up and lifecycle lines of hundreds of servers would bury the test results in CI's output.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         foreach (var (key, value) in _store.Settings)
         {
             builder.UseSetting(key, value);

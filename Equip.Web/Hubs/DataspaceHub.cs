@@ -19,6 +19,10 @@ internal sealed class DataspaceHub(
 {
     private const int ReplayPage = 1000;
 
+    /// Writes are not cancelled when the connection closes: a write the server has started is
+    /// carried out, only its answer is lost (docs/protocol.md, Connection loss). Reads are.
+    private static CancellationToken Started => CancellationToken.None;
+
     private PeerConnection Connection => connections.Get(Context.ConnectionId);
 
     public override Task OnConnectedAsync()
@@ -72,7 +76,7 @@ internal sealed class DataspaceHub(
         var actor = Connection.RequireActor();
         var command = new AddItem(request.Id, request.Type, request.Fields ?? JsonValues.EmptyObject, actor.PeerId,
             request.ProcessBound, ItemRules.ToLease(request.LeaseSeconds), actor);
-        return (await dataspace.AddAsync(command, Context.ConnectionAborted)).Item.ToWire();
+        return (await dataspace.AddAsync(command, Started)).Item.ToWire();
     }
 
     public async Task<WireItem> Update(UpdateRequest request)
@@ -80,19 +84,19 @@ internal sealed class DataspaceHub(
         var actor = Connection.RequireActor();
         var command = new UpdateItem(request.Id, request.Type, request.Fields, request.ExpectedRevision,
             ItemRules.ToLease(request.LeaseSeconds), actor, request.Unreliable);
-        return (await dataspace.UpdateAsync(command, Context.ConnectionAborted)).ToWire();
+        return (await dataspace.UpdateAsync(command, Started)).ToWire();
     }
 
     public async Task Delete(DeleteRequest request)
     {
         var actor = Connection.RequireActor();
-        await dataspace.DeleteAsync(new DeleteItem(request.Id, DeleteReason.Explicit, request.ExpectedRevision, actor), Context.ConnectionAborted);
+        await dataspace.DeleteAsync(new DeleteItem(request.Id, DeleteReason.Explicit, request.ExpectedRevision, actor), Started);
     }
 
     public async Task<WireItem> RenewLease(RenewLeaseRequest request)
     {
         var actor = Connection.RequireActor();
-        return (await dataspace.RenewLeaseAsync(new RenewLease(request.Id, ItemRules.ToLease(request.LeaseSeconds), actor), Context.ConnectionAborted)).ToWire();
+        return (await dataspace.RenewLeaseAsync(new RenewLease(request.Id, ItemRules.ToLease(request.LeaseSeconds), actor), Started)).ToWire();
     }
 
     public async Task<WireItem?> Get(Guid id)
@@ -144,11 +148,11 @@ internal sealed class DataspaceHub(
     {
         var actor = Connection.RequireActor();
         var asserted = items.Select(i => new ReassertedItem(i.Id, i.Type, i.Fields, i.ProcessBound, ItemRules.ToLease(i.LeaseSeconds), i.KnownRevision)).ToList();
-        var stored = await peers.ReassertAsync(actor, asserted, Context.ConnectionAborted);
+        var stored = await peers.ReassertAsync(actor, asserted, Started);
         return stored.Select(i => i.ToWire()).ToList();
     }
 
-    public Task<int> SyncComplete() => peers.SyncCompleteAsync(Connection.RequireActor(), Context.ConnectionAborted);
+    public Task<int> SyncComplete() => peers.SyncCompleteAsync(Connection.RequireActor(), Started);
 
     private async Task<long> SnapshotAsync(Subscription subscription, bool resynchronised)
     {

@@ -6,19 +6,52 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace Equip.Web.Hubs;
 
-/// Refusals reach the client as a hub error carrying a stable code (HubErrors), such as
-/// "... HubException: not-found: No item has id ...". Anything else stays the framework's generic error.
-internal sealed class HubErrorFilter : IHubFilter
+/// Every hub call passes here. Refusals reach the client as a hub error carrying a stable code
+/// (HubErrors), such as "... HubException: not-found: No item has id ...", and are logged as the
+/// client's mistakes (warnings); anything else stays the framework's generic error and is logged
+/// as the server's failure. SignalR's own error line for a failed call is switched off (HubSetup),
+/// so each failure is logged once, here, at the level it deserves.
+internal sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
+        var method = invocationContext.HubMethodName;
         try
         {
+            RefuseNullArguments(invocationContext);
             return await next(invocationContext);
+        }
+        catch (HubException refused)
+        {
+            HubErrorFilterLog.Refused(logger, method, HubErrors.CodeOf($"HubException: {refused.Message}") ?? "", refused.Message);
+            throw;
         }
         catch (Exception error) when (CodeOf(error) is { } code)
         {
+            HubErrorFilterLog.Refused(logger, method, code, error.Message);
             throw new HubException($"{code}: {error.Message}");
+        }
+        catch (OperationCanceledException) when (invocationContext.Context.ConnectionAborted.IsCancellationRequested)
+        {
+            HubErrorFilterLog.Abandoned(logger, method);
+            throw;
+        }
+        catch (Exception error)
+        {
+            HubErrorFilterLog.Failed(logger, method, error);
+            throw;
+        }
+    }
+
+    /// A null where the protocol wants a request is the client's mistake, not a server failure.
+    private static void RefuseNullArguments(HubInvocationContext invocation)
+    {
+        for (var i = 0; i < invocation.HubMethodArguments.Count; i++)
+        {
+            if (invocation.HubMethodArguments[i] is null)
+            {
+                throw new HubException($"{HubErrors.Invalid}: Argument {i + 1} of '{invocation.HubMethodName}' is null; pass {invocation.HubMethod.GetParameters()[i].ParameterType.Name} instead.");
+            }
         }
     }
 
@@ -35,4 +68,16 @@ internal sealed class HubErrorFilter : IHubFilter
         CommitOutcomeUnknownException => HubErrors.OutcomeUnknown,
         _ => null,
     };
+}
+
+internal static partial class HubErrorFilterLog
+{
+    [LoggerMessage(1, LogLevel.Warning, "Refused hub call '{HubMethod}' ({Code}): {Reason}", EventName = "CallRefused")]
+    public static partial void Refused(ILogger logger, string hubMethod, string code, string reason);
+
+    [LoggerMessage(2, LogLevel.Debug, "Hub call '{HubMethod}' abandoned: its connection closed.", EventName = "CallAbandoned")]
+    public static partial void Abandoned(ILogger logger, string hubMethod);
+
+    [LoggerMessage(3, LogLevel.Error, "Hub call '{HubMethod}' failed.", EventName = "CallFailed")]
+    public static partial void Failed(ILogger logger, string hubMethod, Exception error);
 }
