@@ -64,7 +64,7 @@ public static class WebSetup
         app.MapComponentRequestsApi();
         app.MapLinksApi();
         app.MapInstallationApi();
-        app.MapHub<DataspaceHub>(HubNames.Path);
+        app.MapDataspaceHub();
         app.MapEquipDashboard();
         StartupBanner.PrintWhenStarted(app);
         return app;

@@ -31,4 +31,36 @@ public sealed class LivenessTests
 
         Assert.Equal("reconnecting", state);
     }
+
+    /// A client that registered and added a process-bound item, then went silent with its socket
+    /// left open before it ever sent a ping (power lost, a cable pulled): the server closes it after
+    /// the client timeout, counted from the connection, and its item goes after the grace period.
+    [Fact]
+    public async Task APeerThatNeverSentAPingIsNoticedAfterTheClientTimeoutAndItsItemsRemoved()
+    {
+        using var store = TestStore.Sqlite();
+        using var server = new EquipServer(store
+            .With("Equip:Peers:KeepAliveInterval", "00:00:00.500")
+            .With("Equip:Peers:ClientTimeout", "00:00:02")
+            .With("Equip:Peers:DisconnectGrace", "00:00:01"));
+        using var http = server.NewClient();
+        await using var silent = await RawHubSocket.ConnectAsync(server.Address);
+        var register = await silent.InvokeAsync("Register", new { peerId = "silent-1", incarnation = "a", name = "" });
+        Assert.False((await silent.CompletionAsync(register)).TryGetProperty("error", out _));
+        var add = await silent.InvokeAsync("Add", new { type = "demo.Lamp", fields = new { on = true }, processBound = true });
+        var item = (await silent.CompletionAsync(add)).GetProperty("result").GetProperty("id").GetGuid();
+        var quiet = DateTime.UtcNow;
+
+        string? state = null;
+        while (DateTime.UtcNow - quiet < TimeSpan.FromSeconds(6) && state != "reconnecting" && state != "gone")
+        {
+            await Task.Delay(100);
+            state = (await http.GetFromJsonAsync<JsonElement[]>("/api/peers"))!.Single().GetProperty("state").GetString();
+        }
+        var noticed = DateTime.UtcNow - quiet;
+        await Wait.UntilAsync(async () => (await http.GetAsync($"/api/items/{item}")).StatusCode == System.Net.HttpStatusCode.NotFound, "the silent peer's item is removed");
+
+        Assert.True(state is "reconnecting" or "gone", $"still {state} after {noticed.TotalSeconds:0.0} s");
+        Assert.InRange(noticed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(3.5));
+    }
 }

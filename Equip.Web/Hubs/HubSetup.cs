@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Equip.Infrastructure.Peers;
 using Equip.Protocol;
@@ -14,6 +15,8 @@ internal static class HubSetup
         builder.Services.AddOptions<HubLimitOptions>().BindConfiguration(HubLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<PeerConnections>();
         builder.Services.AddSingleton<HubErrorFilter>();
+        builder.Services.AddSingleton<ConnectionLiveness>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ConnectionLiveness>());
         // HubErrorFilter logs every failed call once, at its level: SignalR's own line for it is an
         // error with a stack trace even when the client was refused.
         builder.Logging.AddFilter(DispatcherCategory, LogLevel.Critical);
@@ -28,5 +31,16 @@ internal static class HubSetup
             .AddJsonProtocol()
             .AddMessagePackProtocol(o => o.SerializerOptions = EquipMessagePack.Options);
         return builder;
+    }
+
+    /// The hub at /hubs/dataspace, behind ConnectionLiveness (what MapHub does, plus that).
+    public static IEndpointRouteBuilder MapDataspaceHub(this IEndpointRouteBuilder app)
+    {
+        var liveness = app.ServiceProvider.GetRequiredService<ConnectionLiveness>();
+        app.MapConnections(HubNames.Path, new HttpConnectionDispatcherOptions(), connection => connection
+                .Use(next => context => liveness.ServeAsync(context, next))
+                .UseHub<DataspaceHub>())
+            .WithMetadata(new HubMetadata(typeof(DataspaceHub)));
+        return app;
     }
 }

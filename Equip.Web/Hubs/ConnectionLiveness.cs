@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using Equip.Infrastructure.Peers;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+
+namespace Equip.Web.Hubs;
+
+/// Closes a hub connection from which nothing has arrived for Equip:Peers:ClientTimeout, counted
+/// from the moment the connection was made: any byte (a call, a ping, the handshake) counts.
+/// SignalR's own client timeout starts only at a client's first ping, so a client that never pings
+/// (power lost right after registering, or a client library that sends no pings while it is busy)
+/// would otherwise stay connected, its items never cleaned up. Liveness must not depend on what a
+/// client library happens to send.
+internal sealed class ConnectionLiveness(IOptions<PeerOptions> options, TimeProvider time, ILogger<ConnectionLiveness> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, Watched> _connections = new();
+
+    /// Connection middleware: watches what arrives on the connection while the hub serves it.
+    public async Task ServeAsync(ConnectionContext connection, ConnectionDelegate next)
+    {
+        var watched = new Watched(connection, time.GetTimestamp());
+        connection.Transport = new WatchedTransport(connection.Transport, () => watched.Heard(time.GetTimestamp()));
+        _connections[connection.ConnectionId] = watched;
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            _connections.TryRemove(connection.ConnectionId, out _);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var timeout = options.Value.ClientTimeout;
+        using var timer = new PeriodicTimer(TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, timeout.Ticks / 8)), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var now = time.GetTimestamp();
+            foreach (var (id, watched) in _connections)
+            {
+                if (time.GetElapsedTime(watched.LastHeard, now) > timeout && _connections.TryRemove(id, out _))
+                {
+                    ConnectionLivenessLog.Silent(logger, id, timeout.TotalSeconds);
+                    watched.Connection.Abort(new ConnectionAbortedException($"Nothing arrived for {timeout.TotalSeconds:0.###} s (Equip:Peers:ClientTimeout)."));
+                }
+            }
+        }
+    }
+
+    private sealed class Watched(ConnectionContext connection, long madeAt)
+    {
+        private long _lastHeard = madeAt;
+
+        public ConnectionContext Connection => connection;
+
+        public long LastHeard => Volatile.Read(ref _lastHeard);
+
+        public void Heard(long at) => Volatile.Write(ref _lastHeard, at);
+    }
+}
+
+internal static partial class ConnectionLivenessLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Connection {ConnectionId} closed: nothing arrived for {Seconds} s.", EventName = "SilentConnectionClosed")]
+    public static partial void Silent(ILogger logger, string connectionId, double seconds);
+}
