@@ -30,6 +30,7 @@ public sealed class EquipClient : IAsyncDisposable
     private Task? _run;
     private int _subscriptions;
     private bool _needsReassert;
+    private volatile HubException? _fencedBy;
     private bool _needsSync;
     private bool _sessionPresent;
     private Exception? _stoppedBy;
@@ -247,8 +248,12 @@ public sealed class EquipClient : IAsyncDisposable
             AdoptSeen(m.Events.Where(e => e.Kind != "deleted").Select(e => e.Item));
             ReplicaOf(m.SubscriptionId)?.ApplyChanges(m);
         });
-        connection.Closed += _ =>
+        connection.Closed += error =>
         {
+            if (HubErrors.CodeOf(error?.Message) == HubErrors.StaleIncarnation)
+            {
+                _fencedBy = new HubException(error!.Message, error); // the server closed this connection for a newer incarnation
+            }
             _work.Release();
             return Task.CompletedTask;
         };
@@ -278,7 +283,7 @@ public sealed class EquipClient : IAsyncDisposable
         var connection = _connection!;
         if (connection.State != HubConnectionState.Connected)
         {
-            throw new InvalidOperationException("The connection closed.");
+            throw _fencedBy ?? (Exception)new InvalidOperationException("The connection closed.");
         }
         if (NextUnsubscribed() is { } replica)
         {

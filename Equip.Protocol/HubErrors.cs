@@ -5,7 +5,7 @@ namespace Equip.Protocol;
 /// <summary>
 /// The codes a hub error starts with. On the wire the error text reads
 /// "An unexpected error occurred invoking 'Add' on the server. HubException: not-found: No item has id ...":
-/// the code is the word before the colon that follows "HubException: ".
+/// the code is the first of these words followed by a colon. A Close the server sends carries one too.
 /// </summary>
 public static partial class HubErrors
 {
@@ -27,6 +27,8 @@ public static partial class HubErrors
     public const string Compacted = "compacted";
     /// <summary>Another incarnation of this peer took over; this one is fenced off.</summary>
     public const string StaleIncarnation = "stale-incarnation";
+    /// <summary>A Close reason: a newer connection of the same incarnation registered and took this one's place.</summary>
+    public const string Replaced = "replaced";
     /// <summary>The server is stopping.</summary>
     public const string Stopping = "stopping";
     /// <summary>The store failed while committing; the write may or may not be stored.</summary>
@@ -43,6 +45,9 @@ public static partial class HubErrors
         return match.Success ? match.Groups["code"].Value : null;
     }
 
-    [GeneratedRegex(@"(?:^|HubException: )(?<code>[a-z]+(?:-[a-z]+)*): ")]
+    /// The first known code followed by ": ", whatever precedes it: a call's error reads
+    /// "... HubException: not-found: ...", a Close's "... error: stale-incarnation: ..." (each client
+    /// library words its prefix its own way).
+    [GeneratedRegex(@"(?<![a-z-])(?<code>not-registered|already-registered|duplicate-subscription|invalid|not-found|revision-mismatch|no-lease|compacted|stale-incarnation|replaced|stopping|outcome-unknown): ")]
     private static partial Regex CodePattern();
 }

@@ -10,6 +10,7 @@ public sealed class RawHubSocket : IAsyncDisposable
 {
     private const char RecordSeparator = '\u001e';
     private readonly ClientWebSocket _socket = new();
+    private readonly Queue<JsonElement> _received = new();
     private int _invocation;
 
     public static async Task<RawHubSocket> ConnectAsync(Uri server)
@@ -41,6 +42,13 @@ public sealed class RawHubSocket : IAsyncDisposable
     {
         while (true)
         {
+            while (_received.TryDequeue(out var queued))
+            {
+                if (!queued.TryGetProperty("type", out var type) || type.GetInt32() != 6)
+                {
+                    return queued;
+                }
+            }
             var buffer = new byte[64 * 1024];
             var text = new StringBuilder();
             WebSocketReceiveResult result;
@@ -56,11 +64,7 @@ public sealed class RawHubSocket : IAsyncDisposable
             while (!result.EndOfMessage || text[^1] != RecordSeparator);
             foreach (var record in text.ToString().Split(RecordSeparator, StringSplitOptions.RemoveEmptyEntries))
             {
-                var message = JsonDocument.Parse(record).RootElement.Clone();
-                if (!message.TryGetProperty("type", out var type) || type.GetInt32() != 6)
-                {
-                    return message;
-                }
+                _received.Enqueue(JsonDocument.Parse(record).RootElement.Clone());
             }
         }
     }

@@ -11,15 +11,18 @@ namespace Equip.Web.Hubs;
 /// (power lost right after registering, or a client library that sends no pings while it is busy)
 /// would otherwise stay connected, its items never cleaned up. Liveness must not depend on what a
 /// client library happens to send.
-internal sealed class ConnectionLiveness(IOptions<PeerOptions> options, TimeProvider time, ILogger<ConnectionLiveness> logger) : BackgroundService
+/// It keeps real time, as SignalR's own timeouts do, not the dataspace's TimeProvider: a test that
+/// moves the dataspace's clock on (leases, grace periods) must not make live connections silent.
+internal sealed class ConnectionLiveness(IOptions<PeerOptions> options, ILogger<ConnectionLiveness> logger) : BackgroundService
 {
+    private static readonly TimeProvider Time = TimeProvider.System;
     private readonly ConcurrentDictionary<string, Watched> _connections = new();
 
     /// Connection middleware: watches what arrives on the connection while the hub serves it.
     public async Task ServeAsync(ConnectionContext connection, ConnectionDelegate next)
     {
-        var watched = new Watched(connection, time.GetTimestamp());
-        connection.Transport = new WatchedTransport(connection.Transport, () => watched.Heard(time.GetTimestamp()));
+        var watched = new Watched(connection, Time.GetTimestamp());
+        connection.Transport = new WatchedTransport(connection.Transport, () => watched.Heard(Time.GetTimestamp()));
         _connections[connection.ConnectionId] = watched;
         try
         {
@@ -34,13 +37,13 @@ internal sealed class ConnectionLiveness(IOptions<PeerOptions> options, TimeProv
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var timeout = options.Value.ClientTimeout;
-        using var timer = new PeriodicTimer(TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, timeout.Ticks / 8)), time);
+        using var timer = new PeriodicTimer(TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, timeout.Ticks / 8)), Time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            var now = time.GetTimestamp();
+            var now = Time.GetTimestamp();
             foreach (var (id, watched) in _connections)
             {
-                if (time.GetElapsedTime(watched.LastHeard, now) > timeout && _connections.TryRemove(id, out _))
+                if (Time.GetElapsedTime(watched.LastHeard, now) > timeout && _connections.TryRemove(id, out _))
                 {
                     ConnectionLivenessLog.Silent(logger, id, timeout.TotalSeconds);
                     watched.Connection.Abort(new ConnectionAbortedException($"Nothing arrived for {timeout.TotalSeconds:0.###} s (Equip:Peers:ClientTimeout)."));

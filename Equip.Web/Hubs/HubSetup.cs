@@ -15,6 +15,9 @@ internal static class HubSetup
         builder.Services.AddOptions<HubLimitOptions>().BindConfiguration(HubLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<PeerConnections>();
         builder.Services.AddSingleton<HubErrorFilter>();
+        builder.Services.AddSingleton<DefaultHubLifetimeManager<DataspaceHub>>();
+        builder.Services.AddSingleton<ClosingHubLifetimeManager>();
+        builder.Services.AddSingleton<HubLifetimeManager<DataspaceHub>>(sp => sp.GetRequiredService<ClosingHubLifetimeManager>());
         builder.Services.AddSingleton<ConnectionLiveness>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConnectionLiveness>());
         // HubErrorFilter logs every failed call once, at its level: SignalR's own line for it is an

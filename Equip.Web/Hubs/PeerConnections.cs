@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
+using Equip.Protocol;
 
 namespace Equip.Web.Hubs;
 
 /// Which connection speaks for each peer on this server; a newer one replaces the older.
-internal sealed class PeerConnections
+internal sealed class PeerConnections(ClosingHubLifetimeManager closer)
 {
     private readonly ConcurrentDictionary<string, PeerConnection> _byConnection = new();
     private readonly ConcurrentDictionary<string, PeerConnection> _byPeer = new();
@@ -15,7 +16,9 @@ internal sealed class PeerConnections
             ? connection
             : throw new InvalidOperationException($"Connection {connectionId} is not known.");
 
-    /// Makes the connection the peer's, and closes the one it replaces.
+    /// Makes the connection the peer's, and closes the one it replaces with the reason: a newer
+    /// incarnation fences the old one off; a newer connection of the same process replaces it.
+    /// Reconnecting cannot help either (it would only take the place back from the newer one).
     public void Claim(string peerId, PeerConnection connection)
     {
         PeerConnection? replaced = null;
@@ -24,7 +27,15 @@ internal sealed class PeerConnections
             replaced = previous == connection ? null : previous;
             return connection;
         });
-        replaced?.Context.Abort();
+        if (replaced is null)
+        {
+            return;
+        }
+        var incarnation = connection.Actor?.Incarnation;
+        var reason = replaced.Actor?.Incarnation == incarnation
+            ? $"{HubErrors.Replaced}: A newer connection of this process registered as peer '{peerId}'; this one is closed."
+            : $"{HubErrors.StaleIncarnation}: Incarnation '{incarnation}' of peer '{peerId}' registered; this one ('{replaced.Actor?.Incarnation}') is fenced off and must stop.";
+        _ = closer.CloseAsync(replaced.Context.ConnectionId, reason, allowReconnect: false); // the registration does not wait for it
     }
 
     public PeerConnection? Remove(string connectionId)
