@@ -258,13 +258,17 @@ public sealed class EquipClient : IAsyncDisposable
             return Task.CompletedTask;
         };
         _connection = connection;
-        await connection.StartAsync(stop);
+        // A connect into a network that drops packets silently would hang until the OS gives up:
+        // each attempt gets ServerTimeout, then the next one comes after the backoff.
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        attempt.CancelAfter(_options.ServerTimeout);
+        await connection.StartAsync(attempt.Token);
         var registration = await connection.InvokeAsync<RegisterResponse>("Register", new RegisterRequest
         {
             PeerId = PeerId,
             Incarnation = Incarnation,
             Name = _options.Name,
-        }, stop);
+        }, attempt.Token);
         _sessionPresent = registration.SessionPresent;
         lock (_replicas)
         {

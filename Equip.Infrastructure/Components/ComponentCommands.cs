@@ -14,14 +14,14 @@ public sealed class ComponentCommands(IDataspace dataspace)
 
     public async Task<PropertyFields> SetPropertyAsync(string componentId, string name, JsonElement value, CancellationToken cancellationToken)
     {
-        var component = await dataspace.GetAsync(Ect.ComponentItemId(componentId), cancellationToken) is { } item
+        var component = await FindAsync(Ect.ComponentItemId(componentId), Ect.Component, Fields(("componentId", componentId)), cancellationToken) is { } item
             ? EctJson.Read<ComponentFields>(item.Fields)
             : null;
         if (component is null)
         {
             throw new ComponentNotFoundException($"No running component has id '{componentId}'.");
         }
-        var propertyItem = await dataspace.GetAsync(Ect.PropertyItemId(componentId, name), cancellationToken);
+        var propertyItem = await FindAsync(Ect.PropertyItemId(componentId, name), Ect.Property, Fields(("componentId", componentId), ("name", name)), cancellationToken);
         var property = propertyItem is null ? null : EctJson.Read<PropertyFields>(propertyItem.Fields);
         if (propertyItem is null || property is null)
         {
@@ -69,6 +69,21 @@ public sealed class ComponentCommands(IDataspace dataspace)
         await dataspace.GetAsync(id, cancellationToken) is { Type: Ect.ComponentRequest } item && EctJson.Read<ComponentRequestFields>(item.Fields) is not null
             ? item
             : throw new ItemNotFoundException(id);
+
+    /// The item by the stable id that Ect computes, as Equip.Client's containers publish it, or
+    /// else by its fields: a container in another language may choose its items' ids as it likes.
+    private async Task<ItemState?> FindAsync(Guid stableId, string type, IReadOnlyDictionary<string, JsonElement> fields, CancellationToken cancellationToken)
+    {
+        var pattern = new Pattern(type, fields);
+        if (await dataspace.GetAsync(stableId, cancellationToken) is { } item && pattern.Matches(item))
+        {
+            return item;
+        }
+        return (await dataspace.QueryAsync(pattern, null, 1, cancellationToken)).FirstOrDefault();
+    }
+
+    private static Dictionary<string, JsonElement> Fields(params (string Name, string Value)[] fields) =>
+        fields.ToDictionary(f => f.Name, f => JsonSerializer.SerializeToElement(f.Value));
 
     private async Task RememberLastValueAsync(Guid requestId, string name, JsonElement value, CancellationToken cancellationToken)
     {

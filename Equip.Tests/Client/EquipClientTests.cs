@@ -106,6 +106,34 @@ public abstract class EquipClientTests : IAsyncLifetime
         Assert.NotNull(await after.GetAsync(own.Id));
     }
 
+    /// The first attempt goes to a host that accepts the connection and never answers (a silent
+    /// network): it must be given up after the client's server timeout, not after the minutes an
+    /// HTTP request or the OS takes, so that the next attempt reaches the server once it is there.
+    [Fact]
+    public async Task AConnectAttemptIntoASilentNetworkIsAbandonedAfterTheServerTimeout()
+    {
+        StartServer("00:00:10");
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new System.Collections.Concurrent.ConcurrentBag<System.Net.Sockets.TcpClient>();
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                held.Add(await silent.AcceptTcpClientAsync());
+            }
+        });
+        var server = Proxy.TargetPort;
+        Proxy.TargetPort = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var device = Track(Start(Proxy.Address, "lamp-1"));
+        await Wait.UntilAsync(() => Task.FromResult(held.Count > 0), "the first attempt reaches the silent host");
+
+        Proxy.TargetPort = server;
+        var added = await device.AddAsync(Thing("after")).WaitAsync(TimeSpan.FromSeconds(8)); // 2 s timeout + 0.5 s backoff, with room
+
+        Assert.Equal("after", NameOf(added));
+    }
+
     [Fact]
     public async Task AResetShorterThanTheGracePeriodDeletesNothingAndTheReplicaCatchesUpOnWhatItMissed()
     {

@@ -136,6 +136,26 @@ public abstract class LauncherAndComponentsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _http.PutAsJsonAsync($"/api/components/{Guid.NewGuid()}/properties/count", new { value = 1 })).StatusCode);
     }
 
+    /// A container written in another language need not compute Equip.Client's item ids: the
+    /// server finds its components and properties by their fields.
+    [Fact]
+    public async Task APropertyOfAComponentPublishedUnderItemIdsOfTheContainersOwnChoosingCanBeSet()
+    {
+        var device = await ContainerAsync("js-1", null, "Counter");
+        var id = await RequestAsync(new { capability = "Counter", containerId = "js-1" });
+        var componentId = Ect.ComponentIdForRequest(id);
+        var count = Guid.NewGuid();
+        await device.AddAsync(new AddRequest { Id = Guid.NewGuid(), Type = Ect.Component, ProcessBound = true, Fields = EctJson.Write(new ComponentFields(componentId, "js-1", "Counter", id, "Counter")) });
+        await device.AddAsync(new AddRequest { Id = count, Type = Ect.Property, ProcessBound = true, Fields = EctJson.Write(new PropertyFields(componentId, "count", "integer", false, PublishedComponents.Json(0))) });
+        await WaitForRequestAsync(id, r => r.GetProperty("status").GetString() == "running", "the request runs");
+
+        var set = await _http.PutAsJsonAsync($"/api/components/{id}/properties/count", new { value = 7 });
+
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal(7, (await _http.GetFromJsonAsync<JsonElement>($"/api/items/{count}")).GetProperty("fields").GetProperty("value").GetInt64());
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.PutAsJsonAsync($"/api/components/{id}/properties/missing", new { value = 1 })).StatusCode);
+    }
+
     [Fact]
     public async Task TheListsShowContainersCapabilitiesAndComponentsWithTheirProperties()
     {
