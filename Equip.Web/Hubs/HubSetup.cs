@@ -23,8 +23,10 @@ internal static class HubSetup
         // HubErrorFilter logs every failed call once, at its level: SignalR's own line for it is an
         // error with a stack trace even when the client was refused.
         builder.Logging.AddFilter(DispatcherCategory, LogLevel.Critical);
+        // For this hub only: the dashboard's Blazor circuit is a SignalR hub too, with rules of its own.
         builder.Services
-            .AddSignalR(o =>
+            .AddSignalR()
+            .AddHubOptions<DataspaceHub>(o =>
             {
                 o.KeepAliveInterval = peers.KeepAliveInterval;
                 o.ClientTimeoutInterval = peers.ClientTimeout;
