@@ -3,8 +3,10 @@
 # - Installs PostgreSQL's server binaries and Chromium (Debian packages) when they are missing; the
 #   tests start and stop their own private clusters on free loopback ports, so no server is set up
 #   here, and drive the dashboard in Chromium through Playwright (which downloads no browser).
-# - Builds in Release, runs all test projects, and closes with the line "N passed, N failed"
-#   summed over the projects (a test that did not run counts as failed). Exits non-zero on failure.
+# - Builds in Release, runs all test projects, then the JavaScript client's tests (node, against the
+#   built server; npm ci from the committed lock file), and closes with the line
+#   "N passed, N failed" summed over both runners (a test that did not run counts as failed).
+#   Exits non-zero on failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -69,6 +71,26 @@ if [ ${#trx_files[@]} -eq 0 ]; then
   failed=$((failed + 1))
 fi
 [ "$failed" -eq 0 ] || status=1
+
+# The JavaScript client: its tests start the Release build of the server themselves.
+node_log="$results/node.tap"
+if (cd Equip.Client.Js && npm ci --no-audit --no-fund --loglevel=error && npm test) > "$node_log" 2>&1; then
+  node_status=0
+else
+  node_status=1
+fi
+node_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$node_log" | tail -n 1)
+node_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$node_log" | tail -n 1)
+if [ -z "$node_passed" ]; then
+  echo "The JavaScript client's tests did not run:"
+  tail -n 30 "$node_log"
+  node_failed=$((${node_failed:-0} + 1))
+fi
+passed=$((passed + ${node_passed:-0}))
+failed=$((failed + ${node_failed:-0}))
+[ "$node_status" -eq 0 ] && [ "${node_failed:-0}" -eq 0 ] || status=1
+echo "JavaScript client: ${node_passed:-0} passed, ${node_failed:-0} failed"
+grep -E '^not ok|^    not ok' "$node_log" | head -n 20 | sed 's/^/FAILED (node): /'
 
 # CI shows only the end of the output: name every failed test there, with the start of its message.
 for trx in "${trx_files[@]}"; do

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ComponentContainer, EquipClient, componentItemId, propertyItemId } from '../src/index.js';
+import { startServer, until } from './support/server.js';
+
+const quick = { initialReconnectDelayMs: 50, maxReconnectDelayMs: 500, keepAliveMs: 500, serverTimeoutMs: 2000 };
+
+const level = { properties: [{ name: 'value', type: 'number', default: 0 }, { name: 'label', type: 'string', readOnly: true, default: 'level' }] };
+
+describe('ComponentContainer against the real server', () => {
+  let server;
+  const stops = [];
+
+  const container = (containerId, options = {}) => {
+    const client = new EquipClient({ server: server.address, peerId: containerId, ...quick }).start();
+    const made = new ComponentContainer(client, options);
+    stops.push(async () => { await made.stop().catch(() => {}); await client.stop(); });
+    return made;
+  };
+
+  const request = (capability, containerId, initialValues) =>
+    server.rest('POST', '/api/component-requests', { capability, containerId, initialValues });
+
+  const valueOf = async (componentId, name) =>
+    (await server.rest('GET', `/api/components/${componentId}`)).properties.find((p) => p.name === name)?.value;
+
+  before(async () => { server = await startServer(); });
+  after(async () => {
+    for (const stop of stops) {
+      await stop();
+    }
+    await server.stop();
+  });
+
+  test('a request assigned to the container runs there with its initial value, and stops when deleted', async () => {
+    const js = container('js-run', { labels: { room: 'kiosk' } }).export('Level', level).start();
+    const made = await request('Level', 'js-run', { value: 0.25 });
+    await until(async () => (await server.rest('GET', `/api/component-requests/${made.id}`)).status === 'running', 'the request runs');
+
+    const component = js.components.get(made.id);
+    assert.equal(component.property('value').value, 0.25);
+    assert.equal(await valueOf(made.id, 'value'), 0.25);
+    const containers = await server.rest('GET', '/api/containers');
+    assert.deepEqual(containers.find((c) => c.containerId === 'js-run').capabilities, ['Level']);
+    const item = await server.rest('GET', `/api/items/${componentItemId(made.id)}`);
+    assert.equal(item.fields.componentRequestId, made.id); // under the documented stable id
+
+    await server.rest('DELETE', `/api/component-requests/${made.id}`);
+    await until(() => !js.components.has(made.id), 'the component stops');
+    await until(async () => (await fetch(`${server.address}/api/items/${propertyItemId(made.id, 'value')}`)).status === 404, 'its items are deleted');
+  });
+
+  test('a value set through REST reaches the component, and what the component sets is published', async () => {
+    const js = container('js-set').export('Level', level).start();
+    const made = await request('Level', 'js-set');
+    await until(() => js.components.has(made.id), 'the component launches');
+    const component = js.components.get(made.id);
+    const applied = new Promise((resolve) => component.property('value').onChanged(resolve));
+    await until(async () => (await valueOf(made.id, 'value')) === 0, 'the property is published');
+
+    await server.rest('PUT', `/api/components/${made.id}/properties/value`, { value: 0.5 });
+    assert.equal(await applied, 0.5);
+    component.property('value').value = 0.9;
+    await until(async () => (await valueOf(made.id, 'value')) === 0.9, 'the component\'s own value is published');
+    await assert.rejects(server.rest('PUT', `/api/components/${made.id}/properties/label`, { value: 'x' }), (e) => e.status === 409);
+  });
+
+  test('a read-only property or a value of the wrong type written into the item is written back', async () => {
+    const js = container('js-revert').export('Level', level).start();
+    const made = await request('Level', 'js-revert');
+    await until(() => js.components.has(made.id), 'the component launches');
+    const id = propertyItemId(made.id, 'label');
+    await until(async () => (await fetch(`${server.address}/api/items/${id}`)).ok, 'the property is published');
+    const item = await server.rest('GET', `/api/items/${id}`);
+
+    await server.rest('PUT', `/api/items/${id}`, { fields: { ...item.fields, value: 'tampered' } });
+    await until(async () => (await server.rest('GET', `/api/items/${id}`)).fields.value === 'level', 'the real value is written back');
+    const value = await server.rest('GET', `/api/items/${propertyItemId(made.id, 'value')}`);
+    await server.rest('PUT', `/api/items/${value.id}`, { fields: { ...value.fields, value: 'not a number' } });
+    await until(async () => (await server.rest('GET', `/api/items/${value.id}`)).fields.value === 0, 'the wrong type is reverted');
+    assert.equal(js.components.get(made.id).property('value').value, 0);
+  });
+
+  test('a link between components of two JavaScript containers carries the source\'s values', async () => {
+    const a = container('js-a').export('Level', level).start();
+    const b = container('js-b').export('Level', level).start();
+    const source = await request('Level', 'js-a');
+    const destination = await request('Level', 'js-b');
+    await until(() => a.components.has(source.id) && b.components.has(destination.id), 'both launch');
+    await server.rest('POST', '/api/links', {
+      source: { componentRequestId: source.id, property: 'value' },
+      destination: { componentRequestId: destination.id, property: 'value' },
+    });
+
+    a.components.get(source.id).property('value').value = 0.66;
+    await until(() => b.components.get(destination.id).property('value').value === 0.66, 'the destination component holds the value');
+    const links = await server.rest('GET', '/api/links');
+    assert.equal(links[0].status, 'active');
+  });
+});
