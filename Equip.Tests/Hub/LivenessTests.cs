@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Equip.Tests.Conformance;
 using Equip.Testing;
 using Equip.Tests.Support;
 
@@ -44,11 +46,10 @@ public sealed class LivenessTests
             .With("Equip:Peers:ClientTimeout", "00:00:02")
             .With("Equip:Peers:DisconnectGrace", "00:00:01"));
         using var http = server.NewClient();
-        await using var silent = await RawHubSocket.ConnectAsync(server.Address);
-        var register = await silent.InvokeAsync("Register", new { peerId = "silent-1", incarnation = "a", name = "" });
-        Assert.False((await silent.CompletionAsync(register)).TryGetProperty("error", out _));
-        var add = await silent.InvokeAsync("Add", new { type = "demo.Lamp", fields = new { on = true }, processBound = true });
-        var item = (await silent.CompletionAsync(add)).GetProperty("result").GetProperty("id").GetGuid();
+        await using var silent = await WireHub.ConnectAsync(server.Address, WireFormat.Json);
+        await silent.ResultAsync("Register", JsonNode.Parse("""{"peerId":"silent-1","incarnation":"a","name":""}"""));
+        var added = await silent.ResultAsync("Add", JsonNode.Parse("""{"type":"demo.Lamp","fields":{"on":true},"processBound":true}"""));
+        var item = added!["id"]!.GetValue<Guid>();
         var quiet = DateTime.UtcNow;
 
         string? state = null;
