@@ -47,7 +47,7 @@ export class EquipClient {
       throw new RangeError('keepAliveMs must be shorter than serverTimeoutMs.');
     }
     this.peerId = options.peerId;
-    this.incarnation = globalThis.crypto.randomUUID().replaceAll('-', '');
+    this.incarnation = randomId().replaceAll('-', '');
     this.state = 'stopped';
     this.sessionPresent = false;
     this.pending = new PendingWrites(this.options.maxQueuedChanges);
@@ -120,7 +120,7 @@ export class EquipClient {
    * @param {{ id?: string, type: string, fields?: object, processBound?: boolean, leaseSeconds?: number }} request
    */
   add(request) {
-    const argument = { id: request.id ?? globalThis.crypto.randomUUID(), type: request.type, fields: request.fields ?? {},
+    const argument = { id: request.id ?? randomId(), type: request.type, fields: request.fields ?? {},
       processBound: request.processBound ?? false, leaseSeconds: request.leaseSeconds ?? null };
     return this.write('Add', argument, argument.id, false);
   }
@@ -390,6 +390,21 @@ export class EquipClient {
       listener({ state, sessionPresent: this.sessionPresent, error });
     }
   }
+}
+
+/**
+ * A random (version 4) UUID. crypto.randomUUID exists only in secure contexts, and a kiosk page
+ * served over plain http from the server's LAN address is not one; getRandomValues is everywhere.
+ */
+export function randomId() {
+  if (typeof globalThis.crypto.randomUUID === 'function') {
+    return globalThis.crypto.randomUUID();
+  }
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function wirePattern(pattern) {
