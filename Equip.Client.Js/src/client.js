@@ -21,6 +21,8 @@ export class EquipClient {
    * @param {string} options.peerId stable across restarts of the device
    * @param {string} [options.name]
    * @param {boolean} [options.messagePack] use the MessagePack protocol (needs @microsoft/signalr-protocol-msgpack)
+   * @param {boolean} [options.webSocketsOnly] connect by WebSocket straight away, without the negotiate request: for a
+   *   browser page served from another origin than the server (a WebSocket needs no CORS permission)
    * @param {number} [options.keepAliveMs] how often to ping a quiet connection (3000)
    * @param {number} [options.serverTimeoutMs] how long the server may stay silent; also each connect attempt's deadline (10000)
    * @param {number} [options.initialReconnectDelayMs] (100)
@@ -35,6 +37,7 @@ export class EquipClient {
     this.options = {
       name: options.peerId,
       messagePack: false,
+      webSocketsOnly: false,
       keepAliveMs: 3000,
       serverTimeoutMs: 10_000,
       initialReconnectDelayMs: 100,
@@ -210,7 +213,8 @@ export class EquipClient {
 
   async connect() {
     const builder = new signalR.HubConnectionBuilder()
-      .withUrl(new URL('/hubs/dataspace', this.options.server).toString())
+      .withUrl(new URL('/hubs/dataspace', this.options.server).toString(),
+        this.options.webSocketsOnly ? { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets } : {})
       .configureLogging(this.options.logger);
     if (this.options.messagePack) {
       const { MessagePackHubProtocol } = await import('@microsoft/signalr-protocol-msgpack');
