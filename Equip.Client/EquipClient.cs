@@ -259,16 +259,20 @@ public sealed class EquipClient : IAsyncDisposable
         };
         _connection = connection;
         // A connect into a network that drops packets silently would hang until the OS gives up:
-        // each attempt gets ServerTimeout, then the next one comes after the backoff.
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        attempt.CancelAfter(_options.ServerTimeout);
-        await connection.StartAsync(attempt.Token);
+        // opening the connection gets ServerTimeout, then the next attempt comes after the backoff.
+        // Register is not bounded so: it is a write, which may wait its turn on a busy server, and
+        // the connection it runs on is watched by the keep-alive.
+        using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop))
+        {
+            attempt.CancelAfter(_options.ServerTimeout);
+            await connection.StartAsync(attempt.Token);
+        }
         var registration = await connection.InvokeAsync<RegisterResponse>("Register", new RegisterRequest
         {
             PeerId = PeerId,
             Incarnation = Incarnation,
             Name = _options.Name,
-        }, attempt.Token);
+        }, stop);
         _sessionPresent = registration.SessionPresent;
         lock (_replicas)
         {

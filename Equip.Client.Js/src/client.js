@@ -232,12 +232,10 @@ export class EquipClient {
       this.work.signal();
     });
     this.connection = connection;
-    // A connect into a network that drops packets silently would hang: each attempt has a deadline.
-    const attempt = (async () => {
-      await connection.start();
-      return connection.invoke('Register', { peerId: this.peerId, incarnation: this.incarnation, name: this.options.name });
-    })();
-    const registration = await withDeadline(attempt, this.options.serverTimeoutMs, 'Connecting');
+    // A connect into a network that drops packets silently would hang: opening the connection has
+    // a deadline. Register does not: it is a write that may wait its turn on a busy server.
+    await withDeadline(connection.start(), this.options.serverTimeoutMs, 'Connecting');
+    const registration = await connection.invoke('Register', { peerId: this.peerId, incarnation: this.incarnation, name: this.options.name });
     this.sessionPresent = registration.sessionPresent;
     for (const replica of this.replicas.values()) {
       this.unsubscribed.add(replica);

@@ -157,6 +157,23 @@ public abstract class LauncherAndComponentsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AComponentAContainerMadeOnItsOwnIsReachedByItsIdWithTheSlashEncoded()
+    {
+        var device = await ContainerAsync("js-2", null, "Counter");
+        var componentId = Ect.ComponentIdForLocal("js-2", "lamp");
+        var count = Guid.NewGuid();
+        await device.AddAsync(new AddRequest { Id = Guid.NewGuid(), Type = Ect.Component, ProcessBound = true, Fields = EctJson.Write(new ComponentFields(componentId, "js-2", "Counter", null, "lamp")) });
+        await device.AddAsync(new AddRequest { Id = count, Type = Ect.Property, ProcessBound = true, Fields = EctJson.Write(new PropertyFields(componentId, "count", "integer", false, PublishedComponents.Json(0))) });
+
+        var component = await _http.GetFromJsonAsync<JsonElement>("/api/components/js-2%2Flamp");
+        var set = await _http.PutAsJsonAsync("/api/components/js-2%2Flamp/properties/count", new { value = 3 });
+
+        Assert.Equal(componentId, component.GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal(3, (await _http.GetFromJsonAsync<JsonElement>($"/api/items/{count}")).GetProperty("fields").GetProperty("value").GetInt64());
+    }
+
+    [Fact]
     public async Task TheListsShowContainersCapabilitiesAndComponentsWithTheirProperties()
     {
         var device = await ContainerAsync("sim-1", new Dictionary<string, string> { ["room"] = "hall" }, "Counter");

@@ -36,7 +36,9 @@ public sealed class Browser : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
+/// Runs alone, after the tests that run in parallel: a browser, a server and two simulators per
+/// test are a heavy load on two cores for the timing-sensitive tests around them.
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class DashboardCollection : ICollectionFixture<Browser>
 {
     public const string Name = "Dashboard";

@@ -34,7 +34,9 @@ public abstract class FailureSuite(ITestOutputHelper output)
     }
 }
 
-[CollectionDefinition(Name)]
+/// Runs alone, after the tests that run in parallel: its compressed timings (a 30 s deadline for
+/// recoveries) must not compete for the two cores with browsers and other servers.
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class FailureSuiteCollection : ICollectionFixture<PostgresFixture>
 {
     public const string Name = "Failure suite";

@@ -45,6 +45,7 @@ public static class ComponentsApi
 
     public static async Task<Ok<ComponentResponse>> GetComponent(string id, IDataspace dataspace, CancellationToken cancellationToken)
     {
+        id = ComponentIdOf(id);
         var view = await InstallationView.ReadAsync(dataspace, cancellationToken);
         var component = view.Components.FirstOrDefault(c => c.Fields.ComponentId == id)
             ?? throw new Domain.Components.ComponentNotFoundException($"No running component has id '{id}'.");
@@ -58,9 +59,13 @@ public static class ComponentsApi
         string id, string name, SetPropertyRequest request, ComponentCommands commands, CancellationToken cancellationToken)
     {
         var value = request.Value ?? throw new InvalidItemException("Give the new value as {\"value\": ...}.");
-        var set = await commands.SetPropertyAsync(id, name, value, cancellationToken);
+        var set = await commands.SetPropertyAsync(ComponentIdOf(id), name, value, cancellationToken);
         return TypedResults.Ok(new PropertyResponse(set.Name, set.Type, set.Value, set.ReadOnly));
     }
+
+    /// A component a container made on its own has the id containerId/name; in a path its slash
+    /// travels encoded (%2F), which routing leaves encoded.
+    private static string ComponentIdOf(string routed) => Uri.UnescapeDataString(routed);
 
     private static ComponentResponse ToResponse(ComponentView component) => new(
         component.Fields.ComponentId,
