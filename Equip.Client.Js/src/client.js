@@ -1,6 +1,7 @@
 import * as signalR from '@microsoft/signalr';
 import { Backoff } from './backoff.js';
 import { EquipStoppedError, HubErrors, codeOf, refusal } from './errors.js';
+import { OwnedItems } from './owned-items.js';
 import { PendingWrites } from './pending-writes.js';
 import { Replica } from './replica.js';
 import { Signal, sleep, withDeadline } from './signal.js';
@@ -54,8 +55,7 @@ export class EquipClient {
     this.state = 'stopped';
     this.sessionPresent = false;
     this.pending = new PendingWrites(this.options.maxQueuedChanges);
-    /** @type {Map<string, { item: wire.WireItem, leaseSeconds: number | null }>} */
-    this.owned = new Map();
+    this.owned = new OwnedItems(options.peerId);
     /** @type {Map<string, Replica>} */
     this.replicas = new Map();
     this.unsubscribed = new Set();
@@ -286,22 +286,11 @@ export class EquipClient {
 
   /** Re-asserts the acknowledged state of every own item not about to be deleted, in batches. */
   async reassert(connection) {
-    const deleting = this.pending.deleting();
-    const owned = [...this.owned.values()].filter((o) => !deleting.has(o.item.id)).map((o) => ({
-      id: o.item.id, type: o.item.type, fields: o.item.fields, processBound: o.item.processBound,
-      leaseSeconds: o.leaseSeconds, knownRevision: o.item.revision,
-    }));
+    const owned = this.owned.reassertion(this.pending.deleting());
     for (let start = 0; start < owned.length; start += reassertBatch) {
       const batch = owned.slice(start, start + reassertBatch);
       const stored = new Map((await connection.invoke('Reassert', batch)).map((i) => [i.id, wire.item(i)]));
-      for (const asserted of batch) {
-        const item = stored.get(asserted.id);
-        if (item && item.responsible === this.peerId) {
-          this.owned.set(item.id, { item, leaseSeconds: asserted.leaseSeconds });
-        } else {
-          this.owned.delete(asserted.id);
-        }
-      }
+      this.owned.reasserted(batch, stored);
     }
   }
 
@@ -316,7 +305,7 @@ export class EquipClient {
       }
       this.pending.shift();
       if (write.method === 'Delete' && refused.code === HubErrors.notFound && this.owned.has(write.itemId)) {
-        this.owned.delete(write.itemId); // an own item the server removed meanwhile: deleted all the same
+        this.owned.forget(write.itemId); // an own item the server removed meanwhile: deleted all the same
         write.resolve(null);
         return;
       }
@@ -325,21 +314,13 @@ export class EquipClient {
     }
     this.pending.shift();
     if (write.method === 'Delete') {
-      this.owned.delete(write.itemId);
+      this.owned.forget(write.itemId);
       write.resolve(null);
       return;
     }
     const item = wire.item(result);
-    this.adopt(item, write.argument.leaseSeconds ?? this.owned.get(item.id)?.leaseSeconds ?? null);
+    this.owned.adopt(item, write.argument.leaseSeconds);
     write.resolve(item);
-  }
-
-  adopt(item, leaseSeconds) {
-    if (item.responsible === this.peerId) {
-      this.owned.set(item.id, { item, leaseSeconds });
-    } else {
-      this.owned.delete(item.id);
-    }
   }
 
   write(method, argument, itemId, squashable) {
@@ -352,23 +333,13 @@ export class EquipClient {
   }
 
   onSnapshot(message) {
-    this.adoptSeen(message.items);
+    this.owned.adoptSeen(message.items);
     this.replicas.get(message.subscriptionId)?.applySnapshot(message);
   }
 
   onChanges(message) {
-    this.adoptSeen(message.events.filter((e) => e.kind !== 'deleted').map((e) => e.item));
+    this.owned.adoptSeen(message.events.filter((e) => e.kind !== 'deleted').map((e) => e.item));
     this.replicas.get(message.subscriptionId)?.applyChanges(message);
-  }
-
-  /** Own items that another peer changed, as a subscription shows them: a later re-assertion must not undo that. */
-  adoptSeen(items) {
-    for (const item of items) {
-      const own = this.owned.get(item.id);
-      if (own && item.responsible === this.peerId && item.revision > own.item.revision) {
-        this.owned.set(item.id, { item, leaseSeconds: own.leaseSeconds });
-      }
-    }
   }
 
   live() {

@@ -133,7 +133,7 @@ export class ComponentContainer {
   /** A request that moved to another container: its items there keep the ids; delete only ours. */
   async deleteIfStillOurs(id) {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const known = this.client.owned.get(id)?.item.revision;
+      const known = this.client.owned.revisionOf(id);
       try {
         await this.client.delete(id, known);
         return;
