@@ -215,6 +215,7 @@ public sealed class DashboardTests(Browser browser, ITestOutputHelper output) : 
         await Page.GetByTestId("events-type").FillAsync("ect.Property");
         await Expect(Page.GetByTestId("events").Locator("tbody tr").First).ToContainTextAsync("ect.Property");
         await Page.GetByTestId("events-pause").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Status).Filter(new() { HasText = "paused" })).ToBeVisibleAsync(); // the server took the click
         var newest = await NewestEventAsync();
         await _session.SetAsync(slider, "value", 0.25);
         var revision = (await _session.Http.GetFromJsonAsync<JsonElement>("/api/events?after=0&limit=1")).GetProperty("currentRevision").GetInt64();
