@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { EquipClient, HubErrors } from '../src/index.js';
 import { FaultProxy } from './support/fault-proxy.js';
-import { startServer, until } from './support/server.js';
+import { quick, startServer, until } from './support/server.js';
 
-const quick = { initialReconnectDelayMs: 50, maxReconnectDelayMs: 500, keepAliveMs: 500, serverTimeoutMs: 2000 };
 
 for (const messagePack of [false, true]) {
   describe(`EquipClient against the real server (${messagePack ? 'MessagePack' : 'JSON'})`, () => {

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ComponentContainer, EquipClient, componentItemId, propertyItemId } from '../src/index.js';
-import { startServer, until } from './support/server.js';
+import { quick, startServer, until } from './support/server.js';
 
-const quick = { initialReconnectDelayMs: 50, maxReconnectDelayMs: 500, keepAliveMs: 500, serverTimeoutMs: 2000 };
 
 const level = { properties: [{ name: 'value', type: 'number', default: 0 }, { name: 'label', type: 'string', readOnly: true, default: 'level' }] };
 

@@ -130,6 +130,10 @@ public sealed class Peer
     /// The transitions since the last call, for the writer to publish once they are committed.
     public IReadOnlyList<PeerTransition> TakeTransitions()
     {
+        if (_transitions.Count == 0)
+        {
+            return []; // the usual case: every hub write tracks its author's peer
+        }
         var taken = _transitions.ToList();
         _transitions.Clear();
         return taken;

@@ -6,23 +6,22 @@ namespace Equip.Tests.Dashboard;
 /// its own context. scripts/test.sh installs the chromium package when it is missing.
 public sealed class Browser : IAsyncLifetime
 {
-    public const string Executable = "/usr/bin/chromium";
     private IPlaywright? _playwright;
 
     public IBrowser Chromium { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(Executable))
+        if (!File.Exists(Equip.Testing.Chromium.Executable))
         {
-            throw new InvalidOperationException($"{Executable} is missing: install Debian's chromium package (scripts/test.sh does).");
+            throw new InvalidOperationException($"{Equip.Testing.Chromium.Executable} is missing: install Debian's chromium package (scripts/test.sh does).");
         }
         _playwright = await Playwright.CreateAsync();
         Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = Executable,
+            ExecutablePath = Equip.Testing.Chromium.Executable,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+            Args = Equip.Testing.Chromium.Arguments,
         });
     }
 

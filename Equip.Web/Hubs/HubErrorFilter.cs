@@ -23,7 +23,7 @@ internal sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilte
         }
         catch (HubException refused)
         {
-            HubErrorFilterLog.Refused(logger, method, HubErrors.CodeOf($"HubException: {refused.Message}") ?? "", refused.Message);
+            HubErrorFilterLog.Refused(logger, method, HubErrors.CodeOf(refused.Message) ?? "", refused.Message);
             throw;
         }
         catch (Exception error) when (CodeOf(error) is { } code)

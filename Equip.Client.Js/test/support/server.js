@@ -9,6 +9,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const configuration = process.env.CONFIGURATION ?? 'Release';
 const serverDll = join(root, 'Equip.Web', 'bin', configuration, 'net10.0', 'Equip.Web.dll');
 
+/** Client timings to go with the server's quick ones. */
+export const quick = { initialReconnectDelayMs: 50, maxReconnectDelayMs: 500, keepAliveMs: 500, serverTimeoutMs: 2000 };
+
 /** A free loopback port. */
 export function freePort() {
   return new Promise((resolve, reject) => {

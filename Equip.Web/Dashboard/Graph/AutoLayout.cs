@@ -8,6 +8,10 @@ namespace Equip.Web.Dashboard.Graph;
 /// the right (GraphShape's Sugiyama layout), below whatever is already placed.
 public static class AutoLayout
 {
+    /// The links between components, as edges from source component to destination component.
+    public static IEnumerable<(string Source, string Destination)> Edges(Live.InstallationSnapshot snapshot) =>
+        snapshot.Links.Select(l => (l.Fields.Source.ComponentId() ?? "", l.Fields.Destination.ComponentId() ?? ""));
+
     public static IReadOnlyDictionary<string, (double X, double Y)> Place(
         IReadOnlyDictionary<string, double> heights,
         IEnumerable<(string Source, string Destination)> edges,

@@ -90,8 +90,7 @@ public sealed class GraphSync(BlazorDiagram diagram)
         var bottoms = nodes.Values.Select(n => n.Position.Y + ComponentNodeModel.HeightFor(n.Component))
             .Concat(snapshot.Positions.Values.Where(p => wanted.ContainsKey(p.ComponentId)).Select(p => p.Y + ComponentNodeModel.HeightFor(wanted[p.ComponentId])));
         var top = bottoms.DefaultIfEmpty(0).Max() + 40;
-        var edges = snapshot.Links.Select(l => (l.Fields.Source.ComponentId() ?? "", l.Fields.Destination.ComponentId() ?? ""));
-        return AutoLayout.Place(unplaced, edges, top);
+        return AutoLayout.Place(unplaced, AutoLayout.Edges(snapshot), top);
     }
 
     private void SyncLinks(InstallationSnapshot snapshot, Dictionary<string, ComponentNodeModel> nodes)

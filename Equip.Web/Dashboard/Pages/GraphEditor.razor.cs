@@ -251,8 +251,7 @@ public partial class GraphEditor
     private async Task RelayoutAsync()
     {
         var nodes = _diagram.Nodes.OfType<ComponentNodeModel>().ToList();
-        var edges = Snapshot.Links.Select(l => (l.Fields.Source.ComponentId() ?? "", l.Fields.Destination.ComponentId() ?? ""));
-        var placed = AutoLayout.Place(nodes.ToDictionary(n => n.ComponentId, n => ComponentNodeModel.HeightFor(n.Component)), edges, 40);
+        var placed = AutoLayout.Place(nodes.ToDictionary(n => n.ComponentId, n => ComponentNodeModel.HeightFor(n.Component)), AutoLayout.Edges(Snapshot), 40);
         _diagram.Batch(() =>
         {
             foreach (var node in nodes)
