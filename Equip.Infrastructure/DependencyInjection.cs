@@ -2,6 +2,7 @@ using Equip.Domain.Dataspace;
 using Equip.Infrastructure.ChangeLog;
 using Equip.Infrastructure.Components;
 using Equip.Infrastructure.Dataspace;
+using Equip.Infrastructure.Dataspace.Live;
 using Equip.Infrastructure.Leases;
 using Equip.Infrastructure.Peers;
 using Equip.Domain.Peers;
@@ -23,6 +24,7 @@ public static class DependencyInjection
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
                 "Equip:Database:ConnectionString is required when Equip:Database:Provider is Postgres.")
+            .Validate(o => IsTimerInterval(o.FlushInterval), "Equip:Database:FlushInterval must be between 1 ms and 1 day.")
             .ValidateOnStart();
         services.AddOptions<ChangeLogOptions>().BindConfiguration(ChangeLogOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.RetainAge > TimeSpan.Zero, "Equip:ChangeLog:RetainAge must be positive.")
@@ -47,9 +49,12 @@ public static class DependencyInjection
         services.AddSingleton<IChangeFeed>(sp => sp.GetRequiredService<ChangeBroadcaster>());
         services.AddSingleton<PeerBroadcaster>();
         services.AddSingleton<IPeerFeed>(sp => sp.GetRequiredService<PeerBroadcaster>());
+        services.AddSingleton<LiveItems>();
+        services.AddSingleton<LiveLog>();
+        services.AddSingleton<BatchWriter>();
         services.AddSingleton<WriteQueue>();
         services.AddSingleton<ReadGate>();
-        services.AddSingleton<IDataspace, EfDataspace>();
+        services.AddSingleton<IDataspace, LiveDataspace>();
         services.AddSingleton<IPeerSessions, PeerSessions>();
 
         // Started in this order and stopped in reverse: the schema first, the writer last to stop.

@@ -17,12 +17,17 @@ public enum DeleteReason
 /// One entry of the change log. Reason is set on deletes only; Item is the state after the change
 /// (for a delete, the last state the item had).
 /// Unreliable marks a high-rate value update that a lagging receiver may skip for a later one.
-public sealed record ChangeEvent(long Revision, ChangeKind Kind, DeleteReason? Reason, ItemState Item, DateTimeOffset OccurredAt, bool Unreliable = false)
+/// Readded marks an update made by adding (or re-asserting) an item that existed: its publisher
+/// announced it again, as when a component is relaunched. It is known in the server process
+/// only (the wire and the stored log show an update).
+public sealed record ChangeEvent(long Revision, ChangeKind Kind, DeleteReason? Reason, ItemState Item, DateTimeOffset OccurredAt, bool Unreliable = false, bool Readded = false)
 {
     public static ChangeEvent Added(ItemState item, DateTimeOffset at) => new(item.Revision, ChangeKind.Added, null, item, at);
 
     public static ChangeEvent Updated(ItemState item, DateTimeOffset at, bool unreliable = false) =>
         new(item.Revision, ChangeKind.Updated, null, item, at, unreliable);
+
+    public static ChangeEvent Readd(ItemState item, DateTimeOffset at) => new(item.Revision, ChangeKind.Updated, null, item, at, Readded: true);
 
     public static ChangeEvent Deleted(ItemState item, long revision, DeleteReason reason, DateTimeOffset at) =>
         new(revision, ChangeKind.Deleted, reason, item, at);

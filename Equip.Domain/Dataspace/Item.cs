@@ -98,6 +98,15 @@ public sealed class Item
         }
     }
 
+    /// A copy to change: the dataspace keeps its current items unchanged and writes to copies.
+    public Item Copy() => (Item)MemberwiseClone();
+
+    /// Whether the other is this item at the same point: every change takes a revision, except
+    /// lease bookkeeping and assertion marks, which are compared too.
+    public bool IsSameVersion(Item other) =>
+        Revision == other.Revision && LeaseExpiresAt == other.LeaseExpiresAt
+        && LeaseDuration == other.LeaseDuration && AssertedEpoch == other.AssertedEpoch;
+
     public ItemState ToState() =>
         new(Id, Type, Fields, Responsible, ProcessBound, LeaseExpiresAt, Revision, CreatedAt, UpdatedAt);
 

@@ -9,18 +9,19 @@ internal sealed class PruneChangeLogOperation(ChangeLogOptions options) : WriteO
 {
     protected override async Task<long> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
-        var state = context.State;
+        var db = await context.DbAsync(cancellationToken);
         var cutoff = context.Now - options.RetainAge;
-        var newestTooOld = await context.Db.ChangeLog
-            .Where(e => e.Revision > state.PrunedThrough && e.OccurredAt < cutoff)
+        var newestTooOld = await db.ChangeLog
+            .Where(e => e.Revision > context.PrunedThrough && e.OccurredAt < cutoff)
             .MaxAsync(e => (long?)e.Revision, cancellationToken) ?? 0;
-        var through = Math.Max(state.CurrentRevision - options.RetainCount, newestTooOld);
-        if (through <= state.PrunedThrough)
+        var through = Math.Max(context.Revision - options.RetainCount, newestTooOld);
+        if (through <= context.PrunedThrough)
         {
             return 0;
         }
-        var pruned = await context.Db.ChangeLog.Where(e => e.Revision <= through).ExecuteDeleteAsync(cancellationToken);
-        state.PrunedThrough = through;
+        var pruned = await db.ChangeLog.Where(e => e.Revision <= through).ExecuteDeleteAsync(cancellationToken);
+        await db.RevisionGaps.Where(g => g.Through <= through).ExecuteDeleteAsync(cancellationToken);
+        context.PrunedThrough = through;
         return pruned;
     }
 }

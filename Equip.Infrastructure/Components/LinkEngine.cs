@@ -91,9 +91,10 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
                         _status[id] = new LinkStatus(LinkStatus.DestinationOffline, StatusOf(id).LastValueAt);
                     }
                 }
-                else if (change.Kind == ChangeKind.Added)
+                else if (change.Kind == ChangeKind.Added || change.Readded)
                 {
-                    // A destination (re)appeared: give it the current source values and constants.
+                    // A destination (re)appeared, or was announced again with the value its
+                    // publisher starts from: give it the current source values and constants.
                     foreach (var id in _linksByDestination.Of(property))
                     {
                         await PushAsync(id, cancellationToken);

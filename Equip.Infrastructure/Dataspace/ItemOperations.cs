@@ -5,8 +5,6 @@ namespace Equip.Infrastructure.Dataspace;
 
 internal sealed class AddItemOperation(AddItem command) : WriteOperation<AddResult>
 {
-    public override Reads Reads => Reads.PeerOf(command.By);
-
     protected override async Task<AddResult> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var author = await context.AuthorAsync(command.By, cancellationToken);
@@ -15,7 +13,7 @@ internal sealed class AddItemOperation(AddItem command) : WriteOperation<AddResu
         {
             existing.Readd(command, context.NextRevision(), context.Now);
             Assertion.Mark(existing, author);
-            context.Record(ChangeEvent.Updated(existing.ToState(), context.Now));
+            context.Record(ChangeEvent.Readd(existing.ToState(), context.Now));
             return new AddResult(existing.ToState(), Created: false);
         }
         var item = Item.Create(command, command.Id ?? Guid.CreateVersion7(), context.NextRevision(), context.Now);
@@ -41,8 +39,6 @@ internal static class Assertion
 
 internal sealed class UpdateItemOperation(UpdateItem command) : WriteOperation<ItemState>
 {
-    public override Reads Reads => Reads.PeerOf(command.By);
-
     protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var author = await context.AuthorAsync(command.By, cancellationToken);
@@ -50,6 +46,10 @@ internal sealed class UpdateItemOperation(UpdateItem command) : WriteOperation<I
         item.EnsureRevision(command.ExpectedRevision);
         item.Update(command, context.NextRevision(), context.Now);
         Assertion.Mark(item, author);
+        if (command.Unreliable)
+        {
+            context.MarkUnreliable(item);
+        }
         context.Record(ChangeEvent.Updated(item.ToState(), context.Now, command.Unreliable));
         return item.ToState();
     }
@@ -57,8 +57,6 @@ internal sealed class UpdateItemOperation(UpdateItem command) : WriteOperation<I
 
 internal sealed class DeleteItemOperation(DeleteItem command) : WriteOperation<ItemState>
 {
-    public override Reads Reads => Reads.PeerOf(command.By);
-
     protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         await context.AuthorAsync(command.By, cancellationToken);
@@ -72,8 +70,6 @@ internal sealed class DeleteItemOperation(DeleteItem command) : WriteOperation<I
 
 internal sealed class RenewLeaseOperation(RenewLease command) : WriteOperation<ItemState>
 {
-    public override Reads Reads => Reads.PeerOf(command.By);
-
     protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var author = await context.AuthorAsync(command.By, cancellationToken);

@@ -1,52 +1,68 @@
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
+using Equip.Infrastructure.Dataspace.Live;
 using Equip.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Equip.Infrastructure.Dataspace;
 
-/// What the operations of one transaction share: the context, the locked revision counter, the
-/// transaction's clock reading and the events it has produced so far.
-/// The context detects changes only when saving: a transaction holds hundreds of writes in a
-/// storm, and EF's automatic detection would scan every tracked entity at each lookup.
-internal sealed class WriteContext(EquipDbContext db, DataspaceState state, DateTimeOffset now)
+/// What the operations of one batch share: the items as the batch has changed them so far
+/// (copies of the live ones), the revision counter, the batch's clock reading and its events.
+/// Items come from memory; the store is opened only by operations that need it (peers, the
+/// stored change log), and then the batch commits before it is answered.
+internal sealed class WriteContext(
+    LiveItems live,
+    LiveLog log,
+    IReadOnlyDictionary<string, Peer> committedPeers,
+    Func<CancellationToken, Task<StoreTransaction>> openStore,
+    long revision,
+    long prunedThrough,
+    DateTimeOffset now)
 {
     private readonly List<ChangeEvent> _events = [];
+    private readonly Dictionary<Guid, (Item? Original, Item? Current)> _items = [];
+    private readonly HashSet<Guid> _unreliable = [];
     private readonly HashSet<string> _peersLoaded = [];
-    private readonly HashSet<string> _itemsLoaded = [];
-
-    public EquipDbContext Db => db;
-
-    public DataspaceState State => state;
 
     public DateTimeOffset Now => now;
 
     public IReadOnlyList<ChangeEvent> Events => _events;
 
-    public long NextRevision() => ++state.CurrentRevision;
+    /// The last revision handed out.
+    public long Revision { get; private set; } = revision;
 
-    /// The item as this transaction sees it, including changes not yet saved.
-    public async Task<Item?> FindItemAsync(Guid id, CancellationToken cancellationToken)
+    /// How far the stored change log has been pruned.
+    public long PrunedThrough { get; set; } = prunedThrough;
+
+    /// The store's transaction, once an operation opened it.
+    public StoreTransaction? Store { get; private set; }
+
+    public long NextRevision() => ++Revision;
+
+    /// Takes the store's transaction that the writer opened to commit the batch.
+    public void Adopt(StoreTransaction store) => Store = store;
+
+    /// The store's context in the batch's transaction; opening it makes the batch commit.
+    public async Task<EquipDbContext> DbAsync(CancellationToken cancellationToken)
     {
-        var tracked = db.Items.Local.FindEntry(id);
-        if (tracked is not null)
-        {
-            return tracked.State == EntityState.Deleted ? null : tracked.Entity;
-        }
-        return await db.Items.SingleOrDefaultAsync(i => i.Id == id, cancellationToken);
+        Store ??= await openStore(cancellationToken);
+        return Store.Db;
     }
 
-    public async Task InsertAsync(Item item, CancellationToken cancellationToken)
+    /// The item as this batch sees it, including its changes so far; the batch may change it.
+    public Task<Item?> FindItemAsync(Guid id, CancellationToken cancellationToken) => Task.FromResult(Find(id));
+
+    public Task InsertAsync(Item item, CancellationToken cancellationToken)
     {
-        // An id deleted earlier in this transaction must leave the tracker before it can come back.
-        if (db.Items.Local.FindEntry(item.Id) is { State: EntityState.Deleted })
-        {
-            await SaveAsync(cancellationToken);
-        }
-        db.Items.Add(item);
+        _items[item.Id] = (_items.TryGetValue(item.Id, out var known) ? known.Original : live.Find(item.Id), item);
+        return Task.CompletedTask;
     }
 
-    public void Remove(Item item) => db.Items.Remove(item);
+    public void Remove(Item item) => _items[item.Id] = (_items.TryGetValue(item.Id, out var known) ? known.Original : live.Find(item.Id), null);
+
+    /// An unreliable value: written behind even on a persistent item.
+    public void MarkUnreliable(Item item) => _unreliable.Add(item.Id);
 
     /// Deletes the items, each with its own revision and event.
     public int Delete(IReadOnlyList<Item> items, DeleteReason reason)
@@ -59,65 +75,96 @@ internal sealed class WriteContext(EquipDbContext db, DataspaceState state, Date
         return items.Count;
     }
 
-    /// The items a peer is responsible for, as this transaction sees them (ordered by id). The
-    /// stored ones are read once per transaction; later calls look at what is tracked.
-    public async Task<List<Item>> ItemsOfAsync(string peerId, CancellationToken cancellationToken)
+    /// The items a peer is responsible for, as this batch sees them (ordered by id).
+    public Task<List<Item>> ItemsOfAsync(string peerId, CancellationToken cancellationToken)
     {
-        if (_itemsLoaded.Add(peerId))
-        {
-            await db.Items.Where(i => i.Responsible == peerId).LoadAsync(cancellationToken);
-        }
-        return [.. db.Items.Local.Where(i => i.Responsible == peerId).OrderBy(i => i.Id)];
+        var ids = live.IdsOf(peerId).Concat(_items.Where(i => i.Value.Current?.Responsible == peerId).Select(i => i.Key)).Distinct();
+        var items = ids.Select(Find).OfType<Item>().Where(i => i.Responsible == peerId).OrderBy(i => i.Id).ToList();
+        return Task.FromResult(items);
     }
 
-    /// Reads the peers (and, for some, their items) that the transaction's operations will read,
-    /// in two queries instead of a few per operation. Runs first, before any operation.
-    public async Task PrefetchAsync(IReadOnlyList<Reads> reads, CancellationToken cancellationToken)
+    /// Reads the given peers in one query (before the batch's operations run).
+    public async Task PrefetchPeersAsync(IReadOnlyList<string> peers, CancellationToken cancellationToken)
     {
-        var peers = reads.Where(r => r.Peer is not null).Select(r => r.Peer!).Distinct().ToList();
-        if (peers.Count > 0)
-        {
-            await db.Peers.Where(p => peers.Contains(p.PeerId)).LoadAsync(cancellationToken);
-            _peersLoaded.UnionWith(peers);
-        }
-        var owners = reads.Where(r => r.ItemsOfPeer).Select(r => r.Peer!).Distinct().ToList();
-        if (owners.Count > 0)
-        {
-            await db.Items.Where(i => owners.Contains(i.Responsible!)).LoadAsync(cancellationToken);
-            _itemsLoaded.UnionWith(owners);
-        }
+        var db = await DbAsync(cancellationToken);
+        await db.Peers.Where(p => peers.Contains(p.PeerId)).LoadAsync(cancellationToken);
+        _peersLoaded.UnionWith(peers);
     }
 
-    /// The peer as this transaction sees it; a prefetched peer that is not tracked does not exist.
-    public async Task<Peer?> FindPeerAsync(string peerId, CancellationToken cancellationToken) =>
-        db.Peers.Local.FindEntry(peerId)?.Entity
-        ?? (_peersLoaded.Contains(peerId) ? null : await db.Peers.SingleOrDefaultAsync(p => p.PeerId == peerId, cancellationToken));
+    /// The peer as this batch sees it, to change it; a prefetched peer that is not tracked does not exist.
+    public async Task<Peer?> FindPeerAsync(string peerId, CancellationToken cancellationToken)
+    {
+        var db = await DbAsync(cancellationToken);
+        return db.Peers.Local.FindEntry(peerId)?.Entity
+            ?? (_peersLoaded.Contains(peerId) ? null : await db.Peers.SingleOrDefaultAsync(p => p.PeerId == peerId, cancellationToken));
+    }
 
-    /// The peer a write comes from, checked to still speak for it (fencing); null for administrators.
-    public async Task<Peer?> AuthorAsync(PeerActor? by, CancellationToken cancellationToken)
+    /// The peer a write comes from, checked to still speak for it (fencing); null for
+    /// administrators. Read as this batch left it, else as last committed (from memory).
+    public Task<Peer?> AuthorAsync(PeerActor? by, CancellationToken cancellationToken)
     {
         if (by is null)
         {
-            return null;
+            return Task.FromResult<Peer?>(null);
         }
-        var peer = await FindPeerAsync(by.PeerId, cancellationToken) ?? throw new StaleIncarnationException(by.PeerId, by.Incarnation);
+        var peer = Store?.Db.Peers.Local.FindEntry(by.PeerId)?.Entity
+            ?? committedPeers.GetValueOrDefault(by.PeerId)
+            ?? throw new StaleIncarnationException(by.PeerId, by.Incarnation);
         peer.EnsureSpeaksFor(by);
-        return peer;
+        return Task.FromResult<Peer?>(peer);
     }
 
-    /// Saves what the transaction has changed so far (it stays uncommitted).
-    public async Task SaveAsync(CancellationToken cancellationToken)
+    /// The last change to an item after the revision: made by this batch, written behind, or stored.
+    public async Task<ChangeEvent?> LastEventAfterAsync(Guid id, long revision, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(cancellationToken);
+        if ((_events.LastOrDefault(e => e.Item.Id == id) ?? log.LastUnflushedOf(id)) is { } recent)
+        {
+            return recent.Revision > revision ? recent : null;
+        }
+        var db = await DbAsync(cancellationToken);
+        var stored = await db.ChangeLog.AsNoTracking()
+            .Where(e => e.ItemId == id && e.Revision > revision)
+            .OrderByDescending(e => e.Revision)
+            .FirstOrDefaultAsync(cancellationToken);
+        return stored?.ToEvent();
     }
 
-    /// The last change this transaction made to an item, if it made one.
-    public ChangeEvent? LastEventOf(Guid id) => _events.LastOrDefault(e => e.Item.Id == id);
+    public void Record(ChangeEvent change) => _events.Add(change);
 
-    public void Record(ChangeEvent change)
+    /// What the batch changed, item by item.
+    public List<ItemChange> Changes() =>
+        [.. _items.Select(i => new ItemChange(i.Key, i.Value.Original, i.Value.Current)).Where(c => c.IsChange)];
+
+    /// Whether the batch must commit before it is answered: it opened the store, or changed a
+    /// persistent item other than by an unreliable value.
+    public bool MustCommit(IReadOnlyList<ItemChange> changes) =>
+        Store is not null || changes.Any(c => !c.IsProcessBound && !_unreliable.Contains(c.Id));
+
+    private Item? Find(Guid id)
     {
-        _events.Add(change);
-        db.ChangeLog.Add(ChangeLogEntry.From(change));
+        if (_items.TryGetValue(id, out var known))
+        {
+            return known.Current;
+        }
+        var original = live.Find(id);
+        var copy = original?.Copy();
+        _items[id] = (original, copy);
+        return copy;
+    }
+}
+
+/// The store's side of a batch that commits: its context, the locked state row and the transaction.
+internal sealed class StoreTransaction(EquipDbContext db, DataspaceState state, IDbContextTransaction transaction) : IAsyncDisposable
+{
+    public EquipDbContext Db => db;
+
+    public DataspaceState State => state;
+
+    public IDbContextTransaction Transaction => transaction;
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await db.DisposeAsync();
     }
 }

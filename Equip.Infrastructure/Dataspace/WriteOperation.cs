@@ -40,12 +40,12 @@ internal abstract class WriteOperation<TResult> : IWriteOperation
     protected abstract Task<TResult> RunAsync(WriteContext context, CancellationToken cancellationToken);
 }
 
-/// The peer record an operation reads, and whether it reads all of that peer's items.
-internal sealed record Reads(string? Peer, bool ItemsOfPeer)
+/// The peer record an operation changes, so that a batch reads them all in one query.
+internal sealed record Reads(string? Peer)
 {
-    public static Reads Nothing { get; } = new(null, false);
+    public static Reads Nothing { get; } = new((string?)null);
 
-    public static Reads PeerOf(PeerActor? actor) => actor is null ? Nothing : new(actor.PeerId, false);
+    public static Reads PeerOf(PeerActor actor) => new(actor.PeerId);
 
-    public static Reads PeerWithItems(string peerId) => new(peerId, true);
+    public static Reads PeerOf(string peerId) => new(peerId);
 }

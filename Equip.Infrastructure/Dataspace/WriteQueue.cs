@@ -1,41 +1,27 @@
+using System.Diagnostics;
 using System.Threading.Channels;
-using Equip.Domain.Dataspace;
-using Equip.Domain.Peers;
-using Equip.Infrastructure.Peers;
 using Equip.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Equip.Infrastructure.Dataspace;
 
-/// The one writer of the store. Writes that arrive while a transaction commits wait together and
-/// go into the next one (group commit), so many writers share each flush to disk.
+/// The one writer of the dataspace. Writes that arrive while a batch runs wait together and go
+/// into the next one (group commit), so many writers share each flush to disk; changes written
+/// behind are stored at the next commit, or within FlushInterval when no commit comes.
 internal sealed class WriteQueue : BackgroundService
 {
     private readonly Channel<IWriteOperation> _pending;
-    private readonly IDbContextFactory<EquipDbContext> _contexts;
-    private readonly ChangeBroadcaster _broadcaster;
-    private readonly PeerBroadcaster _peerBroadcaster;
-    private readonly TimeProvider _time;
-    private readonly ILogger<WriteQueue> _logger;
+    private readonly BatchWriter _writer;
     private readonly int _maxBatch;
+    private readonly TimeSpan _flushInterval;
+    private Task<bool>? _waiting;
 
-    public WriteQueue(
-        IDbContextFactory<EquipDbContext> contexts,
-        ChangeBroadcaster broadcaster,
-        PeerBroadcaster peerBroadcaster,
-        TimeProvider time,
-        IOptions<DatabaseOptions> options,
-        ILogger<WriteQueue> logger)
+    public WriteQueue(BatchWriter writer, IOptions<DatabaseOptions> options)
     {
-        _contexts = contexts;
-        _broadcaster = broadcaster;
-        _peerBroadcaster = peerBroadcaster;
-        _time = time;
-        _logger = logger;
+        _writer = writer;
         _maxBatch = options.Value.GroupCommit ? options.Value.MaxBatchSize : 1;
+        _flushInterval = options.Value.FlushInterval;
         _pending = Channel.CreateBounded<IWriteOperation>(new BoundedChannelOptions(options.Value.WriteQueueCapacity)
         {
             SingleReader = true,
@@ -57,6 +43,13 @@ internal sealed class WriteQueue : BackgroundService
         return await operation.Answer.WaitAsync(cancellationToken);
     }
 
+    /// The live items are loaded before anything can read or write them.
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _writer.LoadAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _pending.Writer.TryComplete();
@@ -67,93 +60,45 @@ internal sealed class WriteQueue : BackgroundService
     {
         var batch = new List<IWriteOperation>(_maxBatch);
         // Drains what was queued before stopping: every accepted write is answered.
-        while (await _pending.Reader.WaitToReadAsync(CancellationToken.None))
+        while (await WaitAsync())
         {
             while (batch.Count < _maxBatch && _pending.Reader.TryRead(out var operation))
             {
                 batch.Add(operation);
             }
-            await CommitAsync(batch);
-            batch.Clear();
-        }
-    }
-
-    private async Task CommitAsync(List<IWriteOperation> batch)
-    {
-        try
-        {
-            await RunTransactionAsync(batch);
-        }
-        catch (CommitOutcomeUnknownException unknown)
-        {
-            // The database may have committed: retrying could apply the writes twice.
-            WriteQueueLog.CommitOutcomeUnknown(_logger, batch.Count, unknown.InnerException!);
-            batch.ForEach(operation => operation.Fail(unknown));
-        }
-        catch (Exception error) when (batch.Count > 1)
-        {
-            // One write the database refused must not take its neighbours down: retry each alone.
-            WriteQueueLog.BatchFailed(_logger, batch.Count, error);
-            foreach (var operation in batch.Where(o => !o.IsAnswered))
+            if (batch.Count > 0)
             {
-                await CommitAloneAsync(operation);
+                await _writer.RunAsync(batch);
+                batch.Clear();
+            }
+            if (_writer.Behind.Since is { } since && Stopwatch.GetElapsedTime(since) >= _flushInterval)
+            {
+                await _writer.FlushAsync(final: false);
             }
         }
-        catch (Exception error)
-        {
-            batch[0].Fail(error);
-        }
+        await _writer.FlushAsync(final: true);
     }
 
-    private async Task CommitAloneAsync(IWriteOperation operation)
+    /// Until a write is queued (true) or the queue is closed and empty (false); while changes
+    /// wait to be written behind, at most until their flush is due (true).
+    private async Task<bool> WaitAsync()
     {
-        try
+        _waiting ??= _pending.Reader.WaitToReadAsync().AsTask();
+        if (!_waiting.IsCompleted && _writer.Behind.Since is { } since)
         {
-            await RunTransactionAsync([operation]);
-        }
-        catch (Exception error)
-        {
-            WriteQueueLog.WriteFailed(_logger, error);
-            operation.Fail(error);
-        }
-    }
-
-    private async Task RunTransactionAsync(IReadOnlyList<IWriteOperation> operations)
-    {
-        await using var db = _contexts.CreateDbContext();
-        db.ChangeTracker.AutoDetectChangesEnabled = false; // WriteContext.SaveAsync detects them once
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var state = await db.LockStateAsync(CancellationToken.None);
-        var context = new WriteContext(db, state, StoredTime.Now(_time));
-        await context.PrefetchAsync([.. operations.Select(o => o.Reads)], CancellationToken.None);
-        var applied = new List<IWriteOperation>(operations.Count);
-        foreach (var operation in operations)
-        {
-            try
+            var due = _flushInterval - Stopwatch.GetElapsedTime(since);
+            if (due > TimeSpan.Zero)
             {
-                await operation.ApplyAsync(context, CancellationToken.None);
-                applied.Add(operation);
+                await Task.WhenAny(_waiting, Task.Delay(due));
             }
-            catch (DataspaceException refused)
+            if (!_waiting.IsCompleted)
             {
-                operation.Fail(refused);
+                return true;
             }
         }
-        await context.SaveAsync(CancellationToken.None);
-        try
-        {
-            await transaction.CommitAsync();
-        }
-        catch (Exception error)
-        {
-            throw new CommitOutcomeUnknownException(error);
-        }
-        _broadcaster.Publish(context.Events);
-        _peerBroadcaster.Publish([.. db.ChangeTracker.Entries<Peer>().SelectMany(e => e.Entity.TakeTransitions())]);
-        foreach (var operation in applied)
-        {
-            operation.Succeed();
-        }
+        var ready = await _waiting;
+        _waiting = null;
+        return ready;
     }
 }
 

@@ -10,6 +10,9 @@ internal static partial class WriteQueueLog
     [LoggerMessage(3, LogLevel.Error, "Committing a transaction of {Count} writes failed; their outcome is unknown.")]
     public static partial void CommitOutcomeUnknown(ILogger logger, int count, Exception error);
 
+    [LoggerMessage(4, LogLevel.Error, "Storing the changes written behind failed; they stay in memory and are tried again with the next commit.")]
+    public static partial void FlushFailed(ILogger logger, Exception error);
+
     [LoggerMessage(2, LogLevel.Error, "A write failed in the database.")]
     public static partial void WriteFailed(ILogger logger, Exception error);
 }

@@ -1,6 +1,5 @@
 using Equip.Infrastructure.Dataspace;
-using Equip.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore;
+using Equip.Infrastructure.Dataspace.Live;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +7,7 @@ namespace Equip.Infrastructure.Leases;
 
 /// Deletes items whose lease has run out (reason leaseExpired), checking every SweepInterval.
 internal sealed class LeaseSweeper(
-    IDbContextFactory<EquipDbContext> contexts,
+    LiveItems items,
     WriteQueue writes,
     IOptions<LeaseOptions> options,
     TimeProvider time,
@@ -23,16 +22,7 @@ internal sealed class LeaseSweeper(
         List<Guid> expired;
         do
         {
-            var now = Time.GetUtcNow();
-            await using (var db = contexts.CreateDbContext())
-            {
-                expired = await db.Items.AsNoTracking()
-                    .Where(i => i.LeaseExpiresAt != null && i.LeaseExpiresAt <= now)
-                    .OrderBy(i => i.LeaseExpiresAt)
-                    .Select(i => i.Id)
-                    .Take(MaxPerSweep)
-                    .ToListAsync(cancellationToken);
-            }
+            expired = items.Expired(Time.GetUtcNow(), MaxPerSweep);
             if (expired.Count > 0)
             {
                 var deleted = await writes.EnqueueAsync(new ExpireLeasesOperation(expired), cancellationToken);

@@ -8,7 +8,7 @@ namespace Equip.Infrastructure.Peers;
 internal sealed class RegisterPeerOperation(string peerId, string incarnation, string name, TimeSpan reconnectWindow)
     : WriteOperation<RegistrationResult>
 {
-    public override Reads Reads => Reads.PeerWithItems(peerId);
+    public override Reads Reads => Reads.PeerOf(peerId);
 
     protected override async Task<RegistrationResult> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
@@ -17,7 +17,7 @@ internal sealed class RegisterPeerOperation(string peerId, string incarnation, s
         if (peer is null)
         {
             peer = Peer.Register(peerId, incarnation, name, epoch: 1, context.Now);
-            context.Db.Peers.Add(peer);
+            (await context.DbAsync(cancellationToken)).Peers.Add(peer);
         }
         else
         {
@@ -36,8 +36,8 @@ internal sealed class RegisterPeerOperation(string peerId, string incarnation, s
         return new RegistrationResult(
             new PeerActor(peerId, incarnation, peer.SyncEpoch),
             sessionPresent,
-            context.State.CurrentRevision,
-            context.State.PrunedThrough + 1);
+            context.Revision,
+            context.PrunedThrough + 1);
     }
 }
 
@@ -61,7 +61,7 @@ internal sealed class DisconnectPeerOperation(PeerActor actor) : WriteOperation<
 /// Ends the actor's session now, unless a newer association has replaced it.
 internal sealed class EndPeerOperation(PeerActor actor) : WriteOperation<bool>
 {
-    public override Reads Reads => Reads.PeerWithItems(actor.PeerId);
+    public override Reads Reads => Reads.PeerOf(actor);
 
     protected override async Task<bool> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
@@ -99,7 +99,7 @@ internal sealed class RecoverPeersOperation : WriteOperation<int>
 {
     protected override async Task<int> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
-        var connected = await context.Db.Peers.Where(p => p.State == PeerState.Connected).ToListAsync(cancellationToken);
+        var connected = await (await context.DbAsync(cancellationToken)).Peers.Where(p => p.State == PeerState.Connected).ToListAsync(cancellationToken);
         connected.ForEach(p => p.Disconnect(context.Now));
         return connected.Count;
     }

@@ -1,7 +1,6 @@
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Dataspace;
-using Microsoft.EntityFrameworkCore;
 
 namespace Equip.Infrastructure.Peers;
 
@@ -11,8 +10,6 @@ namespace Equip.Infrastructure.Peers;
 /// lease restarted. The answer holds the items as stored; one left out no longer exists.
 internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<ReassertedItem> items) : WriteOperation<IReadOnlyList<ItemState>>
 {
-    public override Reads Reads => Reads.PeerWithItems(actor.PeerId);
-
     protected override async Task<IReadOnlyList<ItemState>> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var peer = (await context.AuthorAsync(actor, cancellationToken))!;
@@ -42,7 +39,7 @@ internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<Reasserte
             if (existing.Revision <= asserted.KnownRevision && !existing.HasSameContent(asserted.Type, asserted.Fields, asserted.ProcessBound))
             {
                 existing.Readd(add, context.NextRevision(), context.Now);
-                context.Record(ChangeEvent.Updated(existing.ToState(), context.Now));
+                context.Record(ChangeEvent.Readd(existing.ToState(), context.Now));
             }
             else
             {
@@ -62,14 +59,7 @@ internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<Reasserte
         {
             return false;
         }
-        if (context.LastEventOf(asserted.Id) is { } inThisTransaction)
-        {
-            return inThisTransaction is { Kind: ChangeKind.Deleted, Reason: not DeleteReason.Bound };
-        }
-        var last = await context.Db.ChangeLog.AsNoTracking()
-            .Where(e => e.ItemId == asserted.Id && e.Revision > asserted.KnownRevision)
-            .OrderByDescending(e => e.Revision)
-            .FirstOrDefaultAsync(cancellationToken);
+        var last = await context.LastEventAfterAsync(asserted.Id, asserted.KnownRevision, cancellationToken);
         return last is { Kind: ChangeKind.Deleted, Reason: not DeleteReason.Bound };
     }
 }
@@ -78,8 +68,6 @@ internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<Reasserte
 /// ones it deleted while the server could not hear it (see Peer.LetGoOf).
 internal sealed class SyncCompleteOperation(PeerActor actor) : WriteOperation<int>
 {
-    public override Reads Reads => Reads.PeerWithItems(actor.PeerId);
-
     protected override async Task<int> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var peer = (await context.AuthorAsync(actor, cancellationToken))!;

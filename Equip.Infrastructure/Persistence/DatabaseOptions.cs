@@ -23,6 +23,11 @@ public sealed class DatabaseOptions
     [Range(1, 10_000)]
     public int MaxBatchSize { get; set; } = 256;
 
+    /// Changes to process-bound items and unreliable values are answered and published at once
+    /// and stored with the next commit, or within this interval when no commit comes (the
+    /// original design's maxFlushInterval). A crash loses at most this much of them.
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// Writes waiting for the writer beyond this many make callers wait (back-pressure).
     [Range(1, 1_000_000)]
     public int WriteQueueCapacity { get; set; } = 10_000;

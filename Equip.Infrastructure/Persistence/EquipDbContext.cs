@@ -12,6 +12,7 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
     public DbSet<DataspaceState> State => Set<DataspaceState>();
     public DbSet<Peer> Peers => Set<Peer>();
+    public DbSet<RevisionGapEntry> RevisionGaps => Set<RevisionGapEntry>();
 
     protected abstract string JsonColumnType { get; }
 
@@ -27,6 +28,7 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
         modelBuilder.ApplyConfiguration(new ItemConfiguration(JsonColumnType));
         modelBuilder.ApplyConfiguration(new ChangeLogEntryConfiguration(JsonColumnType));
         modelBuilder.ApplyConfiguration(new DataspaceStateConfiguration());
+        modelBuilder.ApplyConfiguration(new RevisionGapConfiguration());
         modelBuilder.ApplyConfiguration(new PeerConfiguration());
     }
 }

@@ -85,7 +85,20 @@ public sealed class ServerRestart : Scenario
                 }
             }
             return true;
-        }, "every counter runs with its constant applied");
+        }, "every counter runs with its constant applied", diagnose: async () =>
+        {
+            var wrong = new List<string>();
+            foreach (var (counter, doubled) in expectedDoubled)
+            {
+                var value = await installation.PropertyAsync(counter, "doubled");
+                if (value?.GetInt64() is not { } found || !doubled.Contains(found))
+                {
+                    var count = await installation.PropertyAsync(counter, "count");
+                    wrong.Add($"{counter}: count {count?.ToString() ?? "missing"}, doubled {value?.ToString() ?? "missing"}, expected {string.Join(" or ", doubled)}");
+                }
+            }
+            return $"{wrong.Count} counters wrong: {string.Join("; ", wrong)}";
+        });
         report.Measured($"{expectedDoubled.Count} counters run with their constants after the server is back", Since(back));
         report.Checked($"counters settled {counters.TotalMilliseconds:0} ms after the links");
 

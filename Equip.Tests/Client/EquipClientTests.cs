@@ -292,7 +292,12 @@ public abstract class EquipClientTests : IAsyncLifetime
             .Where(e => e.GetProperty("item").GetProperty("id").GetGuid() == clock.Id)
             .Select(e => e.GetProperty("item").GetProperty("fields").GetProperty("name").GetString())
             .ToList();
-        Assert.Equal(["tick-1", "tick-50"], clockUpdates);
+        // Two updates reached the server: tick-1 and tick-50. The log may keep only the latest of
+        // them (the server coalesces unreliable values it has not yet stored), never one between.
+        Assert.Equal(2, answers.Select(a => a.Revision).Distinct().Count());
+        Assert.Equal("tick-1", NameOf(answers[0]));
+        Assert.Equal("tick-50", clockUpdates[^1]);
+        Assert.All(clockUpdates, name => Assert.Contains(name, new[] { "tick-1", "tick-50" }));
     }
 
     [Fact]

@@ -182,6 +182,25 @@ public abstract class LinkEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AConstantIsAppliedAgainWhenItsDestinationIsAnnouncedAgainWithItsStartingValue()
+    {
+        // A relaunched component (or a device whose add was applied but not answered before a
+        // crash) adds its property again over the existing item: an update, not an add.
+        var device = await DeviceAsync("sim-1", "Display", Text, Updates);
+        var display = await RequestAsync("Display", "sim-1");
+        await _http.PostAsJsonAsync("/api/constants", new { destination = new { componentRequestId = display, property = "text" }, value = "hello" });
+        var watch = Watch(device);
+        await PublishComponentAsync(device, "sim-1", display, "Display", (Text, ""), (Updates, 0));
+        await watch.Settled(r => ValueOf(r, display, "text")?.GetString() == "hello");
+        var text = Ect.PropertyItemId(Ect.ComponentIdForRequest(display), "text");
+        var applied = watch.Get(text)!.Revision;
+
+        await PublishComponentAsync(device, "sim-1", display, "Display", (Text, ""), (Updates, 0));
+
+        await watch.Settled(r => r.Get(text)!.Revision > applied && ValueOf(r, display, "text")?.GetString() == "hello");
+    }
+
+    [Fact]
     public async Task AnExportedInstallationImportsIntoAFreshServerWithNewIdentitiesAndOnlyOnce()
     {
         Guid slider = await RequestAsync("Slider", "sim-1"), counter = await RequestAsync("Counter", "sim-2");

@@ -13,3 +13,13 @@ internal sealed class DataspaceStateConfiguration : IEntityTypeConfiguration<Dat
         builder.HasData(new DataspaceState { Id = DataspaceState.SingletonId });
     }
 }
+
+internal sealed class RevisionGapConfiguration : IEntityTypeConfiguration<RevisionGapEntry>
+{
+    public void Configure(EntityTypeBuilder<RevisionGapEntry> builder)
+    {
+        builder.ToTable("revision_gaps");
+        builder.HasKey(g => g.After);
+        builder.Property(g => g.After).ValueGeneratedNever();
+    }
+}

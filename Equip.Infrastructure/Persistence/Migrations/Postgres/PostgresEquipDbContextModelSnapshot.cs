@@ -162,6 +162,9 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<long>("PrunedThrough")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("RevisionCeiling")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.ToTable("dataspace_state", (string)null);
@@ -171,8 +174,22 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
                         {
                             Id = 1,
                             CurrentRevision = 0L,
-                            PrunedThrough = 0L
+                            PrunedThrough = 0L,
+                            RevisionCeiling = 0L
                         });
+                });
+
+            modelBuilder.Entity("Equip.Infrastructure.Persistence.RevisionGapEntry", b =>
+                {
+                    b.Property<long>("After")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Through")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("After");
+
+                    b.ToTable("revision_gaps", (string)null);
                 });
 #pragma warning restore 612, 618
         }

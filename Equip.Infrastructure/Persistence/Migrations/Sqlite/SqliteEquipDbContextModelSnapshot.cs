@@ -157,6 +157,9 @@ namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("PrunedThrough")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("RevisionCeiling")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.ToTable("dataspace_state", (string)null);
@@ -166,8 +169,22 @@ namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
                         {
                             Id = 1,
                             CurrentRevision = 0L,
-                            PrunedThrough = 0L
+                            PrunedThrough = 0L,
+                            RevisionCeiling = 0L
                         });
+                });
+
+            modelBuilder.Entity("Equip.Infrastructure.Persistence.RevisionGapEntry", b =>
+                {
+                    b.Property<long>("After")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Through")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("After");
+
+                    b.ToTable("revision_gaps", (string)null);
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,172 @@
+using Equip.Domain.Dataspace;
+
+namespace Equip.Infrastructure.Dataspace.Live;
+
+/// The current items, in memory, with the indexes that reads look them up by: id, type (and so
+/// type prefix), responsible peer and lease expiry. The writer replaces items whole after each
+/// batch (an item here is never changed in place: the writer changes copies), so readers under
+/// the lock see the dataspace at one revision.
+internal sealed class LiveItems
+{
+    private static readonly Guid Last = new("ffffffff-ffff-ffff-ffff-ffffffffffff");
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Guid, Entry> _byId = [];
+    private readonly Dictionary<string, SortedSet<Guid>> _byType = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<Guid>> _byResponsible = new(StringComparer.Ordinal);
+    private readonly SortedSet<(DateTimeOffset ExpiresAt, Guid Id)> _byExpiry = [];
+
+    /// The revision of the last batch applied.
+    public long Revision { get; private set; }
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _byId.Count;
+            }
+        }
+    }
+
+    /// Replaces the items that the batch changed (null: deleted) and moves to its revision.
+    public void Apply(IEnumerable<KeyValuePair<Guid, Item?>> changes, long revision)
+    {
+        lock (_gate)
+        {
+            foreach (var (id, item) in changes)
+            {
+                if (_byId.Remove(id, out var old))
+                {
+                    Unindex(old.Item);
+                }
+                if (item is not null)
+                {
+                    _byId[id] = new Entry(item, item.ToState());
+                    Index(item);
+                }
+            }
+            Revision = revision;
+        }
+    }
+
+    /// The current item, for the writer to copy before it changes it.
+    public Item? Find(Guid id)
+    {
+        lock (_gate)
+        {
+            return _byId.TryGetValue(id, out var entry) ? entry.Item : null;
+        }
+    }
+
+    public ItemState? Get(Guid id)
+    {
+        lock (_gate)
+        {
+            return _byId.TryGetValue(id, out var entry) ? entry.State : null;
+        }
+    }
+
+    /// The ids of the items a peer is responsible for.
+    public Guid[] IdsOf(string peerId)
+    {
+        lock (_gate)
+        {
+            return _byResponsible.TryGetValue(peerId, out var ids) ? [.. ids] : [];
+        }
+    }
+
+    /// Items whose lease ended at or before now, soonest first.
+    public List<Guid> Expired(DateTimeOffset now, int max)
+    {
+        lock (_gate)
+        {
+            return [.. _byExpiry.TakeWhile(e => e.ExpiresAt <= now).Take(max).Select(e => e.Id)];
+        }
+    }
+
+    /// Matching items in id order after the given id, and the revision they are at.
+    public DataspaceSnapshot Query(Pattern pattern, Guid? after, int limit)
+    {
+        lock (_gate)
+        {
+            var found = new List<ItemState>();
+            var types = _byType.Where(t => pattern.MatchesType(t.Key)).ToList();
+            foreach (var (_, ids) in types)
+            {
+                var range = after is { } from ? ids.GetViewBetween(from, Last).Where(id => id != from) : ids;
+                var taken = 0;
+                foreach (var id in range)
+                {
+                    var state = _byId[id].State;
+                    if (pattern.Matches(state))
+                    {
+                        found.Add(state);
+                        if (++taken == limit)
+                        {
+                            break; // this type can add no more than the limit
+                        }
+                    }
+                }
+            }
+            if (types.Count > 1)
+            {
+                found.Sort((a, b) => a.Id.CompareTo(b.Id));
+            }
+            if (found.Count > limit)
+            {
+                found.RemoveRange(limit, found.Count - limit);
+            }
+            return new DataspaceSnapshot(found, Revision);
+        }
+    }
+
+    /// Every item, as the store had it at start-up.
+    public void Load(IEnumerable<Item> items, long revision) =>
+        Apply(items.Select(i => KeyValuePair.Create(i.Id, (Item?)i)), revision);
+
+    private void Index(Item item)
+    {
+        Add(_byType, item.Type, item.Id);
+        if (item.Responsible is { } responsible)
+        {
+            if (!_byResponsible.TryGetValue(responsible, out var ids))
+            {
+                _byResponsible[responsible] = ids = [];
+            }
+            ids.Add(item.Id);
+        }
+        if (item.LeaseExpiresAt is { } expiry)
+        {
+            _byExpiry.Add((expiry, item.Id));
+        }
+    }
+
+    private void Unindex(Item item)
+    {
+        if (_byType.TryGetValue(item.Type, out var typed) && typed.Remove(item.Id) && typed.Count == 0)
+        {
+            _byType.Remove(item.Type);
+        }
+        if (item.Responsible is { } responsible && _byResponsible.TryGetValue(responsible, out var owned) && owned.Remove(item.Id) && owned.Count == 0)
+        {
+            _byResponsible.Remove(responsible);
+        }
+        if (item.LeaseExpiresAt is { } expiry)
+        {
+            _byExpiry.Remove((expiry, item.Id));
+        }
+    }
+
+    private static void Add(Dictionary<string, SortedSet<Guid>> index, string key, Guid id)
+    {
+        if (!index.TryGetValue(key, out var ids))
+        {
+            index[key] = ids = [];
+        }
+        ids.Add(id);
+    }
+
+    private readonly record struct Entry(Item Item, ItemState State);
+}

@@ -1,0 +1,83 @@
+using Equip.Domain.Dataspace;
+using Equip.Infrastructure.Dataspace.Live;
+using Equip.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Equip.Infrastructure.Dataspace;
+
+/// The dataspace: writes go through the write queue; items are read from memory (the live
+/// items), the change log from the store and, for what is not stored yet, from memory.
+internal sealed class LiveDataspace(IDbContextFactory<EquipDbContext> contexts, WriteQueue writes, LiveItems items, LiveLog log, ReadGate reads) : IDataspace
+{
+    public Task<AddResult> AddAsync(AddItem command, CancellationToken cancellationToken)
+    {
+        ItemRules.Validate(command);
+        return writes.EnqueueAsync(new AddItemOperation(command), cancellationToken);
+    }
+
+    public Task<ItemState> UpdateAsync(UpdateItem command, CancellationToken cancellationToken)
+    {
+        ItemRules.Validate(command);
+        return writes.EnqueueAsync(new UpdateItemOperation(command), cancellationToken);
+    }
+
+    public Task DeleteAsync(DeleteItem command, CancellationToken cancellationToken) =>
+        writes.EnqueueAsync(new DeleteItemOperation(command), cancellationToken);
+
+    public Task<ItemState> RenewLeaseAsync(RenewLease command, CancellationToken cancellationToken) =>
+        writes.EnqueueAsync(new RenewLeaseOperation(command), cancellationToken);
+
+    public Task<ItemState?> GetAsync(Guid id, CancellationToken cancellationToken) => Task.FromResult(items.Get(id));
+
+    public Task<IReadOnlyList<ItemState>> QueryAsync(Pattern pattern, Guid? after, int limit, CancellationToken cancellationToken)
+    {
+        pattern.Validate();
+        return Task.FromResult(items.Query(pattern, after, limit).Items);
+    }
+
+    public Task<DataspaceSnapshot> SnapshotAsync(Pattern pattern, CancellationToken cancellationToken)
+    {
+        pattern.Validate();
+        return Task.FromResult(items.Query(pattern, null, int.MaxValue));
+    }
+
+    public Task<ChangePage> ReadChangesAsync(long after, int limit, CancellationToken cancellationToken) =>
+        reads.RunAsync(() => ReadChangePageAsync(after, limit, cancellationToken), cancellationToken);
+
+    private async Task<ChangePage> ReadChangePageAsync(long after, int limit, CancellationToken cancellationToken)
+    {
+        if (log.GapOf(after) is { } gap)
+        {
+            // A crash may have lost changes the reader saw: it must start again from a snapshot.
+            throw new ChangeLogCompactedException(after, gap.Through + 1);
+        }
+        // The revision first: every event through it is then in the unflushed part or the store.
+        var current = items.Revision;
+        var (unflushed, storedThrough) = log.After(after, limit);
+        var events = new List<ChangeEvent>(Math.Min(limit, 1024));
+        if (after < storedThrough)
+        {
+            await using var db = contexts.CreateDbContext();
+            // One snapshot for the state and the events, so a prune in between cannot leave a silent gap.
+            await using var snapshot = await db.BeginSnapshotAsync(cancellationToken);
+            var state = await db.State.AsNoTracking().SingleAsync(cancellationToken);
+            if (after < state.PrunedThrough)
+            {
+                throw new ChangeLogCompactedException(after, state.PrunedThrough + 1);
+            }
+            var entries = await db.ChangeLog.AsNoTracking()
+                .Where(e => e.Revision > after && e.Revision <= storedThrough)
+                .OrderBy(e => e.Revision)
+                .Take(limit)
+                .ToListAsync(cancellationToken);
+            events.AddRange(entries.Select(e => e.ToEvent()));
+        }
+        else if (after < log.PrunedThrough)
+        {
+            throw new ChangeLogCompactedException(after, log.PrunedThrough + 1);
+        }
+        events.AddRange(unflushed.Take(limit - events.Count));
+        events.RemoveAll(e => e.Revision > current);
+        return new ChangePage(events, current);
+    }
+}
