@@ -4,6 +4,7 @@ using Equip.Infrastructure.Components;
 using Equip.Infrastructure.Dataspace;
 using Equip.Infrastructure.Dataspace.Live;
 using Equip.Infrastructure.Leases;
+using Equip.Infrastructure.Observability;
 using Equip.Infrastructure.Peers;
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Persistence;
@@ -49,6 +50,8 @@ public static class DependencyInjection
         services.AddSingleton<IChangeFeed>(sp => sp.GetRequiredService<ChangeBroadcaster>());
         services.AddSingleton<PeerBroadcaster>();
         services.AddSingleton<IPeerFeed>(sp => sp.GetRequiredService<PeerBroadcaster>());
+        services.AddMetrics();
+        services.AddSingleton<EquipMetrics>();
         services.AddSingleton<LiveItems>();
         services.AddSingleton<LiveLog>();
         services.AddSingleton<BatchWriter>();

@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Equip.Web.Apis;
 using Equip.Web.Apis.Components;
+using Equip.Infrastructure.Observability;
+using OpenTelemetry.Metrics;
 using Equip.Protocol;
 using Equip.Web.Dashboard;
 using Equip.Web.ErrorHandling;
@@ -36,6 +38,11 @@ public static class WebSetup
         });
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
 
+        // The server's own meter, and ASP.NET Core's (requests, Kestrel connections), at /metrics.
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(EquipMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
+
         builder.AddEquipHub(limits);
         builder.AddEquipDashboard();
 
@@ -57,6 +64,7 @@ public static class WebSetup
         app.UseSwaggerUI();
         app.MapStaticAssets();
         app.MapHealthChecks("/health");
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapItemsApi();
         app.MapEventsApi();
         app.MapPeersApi();

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using System.Diagnostics;
 using Equip.Domain.Dataspace;
+using Equip.Infrastructure.Observability;
 using Equip.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,7 +14,7 @@ namespace Equip.Infrastructure.Components;
 /// change feed: a source property's new value is written to every linked destination; a link or
 /// constant that appears, and a destination that (re)appears, get the current value at once. A
 /// destination already holding the value is not written again, so cycles settle instead of ringing.
-public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvider time, ILogger<LinkEngine> logger) : BackgroundService
+public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvider time, EquipMetrics metrics, ILogger<LinkEngine> logger) : BackgroundService
 {
     private readonly Channel<IReadOnlyList<ChangeEvent>> _changes = Channel.CreateUnbounded<IReadOnlyList<ChangeEvent>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<Guid, LinkStatus> _status = new();
@@ -199,9 +201,11 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
             return LinkStatus.Active;
         }
         var set = target.Fields with { Value = converted };
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await dataspace.UpdateAsync(new UpdateItem(target.ItemId, null, EctJson.Write(set), Unreliable: true), cancellationToken);
+            metrics.Propagated(Stopwatch.GetElapsedTime(started));
             _properties[(set.ComponentId, set.Name)] = (target.ItemId, set);
         }
         catch (ItemNotFoundException)

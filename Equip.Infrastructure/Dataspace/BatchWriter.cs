@@ -1,6 +1,8 @@
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
+using System.Diagnostics;
 using Equip.Infrastructure.Dataspace.Live;
+using Equip.Infrastructure.Observability;
 using Equip.Infrastructure.Peers;
 using Equip.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +22,7 @@ internal sealed class BatchWriter(
     ChangeBroadcaster broadcaster,
     PeerBroadcaster peerBroadcaster,
     TimeProvider time,
+    EquipMetrics metrics,
     ILogger<WriteQueue> logger)
 {
     /// Revisions handed out between two commits, at most, before a commit must move the ceiling.
@@ -30,6 +33,7 @@ internal sealed class BatchWriter(
     private long _revision;
     private long _ceiling;
     private long _prunedThrough;
+    private KeyValuePair<string, int>[] _peerCounts = [];
 
     public WriteBehind Behind => _behind;
 
@@ -40,6 +44,8 @@ internal sealed class BatchWriter(
         _ceiling = loaded.Revision;
         _prunedThrough = loaded.PrunedThrough;
         _peers = loaded.Peers.ToDictionary(p => p.PeerId);
+        CountPeers();
+        metrics.Observe(live.CountsByType, () => Volatile.Read(ref _peerCounts));
         live.Load(loaded.Items, loaded.Revision);
         log.Load(loaded.Revision, loaded.PrunedThrough, loaded.Gaps);
         _behind.Load(loaded.Items.Select(i => i.Id));
@@ -114,7 +120,7 @@ internal sealed class BatchWriter(
             var changes = context.Changes();
             if (flush || context.MustCommit(changes) || context.Revision > _ceiling)
             {
-                await CommitAsync(context, changes, lowerCeiling: final);
+                await CommitAsync(context, changes, lowerCeiling: final, batch.Count);
             }
             else
             {
@@ -147,8 +153,9 @@ internal sealed class BatchWriter(
         }
     }
 
-    private async Task CommitAsync(WriteContext context, List<ItemChange> changes, bool lowerCeiling)
+    private async Task CommitAsync(WriteContext context, List<ItemChange> changes, bool lowerCeiling, int writes)
     {
+        var started = Stopwatch.GetTimestamp();
         var store = context.Store ?? await OpenAsync(CancellationToken.None);
         if (context.Store is null)
         {
@@ -177,11 +184,21 @@ internal sealed class BatchWriter(
         _ceiling = ceiling;
         _behind.Committed();
         log.MarkFlushed(context.Revision, context.PrunedThrough);
+        var peersChanged = false;
         foreach (var peer in db.ChangeTracker.Entries<Peer>())
         {
             _peers[peer.Entity.PeerId] = peer.Entity;
+            peersChanged = true;
         }
+        if (peersChanged)
+        {
+            CountPeers();
+        }
+        metrics.Committed(Stopwatch.GetElapsedTime(started), writes);
     }
+
+    private void CountPeers() =>
+        Volatile.Write(ref _peerCounts, [.. _peers.Values.GroupBy(p => p.State).Select(g => KeyValuePair.Create(g.Key.ToString().ToLowerInvariant(), g.Count()))]);
 
     /// Makes the batch visible: the live items first, then the feed.
     private void Publish(WriteContext context, List<ItemChange> changes)
@@ -190,6 +207,7 @@ internal sealed class BatchWriter(
         _prunedThrough = context.PrunedThrough;
         live.Apply(changes.Select(c => KeyValuePair.Create(c.Id, c.Current)), context.Revision);
         broadcaster.Publish(context.Events);
+        metrics.Published(context.Events.Count);
         if (context.Store is { } store)
         {
             peerBroadcaster.Publish([.. store.Db.ChangeTracker.Entries<Peer>().SelectMany(e => e.Entity.TakeTransitions())]);

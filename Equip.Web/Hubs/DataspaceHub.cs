@@ -1,5 +1,6 @@
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
+using Equip.Infrastructure.Observability;
 using Equip.Protocol;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,8 @@ internal sealed class DataspaceHub(
     IChangeFeed feed,
     IHubContext<DataspaceHub> hub,
     IOptions<LimitOptions> limits,
-    IOptions<HubLimitOptions> hubLimits) : Hub
+    IOptions<HubLimitOptions> hubLimits,
+    EquipMetrics metrics) : Hub
 {
     private const int ReplayPage = 1000;
 
@@ -28,6 +30,7 @@ internal sealed class DataspaceHub(
     public override Task OnConnectedAsync()
     {
         var connectionId = Context.ConnectionId;
+        metrics.ConnectionOpened();
         connections.Add(new PeerConnection(Context, feed, hubLimits.Value.MaxPendingMessages,
             (method, message) => hub.Clients.Client(connectionId).SendAsync(method, message)));
         return Task.CompletedTask;
@@ -39,6 +42,7 @@ internal sealed class DataspaceHub(
         {
             return;
         }
+        metrics.ConnectionClosed();
         await connection.DisposeAsync();
         if (connection.Actor is { } actor)
         {

@@ -51,6 +51,15 @@ internal sealed class LiveItems
         }
     }
 
+    /// How many items of each type there are.
+    public List<KeyValuePair<string, int>> CountsByType()
+    {
+        lock (_gate)
+        {
+            return [.. _byType.Select(t => KeyValuePair.Create(t.Key, t.Value.Count))];
+        }
+    }
+
     /// The current item, for the writer to copy before it changes it.
     public Item? Find(Guid id)
     {
