@@ -32,7 +32,6 @@ internal sealed class BatchWriter(
     private Dictionary<string, Peer> _peers = [];
     private long _revision;
     private long _ceiling;
-    private long _prunedThrough;
     private KeyValuePair<string, int>[] _peerCounts = [];
 
     public WriteBehind Behind => _behind;
@@ -42,7 +41,6 @@ internal sealed class BatchWriter(
         var loaded = await StoreLoader.LoadAsync(contexts, cancellationToken);
         _revision = loaded.Revision;
         _ceiling = loaded.Revision;
-        _prunedThrough = loaded.PrunedThrough;
         _peers = loaded.Peers.ToDictionary(p => p.PeerId);
         CountPeers();
         metrics.Observe(live.CountsByType, () => Volatile.Read(ref _peerCounts));
@@ -96,7 +94,7 @@ internal sealed class BatchWriter(
 
     private async Task RunBatchAsync(IReadOnlyList<IWriteOperation> batch, bool flush = false, bool final = false)
     {
-        var context = new WriteContext(live, log, _peers, OpenAsync, _revision, _prunedThrough, StoredTime.Now(time));
+        var context = new WriteContext(live, log, _peers, OpenAsync, _revision, log.PrunedThrough, StoredTime.Now(time));
         try
         {
             var peers = batch.Select(o => o.Reads.Peer).OfType<string>().Distinct().ToList();
@@ -124,8 +122,7 @@ internal sealed class BatchWriter(
             }
             else
             {
-                _behind.Defer(changes);
-                log.Append(context.Events);
+                Defer(context, changes);
             }
             Publish(context, changes);
             applied.ForEach(o => o.Succeed());
@@ -135,9 +132,8 @@ internal sealed class BatchWriter(
             // The store may have the batch: keep it, and write it again (checking first) with the next commit.
             WriteQueueLog.CommitOutcomeUnknown(logger, batch.Count, unknown.InnerException!);
             var changes = context.Changes();
-            _behind.Defer(changes);
+            Defer(context, changes);
             _behind.Distrust();
-            log.Append(context.Events);
             Publish(context, changes);
             foreach (var operation in batch)
             {
@@ -156,12 +152,8 @@ internal sealed class BatchWriter(
     private async Task CommitAsync(WriteContext context, List<ItemChange> changes, bool lowerCeiling, int writes)
     {
         var started = Stopwatch.GetTimestamp();
-        var store = context.Store ?? await OpenAsync(CancellationToken.None);
-        if (context.Store is null)
-        {
-            context.Adopt(store);
-        }
-        var db = store.Db;
+        var db = await context.DbAsync(CancellationToken.None);
+        var store = context.Store!;
         await _behind.WriteToAsync(db, changes, CancellationToken.None);
         var events = log.Unflushed();
         events.AddRange(context.Events);
@@ -200,11 +192,17 @@ internal sealed class BatchWriter(
     private void CountPeers() =>
         Volatile.Write(ref _peerCounts, [.. _peers.Values.GroupBy(p => p.State).Select(g => KeyValuePair.Create(g.Key.ToString().ToLowerInvariant(), g.Count()))]);
 
+    /// The batch is answered without a commit: the next one stores it.
+    private void Defer(WriteContext context, List<ItemChange> changes)
+    {
+        _behind.Defer(changes);
+        log.Append(context.Events);
+    }
+
     /// Makes the batch visible: the live items first, then the feed.
     private void Publish(WriteContext context, List<ItemChange> changes)
     {
         _revision = context.Revision;
-        _prunedThrough = context.PrunedThrough;
         live.Apply(changes.Select(c => KeyValuePair.Create(c.Id, c.Current)), context.Revision);
         broadcaster.Publish(context.Events);
         metrics.Published(context.Events.Count);

@@ -40,9 +40,6 @@ internal sealed class WriteContext(
 
     public long NextRevision() => ++Revision;
 
-    /// Takes the store's transaction that the writer opened to commit the batch.
-    public void Adopt(StoreTransaction store) => Store = store;
-
     /// The store's context in the batch's transaction; opening it makes the batch commit.
     public async Task<EquipDbContext> DbAsync(CancellationToken cancellationToken)
     {

@@ -5,6 +5,8 @@ using Equip.Tests.Support;
 namespace Equip.Tests.Api;
 
 /// /metrics shows the server's instruments in the Prometheus text format, with what was done.
+/// Meters are seen process-wide, so this runs with no other test server alive.
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsTests
 {
     [Fact]
@@ -37,4 +39,10 @@ public sealed class MetricsTests
         Assert.Matches(@"equip_peers\{[^}]*state=""connected""[^}]*\} 1", text);
         Assert.Matches(@"equip_hub_connections\{[^}]*\} 1", text);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "Metrics";
 }
