@@ -51,6 +51,16 @@ public abstract class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// The memory the process holds (resident set), for benchmarks.
+    public long ResidentBytes
+    {
+        get
+        {
+            Process.Refresh();
+            return Process.WorkingSet64;
+        }
+    }
+
     /// Completes once the output holds the text (already or later).
     public Task WaitForOutputAsync(string text)
     {
@@ -88,6 +98,17 @@ public abstract class ChildProcess : IAsyncDisposable
         if (!Process.HasExited)
         {
             Process.Kill(entireProcessTree: true);
+        }
+        await Process.WaitForExitAsync();
+    }
+
+    /// SIGTERM, as a service manager stops it; completes when it has exited.
+    public async Task TerminateAsync()
+    {
+        if (!Process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", Process.Id.ToString()])!;
+            await kill.WaitForExitAsync();
         }
         await Process.WaitForExitAsync();
     }

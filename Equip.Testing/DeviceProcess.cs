@@ -13,14 +13,4 @@ public sealed class DeviceProcess : ChildProcess
     /// Starts `Equip.Device --server SERVER --container CONTAINERID` with further arguments.
     public static DeviceProcess Start(Uri server, string containerId, params string[] arguments) =>
         new(new ProcessStartInfo("dotnet", [BuiltProjects.Dll("Equip.Device"), "--server", server.ToString(), "--container", containerId, .. arguments]));
-
-    /// SIGTERM, as a service manager stops it; completes when it has exited.
-    public async Task TerminateAsync()
-    {
-        using (var kill = Process.Start("kill", ["-TERM", Process.Id.ToString()]))
-        {
-            await kill.WaitForExitAsync();
-        }
-        await Process.WaitForExitAsync();
-    }
 }

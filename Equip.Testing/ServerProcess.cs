@@ -15,10 +15,10 @@ public sealed class ServerProcess : ChildProcess
     public Uri Address { get; }
 
     /// Starts the server with the given settings (configuration keys such as Equip:Database:Provider)
-    /// on a free loopback port, and returns once /health answers 200.
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string workingDirectory, TimeSpan? timeout = null)
+    /// on a loopback port (a free one unless given), and returns once /health answers 200.
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string workingDirectory, TimeSpan? timeout = null, int? port = null)
     {
-        var port = PrivatePostgres.FreePort();
+        port ??= PrivatePostgres.FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", address.ToString().TrimEnd('/')])
         {

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 
-namespace Equip.Benchmarks.Dashboard;
+namespace Equip.Bench.Dashboard;
 
 /// What the dashboard costs: the server's processor time and the circuit's traffic for one open
 /// dashboard while 50 properties change 20 times a second each; and how long the graph editor and
@@ -12,10 +12,10 @@ namespace Equip.Benchmarks.Dashboard;
 /// quickly the graph follows a drag.
 internal static class DashboardBenchmark
 {
-    public static async Task RunAsync(BenchmarkStores stores, int seconds, int[] sizes)
+    public static async Task RunAsync(BenchOptions options, BenchStores stores, int seconds, int[] sizes)
     {
         await using var browser = await BenchBrowser.StartAsync();
-        await LiveLoadAsync(stores, browser, seconds);
+        await LiveLoadAsync(options, stores, browser, seconds);
         Console.WriteLine();
         Console.WriteLine("## First render and dragging, by installation size (SQLite)");
         Console.WriteLine();
@@ -23,17 +23,17 @@ internal static class DashboardBenchmark
         Console.WriteLine("| --: | --: | --: | --: | --: | --: |");
         foreach (var size in sizes)
         {
-            await FirstRenderAsync(stores, browser, size);
+            await FirstRenderAsync(options, stores, browser, size);
         }
     }
 
-    private static async Task LiveLoadAsync(BenchmarkStores stores, BenchBrowser browser, int seconds)
+    private static async Task LiveLoadAsync(BenchOptions options, BenchStores stores, BenchBrowser browser, int seconds)
     {
         Console.WriteLine($"## One open dashboard while 50 properties change 20 times a second each ({seconds} s per row, SQLite)");
         Console.WriteLine();
         Console.WriteLine("| page open | values stored /s | server CPU ms/s without a browser, before / after | with the page open | the dashboard's share | circuit kB/s | circuit messages/s |");
         Console.WriteLine("| --- | --: | --: | --: | --: | --: | --: |");
-        await using var installation = await BenchInstallation.StartAsync(await stores.CreateAsync("sqlite", groupCommit: true), containers: 10);
+        await using var installation = await Installation.StartAsync(await BenchServer.StartAsync(options, stores, "sqlite"), containers: 10);
         await installation.AddComponentsAsync(50);
         using var stop = new CancellationTokenSource();
         var load = ChangeValuesAsync(installation, TimeSpan.FromMilliseconds(50), stop.Token);
@@ -57,16 +57,16 @@ internal static class DashboardBenchmark
     private sealed record Window(double StoredPerSecond, double CpuMsPerSecond, double KilobytesPerSecond, double MessagesPerSecond);
 
     /// One measured window, with the page open in the tab (closed afterwards), or without a browser.
-    private static async Task<Window> MeasureAsync(BenchInstallation installation, BenchBrowser.Tab? tab, int seconds, string? path = null)
+    private static async Task<Window> MeasureAsync(Installation installation, BenchBrowser.Tab? tab, int seconds, string? path = null)
     {
         await using var _ = tab;
         if (tab is not null)
         {
-            await tab.GotoAsync(installation.Server.Address, path!);
+            await tab.GotoAsync(installation.Server!.Address, path!);
             await Task.Delay(TimeSpan.FromSeconds(2));
         }
         var (bytes, frames) = tab?.Traffic ?? (0, 0);
-        var cpu = installation.Server.ProcessorTime;
+        var cpu = installation.Server!.ProcessorTime!.Value;
         var revision = await installation.RevisionAsync();
         var clock = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
@@ -74,13 +74,13 @@ internal static class DashboardBenchmark
         var (bytesAfter, framesAfter) = tab?.Traffic ?? (0, 0);
         return new Window(
             (await installation.RevisionAsync() - revision) / elapsed,
-            (installation.Server.ProcessorTime - cpu).TotalMilliseconds / elapsed,
+            (installation.Server!.ProcessorTime!.Value - cpu).TotalMilliseconds / elapsed,
             (bytesAfter - bytes) / elapsed / 1024,
             (framesAfter - frames) / elapsed);
     }
 
     /// Every period, each component's value is set anew on its device.
-    private static async Task ChangeValuesAsync(BenchInstallation installation, TimeSpan period, CancellationToken stop)
+    private static async Task ChangeValuesAsync(Installation installation, TimeSpan period, CancellationToken stop)
     {
         var levels = installation.Levels.ToList();
         using var timer = new PeriodicTimer(period);
@@ -101,30 +101,30 @@ internal static class DashboardBenchmark
         }
     }
 
-    private static async Task FirstRenderAsync(BenchmarkStores stores, BenchBrowser browser, int size)
+    private static async Task FirstRenderAsync(BenchOptions options, BenchStores stores, BenchBrowser browser, int size)
     {
-        await using var installation = await BenchInstallation.StartAsync(await stores.CreateAsync("sqlite", groupCommit: true), containers: Math.Min(10, size));
+        await using var installation = await Installation.StartAsync(await BenchServer.StartAsync(options, stores, "sqlite"), containers: Math.Min(10, size));
         await installation.AddComponentsAsync(size);
         await installation.AddRingOfLinksAsync();
-        await BenchInstallation.UntilAsync(() => AllActiveAsync(installation).GetAwaiter().GetResult(), "every link is active");
+        await Installation.UntilAsync(() => AllActiveAsync(installation).GetAwaiter().GetResult(), "every link is active");
 
         double first, reopened, tree;
         await using (var tab = await browser.NewTabAsync())
         {
             first = await TimeAsync(async () =>
             {
-                await tab.GotoAsync(installation.Server.Address, "/graph");
+                await tab.GotoAsync(installation.Server!.Address, "/graph");
                 await tab.UntilCountAsync(".diagram-node", size);
                 await tab.UntilCountAsync("g.diagram-link path", size);
             });
         }
-        await BenchInstallation.UntilAsync(() => PositionsAsync(installation).GetAwaiter().GetResult() >= size, "the layout is kept");
+        await Installation.UntilAsync(() => PositionsAsync(installation).GetAwaiter().GetResult() >= size, "the layout is kept");
         string drag, pan;
         await using (var tab = await browser.NewTabAsync())
         {
             reopened = await TimeAsync(async () =>
             {
-                await tab.GotoAsync(installation.Server.Address, "/graph");
+                await tab.GotoAsync(installation.Server!.Address, "/graph");
                 await tab.UntilCountAsync(".diagram-node", size);
                 await tab.UntilCountAsync("g.diagram-link path", size);
             });
@@ -138,7 +138,7 @@ internal static class DashboardBenchmark
         {
             tree = await TimeAsync(async () =>
             {
-                await tab.GotoAsync(installation.Server.Address, "/installation");
+                await tab.GotoAsync(installation.Server!.Address, "/installation");
                 await tab.UntilCountAsync("[data-testid^='component-']", size);
             });
         }
@@ -200,12 +200,12 @@ internal static class DashboardBenchmark
             }
             """);
 
-    private static async Task<bool> AllActiveAsync(BenchInstallation installation)
+    private static async Task<bool> AllActiveAsync(Installation installation)
     {
         var links = await installation.Http.GetFromJsonAsync<JsonElement[]>("/api/links") ?? [];
         return links.Length == installation.Requests.Count && links.All(l => l.GetProperty("status").GetString() == "active");
     }
 
-    private static async Task<int> PositionsAsync(BenchInstallation installation) =>
+    private static async Task<int> PositionsAsync(Installation installation) =>
         (await installation.Http.GetFromJsonAsync<JsonElement[]>("/api/items?type=dashboard.NodePosition&limit=1000") ?? []).Length;
 }

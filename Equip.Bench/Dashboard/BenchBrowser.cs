@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Playwright;
 
-namespace Equip.Benchmarks.Dashboard;
+namespace Equip.Bench.Dashboard;
 
 /// Debian's Chromium through Playwright, and what one dashboard page receives over its circuit.
 internal sealed class BenchBrowser : IAsyncDisposable

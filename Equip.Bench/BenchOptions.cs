@@ -1,0 +1,61 @@
+namespace Equip.Bench;
+
+/// The command line: which scenarios, against which server or stores, and their sizes.
+internal sealed record BenchOptions(
+    string[] Scenarios,
+    string[] Providers,
+    Uri? Server,
+    int? ServerPid,
+    bool Compare,
+    int Hops,
+    int WarmupHops,
+    int Seconds,
+    int Warmup,
+    int[] Writers,
+    string[] Transports,
+    int Links,
+    int Window,
+    int[] Connections,
+    int Devices,
+    int[] DashboardSizes)
+{
+    public static readonly string[] AllScenarios =
+        ["link-hop-latency", "link-throughput", "durable-writes", "lease-expiry", "disconnect-detection", "connections", "reconnect-storm"];
+
+    public static BenchOptions Parse(string[] args)
+    {
+        string? Find(string name)
+        {
+            var at = Array.IndexOf(args, $"--{name}");
+            return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+        }
+        string Get(string name, string fallback) => Find(name) ?? fallback;
+        static string[] List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        static int[] Numbers(string value) => List(value).Select(int.Parse).ToArray();
+        var scenarios = List(Get("scenarios", string.Join(',', AllScenarios)));
+        foreach (var scenario in scenarios.Where(s => s != "dashboard" && !AllScenarios.Contains(s)))
+        {
+            throw new ArgumentException($"Unknown scenario '{scenario}': use {string.Join(", ", AllScenarios)} or dashboard.");
+        }
+        return new BenchOptions(
+            scenarios,
+            List(Get("providers", "sqlite,postgres")).Select(p => p.ToLowerInvariant()).ToArray(),
+            Find("server") is { } server ? new Uri(server) : null,
+            Find("server-pid") is { } pid ? int.Parse(pid) : null,
+            Array.IndexOf(args, "--compare") >= 0,
+            int.Parse(Get("hops", "5000")),
+            int.Parse(Get("warmup-hops", "500")),
+            int.Parse(Get("seconds", "10")),
+            int.Parse(Get("warmup", "2")),
+            Numbers(Get("writers", "1,16,64")),
+            List(Get("transports", "rest,hub")),
+            int.Parse(Get("links", "50")),
+            int.Parse(Get("window", "64")),
+            Numbers(Get("connections", "1000,5000,10000")),
+            int.Parse(Get("devices", "1000")),
+            Numbers(Get("sizes", "20,200,1000")));
+    }
+
+    /// The stores each scenario runs on: the providers, or the one server given.
+    public IEnumerable<string> Stores => Server is null ? Providers : ["external"];
+}

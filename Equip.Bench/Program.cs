@@ -1,0 +1,92 @@
+using Equip.Bench;
+using Equip.Bench.Compare;
+using Equip.Bench.Dashboard;
+using Equip.Bench.Scenarios;
+using MQTTnet.Protocol;
+
+// Each scenario prints one JSON line per result on stdout (progress goes to stderr); see
+// docs/benchmarks.md for the scenarios, their options and the figures.
+//   dotnet run -c Release --project Equip.Bench -- [--scenarios link-hop-latency,...] [--providers sqlite,postgres]
+//       [--server URL [--server-pid PID]] [--compare]
+// What one open dashboard costs, and how fast the graph and the tree render (a markdown report):
+//   dotnet run -c Release --project Equip.Bench -- --scenarios dashboard [--seconds 10] [--sizes 20,200,1000]
+var options = BenchOptions.Parse(args);
+await using var stores = new BenchStores();
+Report.Line(new { scenario = "machine", cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, dotnet = Environment.Version.ToString(), startedAt = DateTimeOffset.UtcNow });
+if (options.Scenarios.Contains("dashboard"))
+{
+    await DashboardBenchmark.RunAsync(options, stores, options.Seconds, options.DashboardSizes);
+    return;
+}
+var results = new List<object>();
+void Emit(object result)
+{
+    Report.Line(result);
+    results.Add(result);
+}
+async Task OnEachStoreAsync(string scenario, Func<BenchServer, Task> run, IReadOnlyDictionary<string, string>? settings = null)
+{
+    if (!options.Scenarios.Contains(scenario))
+    {
+        return;
+    }
+    foreach (var store in options.Stores)
+    {
+        Report.Progress($"{scenario} on {store}");
+        await using var server = await BenchServer.StartAsync(options, stores, store, settings);
+        await run(server);
+    }
+}
+
+await OnEachStoreAsync("link-hop-latency", async server => Emit(await LinkHopLatency.RunAsync(server, options)));
+await OnEachStoreAsync("link-throughput", async server => Emit(await LinkThroughput.RunAsync(server, options)));
+await OnEachStoreAsync("durable-writes", async server =>
+{
+    foreach (var transport in options.Transports)
+    {
+        foreach (var writers in options.Writers)
+        {
+            Emit(await DurableWrites.RunAsync(server, options, transport, writers));
+        }
+    }
+});
+await OnEachStoreAsync("lease-expiry", async server => Emit(await LeaseExpiry.RunAsync(server)));
+await OnEachStoreAsync("disconnect-detection", async server => (await DisconnectDetection.RunAsync(server)).ToList().ForEach(Emit));
+await OnEachStoreAsync("connections", async server => (await IdleConnections.RunAsync(server, options.Connections)).ToList().ForEach(Emit));
+await OnEachStoreAsync("reconnect-storm", async server => Emit(await ReconnectStorm.RunAsync(server, options.Devices)));
+
+if (options.Compare)
+{
+    await using var broker = await MosquittoBroker.StartAsync(stores);
+    MqttQualityOfServiceLevel[] levels = [MqttQualityOfServiceLevel.AtMostOnce, MqttQualityOfServiceLevel.AtLeastOnce];
+    if (options.Scenarios.Contains("link-hop-latency"))
+    {
+        foreach (var qos in levels)
+        {
+            Report.Progress($"link-hop-latency on {MqttScenarios.System(qos)}");
+            Emit(await MqttScenarios.HopAsync(broker, qos, options));
+        }
+    }
+    if (options.Scenarios.Contains("link-throughput"))
+    {
+        foreach (var qos in levels)
+        {
+            Report.Progress($"link-throughput on {MqttScenarios.System(qos)}");
+            Emit(await MqttScenarios.ThroughputAsync(broker, qos, options));
+        }
+    }
+    if (options.Scenarios.Contains("connections"))
+    {
+        Report.Progress("connections on mosquitto");
+        (await MqttScenarios.IdleConnectionsAsync(broker, options.Connections)).ToList().ForEach(Emit);
+    }
+    if (options.Scenarios.Contains("durable-writes") && options.Server is null)
+    {
+        foreach (var writers in options.Writers)
+        {
+            Report.Progress($"durable-writes on pgbench, {writers} clients");
+            Emit(await PgBench.RunAsync(stores, writers, options));
+        }
+    }
+    Ratios.Print(results);
+}

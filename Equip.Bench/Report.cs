@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace Equip.Bench;
+
+/// Each result is one JSON line on stdout, its field names carrying their unit (p50Us,
+/// appliedPerSec, ...); progress goes to stderr, so stdout stays machine-readable.
+internal static class Report
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    public static void Line(object result) => Console.Out.WriteLine(JsonSerializer.Serialize(result, Json));
+
+    public static void Progress(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
+
+    /// A ratio rounded for reading; null when either side is missing.
+    public static double? Ratio(double? ours, double? theirs) =>
+        ours is { } o && theirs is { } t && t != 0 ? Math.Round(o / t, 2) : null;
+}
+
+/// Latencies in microseconds, sorted once for their percentiles.
+internal sealed class Latencies(List<double> microseconds)
+{
+    private readonly double[] _sorted = [.. microseconds.Order()];
+
+    public int Count => _sorted.Length;
+
+    public double P50Us => Percentile(0.50);
+
+    public double P99Us => Percentile(0.99);
+
+    public double MaxUs => _sorted.Length == 0 ? double.NaN : _sorted[^1];
+
+    public double MeanUs => _sorted.Length == 0 ? double.NaN : Math.Round(_sorted.Average(), 1);
+
+    public double Percentile(double p) =>
+        _sorted.Length == 0 ? double.NaN : Math.Round(_sorted[Math.Min(_sorted.Length - 1, (int)(p * _sorted.Length))], 1);
+
+    public static double Us(long startedTimestamp) =>
+        System.Diagnostics.Stopwatch.GetElapsedTime(startedTimestamp).TotalMicroseconds;
+}

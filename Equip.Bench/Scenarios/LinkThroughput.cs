@@ -1,0 +1,96 @@
+using System.Diagnostics;
+
+namespace Equip.Bench.Scenarios;
+
+/// Many links at once, each from its own source container (connection) to its own destination
+/// container, each keeping a window of values sent and not yet applied; a warm-up, then a
+/// measured stretch. A value superseded by a newer one before delivery is squashed (reported
+/// apart); one neither applied nor superseded once the senders stop is lost.
+internal static class LinkThroughput
+{
+    public static async Task<object> RunAsync(BenchServer server, BenchOptions options)
+    {
+        var links = options.Links;
+        await using var installation = await Installation.StartAsync(server.Address, containers: 2 * links);
+        var requests = await installation.AddComponentsAsync([.. Enumerable.Range(0, 2 * links)]);
+        await installation.LinkAsync([.. Enumerable.Range(0, links).Select(i => (requests[i], requests[links + i]))]);
+        var windows = Enumerable.Range(0, links).Select(_ => new LinkWindow(options.Window)).ToArray();
+        var measuring = false;
+        for (var i = 0; i < links; i++)
+        {
+            var window = windows[i];
+            installation.Level(requests[links + i]).Value.Changed += value => window.Receive(LinkWindow.Sequence(value), Volatile.Read(ref measuring));
+        }
+        await FirstValuesAsync(installation, requests, links, windows);
+
+        using var stop = new CancellationTokenSource();
+        var senders = Enumerable.Range(0, links).Select(i => Task.Run(() => SendAsync(installation.Level(requests[i]), windows[i], stop.Token))).ToArray();
+        await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
+        var cpu = server.ProcessorTime;
+        var started = Stopwatch.GetTimestamp();
+        Volatile.Write(ref measuring, true);
+        await Task.Delay(TimeSpan.FromSeconds(options.Seconds));
+        Volatile.Write(ref measuring, false);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpuUsed = server.ProcessorTime - cpu;
+        await stop.CancelAsync();
+        await Task.WhenAll(senders);
+        return Result("equip", server.Store, windows, elapsed, cpuUsed, await DrainAsync(windows));
+    }
+
+    /// Values received, squashed and lost, with the server's processor time per value.
+    public static object Result(string system, string store, LinkWindow[] windows, double elapsed, TimeSpan? cpuUsed, long lost)
+    {
+        var applied = windows.Sum(w => w.Applied);
+        var latencies = new Latencies([.. windows.SelectMany(w => w.LatenciesUs)]);
+        return new
+        {
+            scenario = "link-throughput",
+            system,
+            store,
+            links = windows.Length,
+            appliedPerSec = Math.Round(applied / elapsed),
+            squashedPerSec = Math.Round(windows.Sum(w => w.Squashed) / elapsed),
+            p50Us = latencies.P50Us,
+            p99Us = latencies.P99Us,
+            lost,
+            outOfOrder = windows.Sum(w => w.OutOfOrder),
+            serverCpuUsPerValue = cpuUsed is { } cpu && applied > 0 ? Math.Round(cpu.TotalMicroseconds / applied, 1) : (double?)null,
+        };
+    }
+
+    /// Waits up to 5 s for the last values sent to arrive; what has not arrived by then is lost.
+    public static async Task<long> DrainAsync(LinkWindow[] windows)
+    {
+        var deadline = Stopwatch.GetTimestamp() + 5 * Stopwatch.Frequency;
+        while (windows.Any(w => w.Outstanding > 0) && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(20);
+        }
+        return windows.Sum(w => w.Outstanding);
+    }
+
+    private static async Task SendAsync(Level source, LinkWindow window, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                source.Value.Value = LinkWindow.Number(await window.NextAsync(stop));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// Each link carries its first value before the clock starts: the engine has seen both ends.
+    private static async Task FirstValuesAsync(Installation installation, Guid[] requests, int links, LinkWindow[] windows)
+    {
+        for (var i = 0; i < links; i++)
+        {
+            installation.Level(requests[i]).Value.Value = LinkWindow.Number(await windows[i].NextAsync(CancellationToken.None));
+        }
+        await Installation.UntilAsync(() => windows.All(w => w.Outstanding == 0), "every link carries its first value", TimeSpan.FromSeconds(60));
+    }
+}

@@ -1,0 +1,26 @@
+using Equip.Protocol;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Equip.Bench.Scenarios;
+
+/// A device connection as bare as the protocol allows: a SignalR connection that registers and
+/// then only pings (every keepAlive), with none of Equip.Client's bookkeeping.
+internal static class RawPeer
+{
+    public static async Task<HubConnection> ConnectAsync(Uri server, string peerId, TimeSpan keepAlive, CancellationToken cancellationToken = default)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server, HubNames.Path))
+            .Build();
+        connection.KeepAliveInterval = keepAlive;
+        connection.ServerTimeout = keepAlive < TimeSpan.FromMinutes(1) ? TimeSpan.FromSeconds(30) : TimeSpan.FromHours(2);
+        await connection.StartAsync(cancellationToken);
+        await connection.InvokeAsync<RegisterResponse>("Register", new RegisterRequest
+        {
+            PeerId = peerId,
+            Incarnation = Guid.NewGuid().ToString(),
+            Name = peerId,
+        }, cancellationToken);
+        return connection;
+    }
+}
