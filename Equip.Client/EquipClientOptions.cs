@@ -15,8 +15,8 @@ public sealed class EquipClientOptions
     /// <summary>Where the peer id is kept across restarts when <see cref="PeerId"/> is not given.</summary>
     public string PeerIdFile { get; init; } = "equip-peer-id";
 
-    /// <summary>Speak MessagePack instead of JSON.</summary>
-    public bool UseMessagePack { get; init; }
+    /// <summary>Speak MessagePack (the default: smaller frames and cheaper to read on both sides) or, when false, JSON.</summary>
+    public bool UseMessagePack { get; init; } = true;
 
     /// <summary>The first reconnect delay; each failed attempt doubles it, up to <see cref="MaxReconnectDelay"/>.</summary>
     public TimeSpan InitialReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(100);

@@ -163,6 +163,7 @@ internal sealed class BatchWriter(
         store.State.CurrentRevision = context.Revision;
         store.State.RevisionCeiling = ceiling;
         store.State.PrunedThrough = context.PrunedThrough;
+        db.Entry(store.State).State = EntityState.Modified; // the whole row, whatever it held
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(CancellationToken.None);
         try
@@ -219,7 +220,9 @@ internal sealed class BatchWriter(
         {
             db.ChangeTracker.AutoDetectChangesEnabled = false; // detected once, before saving
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var state = await db.LockStateAsync(cancellationToken);
+            await db.LockStateAsync(cancellationToken);
+            var state = new DataspaceState();
+            db.State.Attach(state);
             return new StoreTransaction(db, state, transaction);
         }
         catch

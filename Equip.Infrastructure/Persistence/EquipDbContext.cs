@@ -16,9 +16,10 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
 
     protected abstract string JsonColumnType { get; }
 
-    /// Reads the revision counter so that no other writer can take revisions until this
+    /// Locks the revision counter's row so that no other writer can take revisions until this
     /// transaction ends; revisions therefore commit in order, even with several server nodes.
-    public abstract Task<DataspaceState> LockStateAsync(CancellationToken cancellationToken);
+    /// Nothing is read: the one writer knows the counter, and overwrites the row at the commit.
+    public abstract Task LockStateAsync(CancellationToken cancellationToken);
 
     /// A read-only transaction that sees one consistent snapshot and does not block the writer.
     public abstract Task<IAsyncDisposable> BeginSnapshotAsync(CancellationToken cancellationToken);

@@ -10,8 +10,8 @@ public sealed class SqliteEquipDbContext(DbContextOptions<SqliteEquipDbContext> 
     protected override string JsonColumnType => "TEXT";
 
     // The embedded store has one writer (this process's write queue), so a plain read suffices.
-    public override Task<DataspaceState> LockStateAsync(CancellationToken cancellationToken) =>
-        State.SingleAsync(s => s.Id == DataspaceState.SingletonId, cancellationToken);
+    // SQLite has one writer per database file: its write lock, taken at the first write, is the lock.
+    public override Task LockStateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     // Deferred: a plain BEGIN takes no write lock until it writes, and in WAL mode reads a snapshot.
     public override async Task<IAsyncDisposable> BeginSnapshotAsync(CancellationToken cancellationToken)

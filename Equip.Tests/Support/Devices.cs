@@ -7,7 +7,7 @@ namespace Equip.Tests.Support;
 /// Equip.Client instances set for tests: quick reconnects and timeouts, a peer id of their own.
 public static class Devices
 {
-    public static EquipClient Start(Uri server, string peerId, bool messagePack = false)
+    public static EquipClient Start(Uri server, string peerId, bool messagePack = true)
     {
         var client = new EquipClient(new EquipClientOptions
         {
