@@ -67,7 +67,7 @@ public sealed class OutboxTests
     }
 
     /// Everything appended before the signal goes out in one batch.
-    private static async Task<List<object>> SendOnceAsync(Outbox outbox, int messages)
+    internal static async Task<List<object>> SendOnceAsync(Outbox outbox, int messages)
     {
         var sent = new List<object>();
         outbox.Signal();
