@@ -20,6 +20,7 @@ internal sealed class ChangeDispatcher(IChangeFeed feed, ILogger<ChangeDispatche
     private readonly Dictionary<Subscription, List<ChangeEvent>> _routed = [];
     private readonly HashSet<Outbox> _touched = [];
     private readonly List<Subscription> _candidates = [];
+    private IDisposable? _feed;
 
     /// How many subscriptions are registered, on every connection together.
     public int Count
@@ -51,9 +52,22 @@ internal sealed class ChangeDispatcher(IChangeFeed feed, ILogger<ChangeDispatche
         subscription.Close();
     }
 
+    /// Follows the feed before start-up goes on (ExecuteAsync runs later, on its own), so that no
+    /// subscription can register before the batches reach the channel.
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _feed = feed.Subscribe(events => _batches.Writer.TryWrite(events));
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        _feed?.Dispose();
+        return base.StopAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var _ = feed.Subscribe(events => _batches.Writer.TryWrite(events));
         await foreach (var events in _batches.Reader.ReadAllAsync(stoppingToken))
         {
             Dispatch(events);
