@@ -21,12 +21,12 @@ public sealed class OutboxTests
         var overflowed = false;
         var outbox = new Outbox(100, () => overflowed = true);
         Guid a = Guid.NewGuid(), b = Guid.NewGuid();
-        outbox.Enqueue(Event("s", a, 1, unreliable: true));
-        outbox.Enqueue(Event("s", b, 2, unreliable: true));
-        outbox.Enqueue(Event("s", a, 3, unreliable: true));
-        outbox.Enqueue(Event("s", b, 4, unreliable: false));
-        outbox.Enqueue(Event("s", a, 5, unreliable: true));
-        outbox.Enqueue(Event("t", a, 5, unreliable: true));
+        outbox.Append(Event("s", a, 1, unreliable: true));
+        outbox.Append(Event("s", b, 2, unreliable: true));
+        outbox.Append(Event("s", a, 3, unreliable: true));
+        outbox.Append(Event("s", b, 4, unreliable: false));
+        outbox.Append(Event("s", a, 5, unreliable: true));
+        outbox.Append(Event("t", a, 5, unreliable: true));
 
         var sent = await SendOnceAsync(outbox, messages: 2);
 
@@ -44,7 +44,7 @@ public sealed class OutboxTests
         var item = Guid.NewGuid();
         for (var revision = 1; revision <= 5; revision++)
         {
-            outbox.Enqueue(Event("s", item, revision, unreliable: false));
+            outbox.Append(Event("s", item, revision, unreliable: false));
         }
 
         var sent = await SendOnceAsync(outbox, messages: 1);
@@ -60,16 +60,17 @@ public sealed class OutboxTests
 
         for (var revision = 1; revision <= 10; revision++)
         {
-            outbox.Enqueue(Event("s", Guid.NewGuid(), revision, unreliable: false));
+            outbox.Append(Event("s", Guid.NewGuid(), revision, unreliable: false));
         }
 
         Assert.Equal(1, overflowed);
     }
 
-    /// Everything queued before the pump starts goes out in one batch.
-    private static async Task<List<object>> SendOnceAsync(Outbox outbox, int messages)
+    /// Everything appended before the signal goes out in one batch.
+    internal static async Task<List<object>> SendOnceAsync(Outbox outbox, int messages)
     {
         var sent = new List<object>();
+        outbox.Signal();
         using var stop = new CancellationTokenSource();
         var pump = outbox.PumpAsync((_, message) =>
         {

@@ -13,7 +13,7 @@ internal sealed class DataspaceHub(
     IDataspace dataspace,
     IPeerSessions peers,
     PeerConnections connections,
-    IChangeFeed feed,
+    ChangeDispatcher dispatcher,
     IHubContext<DataspaceHub> hub,
     IOptions<LimitOptions> limits,
     IOptions<HubLimitOptions> hubLimits,
@@ -31,7 +31,7 @@ internal sealed class DataspaceHub(
     {
         var connectionId = Context.ConnectionId;
         metrics.ConnectionOpened();
-        connections.Add(new PeerConnection(Context, feed, hubLimits.Value.MaxPendingMessages,
+        connections.Add(new PeerConnection(Context, dispatcher, hubLimits.Value.MaxPendingMessages,
             (method, message) => hub.Clients.Client(connectionId).SendAsync(method, message)));
         return Task.CompletedTask;
     }
@@ -161,7 +161,7 @@ internal sealed class DataspaceHub(
     private async Task<long> SnapshotAsync(Subscription subscription, bool resynchronised)
     {
         var snapshot = await dataspace.SnapshotAsync(subscription.Pattern, Context.ConnectionAborted);
-        subscription.Start(snapshot.Revision, () => Connection.Outbox.Enqueue(new OutboxSnapshot(new SnapshotMessage
+        subscription.Start(snapshot.Revision, () => Connection.Outbox.Append(new OutboxSnapshot(new SnapshotMessage
         {
             SubscriptionId = subscription.Id,
             Revision = snapshot.Revision,
@@ -213,7 +213,7 @@ internal sealed class DataspaceHub(
         {
             foreach (var change in replayed)
             {
-                Connection.Outbox.Enqueue(new OutboxEvent(subscription.Id, change.ToWire(subscription.Pattern.Matches(change.Item)), Unreliable: false));
+                Connection.Outbox.Append(new OutboxEvent(subscription.Id, change.ToWire(subscription.Pattern.Matches(change.Item)), Unreliable: false));
             }
         });
         return replayedUpTo;

@@ -14,6 +14,8 @@ internal static class HubSetup
         var peers = builder.Configuration.GetSection(PeerOptions.Section).Get<PeerOptions>() ?? new PeerOptions();
         builder.Services.AddOptions<HubLimitOptions>().BindConfiguration(HubLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<PeerConnections>();
+        builder.Services.AddSingleton<ChangeDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeDispatcher>());
         builder.Services.AddSingleton<HubErrorFilter>();
         builder.Services.AddSingleton<DefaultHubLifetimeManager<DataspaceHub>>();
         builder.Services.AddSingleton<ClosingHubLifetimeManager>();

@@ -4,15 +4,17 @@ namespace Equip.Web.Hubs;
 
 /// What a connection has yet to receive, in order. An unreliable update replaces the one still
 /// queued for the same item and subscription (it moves to the end, so revision order holds): a
-/// receiver that lags gets the latest value rather than a backlog.
+/// receiver that lags gets the latest value rather than a backlog. Entries are appended without
+/// waking the pump; whoever appends signals once when done (the dispatcher once per batch).
 internal sealed class Outbox(int capacity, Action onOverflow)
 {
     private readonly LinkedList<OutboxEntry> _queue = new();
     private readonly Dictionary<(string Subscription, Guid Item), LinkedListNode<OutboxEntry>> _squashable = new();
     private readonly SemaphoreSlim _signal = new(0);
     private bool _overflowed;
+    private int _signalled;
 
-    public void Enqueue(OutboxEntry entry)
+    public void Append(OutboxEntry entry)
     {
         lock (_queue)
         {
@@ -40,10 +42,18 @@ internal sealed class Outbox(int capacity, Action onOverflow)
                 _queue.Clear();
                 _squashable.Clear();
                 onOverflow();
-                return;
             }
         }
-        _signal.Release();
+    }
+
+    /// Wakes the pump to send what has been appended; while a wake-up is pending, another one adds
+    /// nothing (the pump takes everything appended before it clears the flag).
+    public void Signal()
+    {
+        if (Interlocked.Exchange(ref _signalled, 1) == 0)
+        {
+            _signal.Release();
+        }
     }
 
     /// Sends until cancelled, each time everything queued, with consecutive events of one
@@ -53,6 +63,7 @@ internal sealed class Outbox(int capacity, Action onOverflow)
         while (true)
         {
             await _signal.WaitAsync(cancellationToken);
+            Interlocked.Exchange(ref _signalled, 0);
             OutboxEntry[] batch;
             lock (_queue)
             {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Protocol;
@@ -7,19 +6,21 @@ using Microsoft.AspNetCore.SignalR;
 namespace Equip.Web.Hubs;
 
 /// The server's side of one hub connection: who registered on it, its subscriptions and what it
-/// has yet to receive.
+/// has yet to receive. Its subscriptions are registered with the dispatcher while they last; a
+/// connection without any is never visited when events are published.
 internal sealed class PeerConnection : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new();
+    private readonly Dictionary<string, Subscription> _subscriptions = [];
+    private readonly ChangeDispatcher _dispatcher;
     private readonly CancellationTokenSource _stop = new();
-    private readonly IDisposable _feed;
     private readonly Task _pump;
+    private bool _disposed;
 
-    public PeerConnection(HubCallerContext context, IChangeFeed feed, int outboxCapacity, Func<string, object, Task> send)
+    public PeerConnection(HubCallerContext context, ChangeDispatcher dispatcher, int outboxCapacity, Func<string, object, Task> send)
     {
         Context = context;
         Outbox = new Outbox(outboxCapacity, context.Abort);
-        _feed = feed.Subscribe(OnCommitted);
+        _dispatcher = dispatcher;
         _pump = Task.Run(() => Outbox.PumpAsync(send, _stop.Token));
     }
 
@@ -32,19 +33,50 @@ internal sealed class PeerConnection : IAsyncDisposable
     public PeerActor RequireActor() =>
         Actor ?? throw new HubException($"{HubErrors.NotRegistered}: Call Register(peerId, incarnation, name) before anything else.");
 
+    /// Registers the subscription for live events, which it buffers until it starts. A call that
+    /// was still running when the connection closed registers nothing.
     public Subscription AddSubscription(string id, Pattern pattern)
     {
         var subscription = new Subscription(id, pattern, Outbox);
-        return _subscriptions.TryAdd(id, subscription)
-            ? subscription
-            : throw new HubException($"{HubErrors.DuplicateSubscription}: This connection already has a subscription '{id}'.");
+        lock (_subscriptions)
+        {
+            if (_disposed)
+            {
+                throw new OperationCanceledException("The connection closed.", Context.ConnectionAborted);
+            }
+            if (!_subscriptions.TryAdd(id, subscription))
+            {
+                throw new HubException($"{HubErrors.DuplicateSubscription}: This connection already has a subscription '{id}'.");
+            }
+            _dispatcher.Register(subscription);
+        }
+        return subscription;
     }
 
-    public bool RemoveSubscription(string id) => _subscriptions.TryRemove(id, out _);
+    public bool RemoveSubscription(string id)
+    {
+        Subscription? removed;
+        lock (_subscriptions)
+        {
+            if (!_subscriptions.Remove(id, out removed))
+            {
+                return false;
+            }
+        }
+        _dispatcher.Unregister(removed);
+        return true;
+    }
 
     public async ValueTask DisposeAsync()
     {
-        _feed.Dispose();
+        List<Subscription> subscriptions;
+        lock (_subscriptions)
+        {
+            _disposed = true;
+            subscriptions = [.. _subscriptions.Values];
+            _subscriptions.Clear();
+        }
+        subscriptions.ForEach(_dispatcher.Unregister);
         await _stop.CancelAsync();
         try
         {
@@ -58,13 +90,5 @@ internal sealed class PeerConnection : IAsyncDisposable
             // A send failed because the connection is gone: nothing is left to deliver to.
         }
         _stop.Dispose();
-    }
-
-    private void OnCommitted(IReadOnlyList<ChangeEvent> events)
-    {
-        foreach (var subscription in _subscriptions.Values)
-        {
-            subscription.Offer(events);
-        }
     }
 }

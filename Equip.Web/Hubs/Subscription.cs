@@ -4,33 +4,49 @@ namespace Equip.Web.Hubs;
 
 /// One subscription of a connection. Until its first message (snapshot or replay) is queued it
 /// buffers live events; from then on it passes on those after the revision it started from, so
-/// there is neither a gap nor a duplicate between the two.
+/// there is neither a gap nor a duplicate between the two. Once closed it passes on nothing, even
+/// from a batch the dispatcher was routing when it was removed.
 internal sealed class Subscription(string id, Pattern pattern, Outbox outbox)
 {
     private readonly Lock _gate = new();
     private List<ChangeEvent>? _buffer = [];
     private long _delivered;
+    private bool _closed;
 
     public string Id => id;
 
     public Pattern Pattern => pattern;
 
-    public void Offer(IReadOnlyList<ChangeEvent> events)
+    public Outbox Outbox => outbox;
+
+    /// Queues the events it concerns without signalling the outbox (the dispatcher signals each
+    /// outbox once per batch); true if it queued any.
+    public bool Offer(IReadOnlyList<ChangeEvent> events)
     {
+        var queued = false;
         lock (_gate)
         {
-            foreach (var change in events.Where(Concerns))
+            if (_closed)
             {
+                return false;
+            }
+            foreach (var change in events)
+            {
+                if (!Concerns(change))
+                {
+                    continue;
+                }
                 if (_buffer is not null)
                 {
                     _buffer.Add(change);
                 }
                 else
                 {
-                    Deliver(change);
+                    queued |= Deliver(change);
                 }
             }
         }
+        return queued;
     }
 
     /// Queues the first message, then the buffered events after its revision, and goes live.
@@ -38,12 +54,26 @@ internal sealed class Subscription(string id, Pattern pattern, Outbox outbox)
     {
         lock (_gate)
         {
+            if (_closed)
+            {
+                return;
+            }
             queueFirstMessage();
             _delivered = revision;
             foreach (var change in _buffer!)
             {
                 Deliver(change);
             }
+            _buffer = null;
+        }
+        outbox.Signal();
+    }
+
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
             _buffer = null;
         }
     }
@@ -53,13 +83,14 @@ internal sealed class Subscription(string id, Pattern pattern, Outbox outbox)
     public bool Concerns(ChangeEvent change) =>
         pattern.MatchesType(change.Item.Type) && (pattern.Responsible is null || pattern.Responsible == change.Item.Responsible);
 
-    private void Deliver(ChangeEvent change)
+    private bool Deliver(ChangeEvent change)
     {
         if (change.Revision <= _delivered)
         {
-            return;
+            return false;
         }
         _delivered = change.Revision;
-        outbox.Enqueue(new OutboxEvent(id, change.ToWire(matches: pattern.Matches(change.Item)), change.Unreliable));
+        outbox.Append(new OutboxEvent(id, change.ToWire(matches: pattern.Matches(change.Item)), change.Unreliable));
+        return true;
     }
 }
