@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
-using System.Diagnostics;
 using Equip.Domain.Dataspace;
 using Equip.Infrastructure.Observability;
 using Equip.Protocol;
@@ -24,6 +23,7 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
     private readonly ReferenceIndex _linksBySource = new();
     private readonly ReferenceIndex _linksByDestination = new();
     private readonly ReferenceIndex _constantsByDestination = new();
+    private readonly LinkPropagations _propagations = new(dataspace, metrics);
 
     /// The status of a link, as the engine last saw it.
     public LinkStatus StatusOf(Guid linkId) => _status.GetValueOrDefault(linkId) ?? new LinkStatus(LinkStatus.SourceMissing, null);
@@ -44,47 +44,73 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
         }
         foreach (var link in _links.Keys.ToList())
         {
-            await PushAsync(link, stoppingToken);
+            Push(link);
         }
         foreach (var constant in _constants.Keys.ToList())
         {
-            await ApplyConstantAsync(constant, stoppingToken);
+            ApplyConstant(constant);
         }
-        await foreach (var events in _changes.Reader.ReadAllAsync(stoppingToken))
+        await WritePlannedAsync(stoppingToken);
+        while (await _changes.Reader.WaitToReadAsync(stoppingToken))
         {
-            foreach (var change in events.Where(e => e.Revision > start.Revision))
+            // Everything the feed has delivered so far is read before the writes it calls for go
+            // out together: a burst of source values costs one writer batch, not one per value.
+            while (_changes.Reader.TryRead(out var events))
             {
-                try
+                foreach (var change in events.Where(e => e.Revision > start.Revision))
                 {
-                    await OnChangeAsync(change, stoppingToken);
-                }
-                catch (Exception error) when (error is not OperationCanceledException)
-                {
-                    LinkEngineLog.Failed(logger, change.Item.Id, error);
+                    try
+                    {
+                        OnChange(change);
+                    }
+                    catch (Exception error)
+                    {
+                        LinkEngineLog.Failed(logger, change.Item.Id, error);
+                    }
                 }
             }
+            await WritePlannedAsync(stoppingToken);
         }
     }
 
-    private async Task OnChangeAsync(ChangeEvent change, CancellationToken cancellationToken)
+    private async Task WritePlannedAsync(CancellationToken cancellationToken)
+    {
+        if (_propagations.IsEmpty)
+        {
+            return;
+        }
+        try
+        {
+            foreach (var link in await _propagations.WriteAsync(cancellationToken))
+            {
+                _status[link] = new LinkStatus(LinkStatus.DestinationOffline, StatusOf(link).LastValueAt);
+            }
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            LinkEngineLog.WriteFailed(logger, error);
+        }
+    }
+
+    private void OnChange(ChangeEvent change)
     {
         var deleted = change.Kind == ChangeKind.Deleted;
         var key = Remember(change.Item, deleted);
         switch (change.Item.Type)
         {
             case Ect.Link when !deleted:
-                await PushAsync(change.Item.Id, cancellationToken);
+                Push(change.Item.Id);
                 break;
             case Ect.Link:
                 _status.TryRemove(change.Item.Id, out _);
                 break;
             case Ect.Constant when !deleted:
-                await ApplyConstantAsync(change.Item.Id, cancellationToken);
+                ApplyConstant(change.Item.Id);
                 break;
             case Ect.Property when key is { } property:
                 foreach (var id in _linksBySource.Of(property))
                 {
-                    await PushAsync(id, cancellationToken);
+                    Push(id);
                 }
                 if (deleted)
                 {
@@ -99,11 +125,11 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
                     // publisher starts from: give it the current source values and constants.
                     foreach (var id in _linksByDestination.Of(property))
                     {
-                        await PushAsync(id, cancellationToken);
+                        Push(id);
                     }
                     foreach (var id in _constantsByDestination.Of(property))
                     {
-                        await ApplyConstantAsync(id, cancellationToken);
+                        ApplyConstant(id);
                     }
                 }
                 break;
@@ -161,7 +187,7 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
     private (Guid ItemId, PropertyFields Fields)? Find(PropertyReference reference) =>
         reference.ComponentId() is { } component && _properties.TryGetValue((component, reference.Property), out var found) ? found : null;
 
-    private async Task PushAsync(Guid linkId, CancellationToken cancellationToken)
+    private void Push(Guid linkId)
     {
         if (!_links.TryGetValue(linkId, out var link))
         {
@@ -173,20 +199,20 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
             _status[linkId] = new LinkStatus(LinkStatus.SourceMissing, previous);
             return;
         }
-        var outcome = await WriteAsync(link.Destination, source.Fields.Value, cancellationToken);
+        var outcome = Plan(link.Destination, source.Fields.Value, linkId);
         _status[linkId] = new LinkStatus(outcome, outcome == LinkStatus.Active ? time.GetUtcNow() : previous);
     }
 
-    private async Task ApplyConstantAsync(Guid constantId, CancellationToken cancellationToken)
+    private void ApplyConstant(Guid constantId)
     {
         if (_constants.TryGetValue(constantId, out var constant))
         {
-            await WriteAsync(constant.Destination, constant.Value, cancellationToken);
+            Plan(constant.Destination, constant.Value, null);
         }
     }
 
-    /// Writes the value to the destination property unless it holds it already.
-    private async Task<string> WriteAsync(PropertyReference destination, JsonElement value, CancellationToken cancellationToken)
+    /// Plans writing the value to the destination property unless it holds it (or is about to).
+    private string Plan(PropertyReference destination, JsonElement value, Guid? linkId)
     {
         if (Find(destination) is not { } target)
         {
@@ -201,17 +227,8 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
             return LinkStatus.Active;
         }
         var set = target.Fields with { Value = converted };
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            await dataspace.UpdateAsync(new UpdateItem(target.ItemId, null, EctJson.Write(set), Unreliable: true), cancellationToken);
-            metrics.Propagated(Stopwatch.GetElapsedTime(started));
-            _properties[(set.ComponentId, set.Name)] = (target.ItemId, set);
-        }
-        catch (ItemNotFoundException)
-        {
-            return LinkStatus.DestinationOffline;
-        }
+        _propagations.Plan(target.ItemId, set, linkId);
+        _properties[(set.ComponentId, set.Name)] = (target.ItemId, set);
         return LinkStatus.Active;
     }
 }
@@ -220,4 +237,7 @@ internal static partial class LinkEngineLog
 {
     [LoggerMessage(1, LogLevel.Error, "The link engine failed on a change of item {ItemId}; it goes on with the next.")]
     public static partial void Failed(ILogger logger, Guid itemId, Exception error);
+
+    [LoggerMessage(2, LogLevel.Error, "The link engine failed to write destination values; it goes on with the next changes.")]
+    public static partial void WriteFailed(ILogger logger, Exception error);
 }

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Equip.Domain.Dataspace;
+using Equip.Infrastructure.Observability;
+using Equip.Protocol;
+
+namespace Equip.Infrastructure.Components;
+
+/// The destination writes the link engine planned for what it has read of the feed: at most one
+/// per destination property (the latest value), written together so that they share one batch
+/// of the writer, and one flush when they are stored.
+internal sealed class LinkPropagations(IDataspace dataspace, EquipMetrics metrics)
+{
+    private readonly Dictionary<Guid, (PropertyFields Set, List<Guid> Links)> _planned = [];
+
+    public bool IsEmpty => _planned.Count == 0;
+
+    /// The destination item is to hold the value; the links that carry it are recorded so that
+    /// they can be marked offline if the destination has gone by the time it is written.
+    public void Plan(Guid itemId, PropertyFields set, Guid? linkId)
+    {
+        if (_planned.TryGetValue(itemId, out var planned))
+        {
+            planned.Links.AddRange(linkId is { } id ? [id] : []);
+            _planned[itemId] = (set, planned.Links);
+        }
+        else
+        {
+            _planned[itemId] = (set, linkId is { } id ? [id] : []);
+        }
+    }
+
+    /// Writes everything planned at once; returns the links whose destination had gone.
+    public async Task<IReadOnlyList<Guid>> WriteAsync(CancellationToken cancellationToken)
+    {
+        var writes = _planned.Select(p => WriteAsync(p.Key, p.Value.Set, p.Value.Links, cancellationToken)).ToList();
+        _planned.Clear();
+        var offline = await Task.WhenAll(writes);
+        return [.. offline.SelectMany(l => l)];
+    }
+
+    private async Task<IReadOnlyList<Guid>> WriteAsync(Guid itemId, PropertyFields set, List<Guid> links, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await dataspace.UpdateAsync(new UpdateItem(itemId, null, EctJson.Write(set), Unreliable: true), cancellationToken);
+            metrics.Propagated(Stopwatch.GetElapsedTime(started));
+            return [];
+        }
+        catch (ItemNotFoundException)
+        {
+            return links;
+        }
+    }
+}
