@@ -12,7 +12,7 @@ public sealed class PeerOptions
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(3);
 
     /// A connection silent for this long is closed: a half-open TCP connection is noticed then.
-    public TimeSpan ClientTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ClientTimeout { get; set; } = TimeSpan.FromSeconds(6);
 
     /// How often reconnecting peers are checked for the end of their grace period.
     public TimeSpan ReapInterval { get; set; } = TimeSpan.FromMilliseconds(250);
