@@ -79,21 +79,21 @@ public sealed class EquipClient : IAsyncDisposable
     public async Task<WireItem> AddAsync(AddRequest request)
     {
         var withId = request with { Id = request.Id ?? Guid.CreateVersion7() };
-        return (await Enqueue(new PendingWrite("Add", withId, withId.Id!.Value, withId.LeaseSeconds)))!;
+        return (await Enqueue(new PendingWrite(HubNames.Add, withId, withId.Id!.Value, withId.LeaseSeconds)))!;
     }
 
     /// <summary>Replaces an item's fields.</summary>
     public async Task<WireItem> UpdateAsync(UpdateRequest request) =>
-        (await Enqueue(new PendingWrite("Update", request, request.Id, request.LeaseSeconds)))!;
+        (await Enqueue(new PendingWrite(HubNames.Update, request, request.Id, request.LeaseSeconds)))!;
 
     /// <summary>Deletes an item.</summary>
     public Task DeleteAsync(Guid id, long? expectedRevision = null) =>
-        Enqueue(new PendingWrite("Delete", new DeleteRequest { Id = id, ExpectedRevision = expectedRevision }, id, null));
+        Enqueue(new PendingWrite(HubNames.Delete, new DeleteRequest { Id = id, ExpectedRevision = expectedRevision }, id, null));
 
     /// Deletes an item unless another peer has taken it over (re-added it) since this peer last
     /// saw it; an item that is gone already, or no longer this peer's, is left as it is.
     internal Task DeleteOwnAsync(Guid id) =>
-        Enqueue(new PendingWrite("Delete", new DeleteRequest { Id = id }, id, null) { OnlyWhileOwned = true });
+        Enqueue(new PendingWrite(HubNames.Delete, new DeleteRequest { Id = id }, id, null) { OnlyWhileOwned = true });
 
     /// <summary>Subscribes to a pattern; the replica fills once connected and stays current.</summary>
     public Replica Subscribe(WirePattern pattern)
@@ -112,14 +112,14 @@ public sealed class EquipClient : IAsyncDisposable
     public async Task<IReadOnlyList<WireItem>> QueryAsync(QueryRequest request, CancellationToken cancellationToken = default)
     {
         await WaitUntilConnectedAsync(cancellationToken);
-        return await Live().InvokeAsync<IReadOnlyList<WireItem>>("Query", request, cancellationToken);
+        return await Live().InvokeAsync<IReadOnlyList<WireItem>>(HubNames.Query, request, cancellationToken);
     }
 
     /// <summary>Reads one item from the server, waiting until connected; null when there is none.</summary>
     public async Task<WireItem?> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await WaitUntilConnectedAsync(cancellationToken);
-        return await Live().InvokeAsync<WireItem?>("Get", id, cancellationToken);
+        return await Live().InvokeAsync<WireItem?>(HubNames.Get, id, cancellationToken);
     }
 
     /// <summary>Stops the client: the connection closes and queued changes fail.</summary>
@@ -267,7 +267,7 @@ public sealed class EquipClient : IAsyncDisposable
             attempt.CancelAfter(_options.ServerTimeout);
             await connection.StartAsync(attempt.Token);
         }
-        var registration = await connection.InvokeAsync<RegisterResponse>("Register", new RegisterRequest
+        var registration = await connection.InvokeAsync<RegisterResponse>(HubNames.Register, new RegisterRequest
         {
             PeerId = PeerId,
             Incarnation = Incarnation,
@@ -295,7 +295,7 @@ public sealed class EquipClient : IAsyncDisposable
         }
         if (NextUnsubscribed() is { } replica)
         {
-            await connection.InvokeAsync<SubscribeResponse>("Subscribe", new SubscribeRequest
+            await connection.InvokeAsync<SubscribeResponse>(HubNames.Subscribe, new SubscribeRequest
             {
                 SubscriptionId = replica.SubscriptionId,
                 Pattern = replica.Pattern,
@@ -320,7 +320,7 @@ public sealed class EquipClient : IAsyncDisposable
         }
         if (_needsSync)
         {
-            await connection.InvokeAsync<int>("SyncComplete", stop);
+            await connection.InvokeAsync<int>(HubNames.SyncComplete, stop);
             _needsSync = false;
             SetState(new EquipConnectionChange(EquipConnectionState.Connected, _sessionPresent, null));
             return true;
@@ -352,7 +352,7 @@ public sealed class EquipClient : IAsyncDisposable
         }
         foreach (var batch in owned.Chunk(ReassertBatch))
         {
-            var stored = (await connection.InvokeAsync<IReadOnlyList<WireItem>>("Reassert", batch, stop)).ToDictionary(i => i.Id);
+            var stored = (await connection.InvokeAsync<IReadOnlyList<WireItem>>(HubNames.Reassert, batch, stop)).ToDictionary(i => i.Id);
             lock (_owned)
             {
                 foreach (var asserted in batch)
@@ -462,12 +462,12 @@ public sealed class EquipClient : IAsyncDisposable
         {
             try
             {
-                await connection.InvokeAsync("Delete", new DeleteRequest { Id = write.ItemId, ExpectedRevision = revision }, stop);
+                await connection.InvokeAsync(HubNames.Delete, new DeleteRequest { Id = write.ItemId, ExpectedRevision = revision }, stop);
                 break;
             }
             catch (HubException refused) when (HubErrors.CodeOf(refused.Message) == HubErrors.RevisionMismatch)
             {
-                var stored = await connection.InvokeAsync<WireItem?>("Get", write.ItemId, stop);
+                var stored = await connection.InvokeAsync<WireItem?>(HubNames.Get, write.ItemId, stop);
                 known = stored?.Responsible == PeerId ? stored.Revision : null;
             }
             catch (HubException refused) when (HubErrors.CodeOf(refused.Message) == HubErrors.NotFound)

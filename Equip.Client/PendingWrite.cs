@@ -18,7 +18,7 @@ internal sealed class PendingWrite(string method, object argument, Guid itemId, 
 
     public Guid ItemId => itemId;
 
-    public bool IsDelete => method == "Delete";
+    public bool IsDelete => method == HubNames.Delete;
 
     /// A delete of an item this peer may no longer be responsible for (another peer re-added it):
     /// sent only while it is, at the revision last seen.

@@ -11,4 +11,37 @@ public static class HubNames
 
     /// Client callback: events of a subscription, in revision order.
     public const string Changes = "Changes";
+
+    /// Hub method: Begins a session (or resumes it): the first call on a connection.
+    public const string Register = "Register";
+
+    /// Hub method: Adds an item, or re-adds one with the same id.
+    public const string Add = "Add";
+
+    /// Hub method: Replaces an item's fields (and optionally type and lease).
+    public const string Update = "Update";
+
+    /// Hub method: Deletes an item.
+    public const string Delete = "Delete";
+
+    /// Hub method: Renews an item's lease.
+    public const string RenewLease = "RenewLease";
+
+    /// Hub method: Reads one item.
+    public const string Get = "Get";
+
+    /// Hub method: Reads one page of matching items.
+    public const string Query = "Query";
+
+    /// Hub method: Starts a subscription: a snapshot or a replay, then its events.
+    public const string Subscribe = "Subscribe";
+
+    /// Hub method: Ends a subscription.
+    public const string Unsubscribe = "Unsubscribe";
+
+    /// Hub method: Re-asserts the peer's own items after a reconnect.
+    public const string Reassert = "Reassert";
+
+    /// Hub method: Ends the re-synchronisation after a connect: what was not re-asserted is removed.
+    public const string SyncComplete = "SyncComplete";
 }

@@ -15,7 +15,7 @@ internal static class RawPeer
         connection.KeepAliveInterval = keepAlive;
         connection.ServerTimeout = keepAlive < TimeSpan.FromMinutes(1) ? TimeSpan.FromSeconds(30) : TimeSpan.FromHours(2);
         await connection.StartAsync(cancellationToken);
-        await connection.InvokeAsync<RegisterResponse>("Register", new RegisterRequest
+        await connection.InvokeAsync<RegisterResponse>(HubNames.Register, new RegisterRequest
         {
             PeerId = peerId,
             Incarnation = Guid.NewGuid().ToString(),

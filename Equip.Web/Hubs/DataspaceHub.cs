@@ -50,6 +50,7 @@ internal sealed class DataspaceHub(
         }
     }
 
+    [HubMethodName(HubNames.Register)]
     public async Task<RegisterResponse> Register(RegisterRequest request)
     {
         var connection = Connection;
@@ -75,6 +76,7 @@ internal sealed class DataspaceHub(
         };
     }
 
+    [HubMethodName(HubNames.Add)]
     public async Task<WireItem> Add(AddRequest request)
     {
         var actor = Connection.RequireActor();
@@ -83,6 +85,7 @@ internal sealed class DataspaceHub(
         return (await dataspace.AddAsync(command, Started)).Item.ToWire();
     }
 
+    [HubMethodName(HubNames.Update)]
     public async Task<WireItem> Update(UpdateRequest request)
     {
         var actor = Connection.RequireActor();
@@ -91,24 +94,28 @@ internal sealed class DataspaceHub(
         return (await dataspace.UpdateAsync(command, Started)).ToWire();
     }
 
+    [HubMethodName(HubNames.Delete)]
     public async Task Delete(DeleteRequest request)
     {
         var actor = Connection.RequireActor();
         await dataspace.DeleteAsync(new DeleteItem(request.Id, DeleteReason.Explicit, request.ExpectedRevision, actor), Started);
     }
 
+    [HubMethodName(HubNames.RenewLease)]
     public async Task<WireItem> RenewLease(RenewLeaseRequest request)
     {
         var actor = Connection.RequireActor();
         return (await dataspace.RenewLeaseAsync(new RenewLease(request.Id, ItemRules.ToLease(request.LeaseSeconds), actor), Started)).ToWire();
     }
 
+    [HubMethodName(HubNames.Get)]
     public async Task<WireItem?> Get(Guid id)
     {
         Connection.RequireActor();
         return (await dataspace.GetAsync(id, Context.ConnectionAborted))?.ToWire();
     }
 
+    [HubMethodName(HubNames.Query)]
     public async Task<IReadOnlyList<WireItem>> Query(QueryRequest request)
     {
         Connection.RequireActor();
@@ -121,6 +128,7 @@ internal sealed class DataspaceHub(
         return items.Select(i => i.ToWire()).ToList();
     }
 
+    [HubMethodName(HubNames.Subscribe)]
     public async Task<SubscribeResponse> Subscribe(SubscribeRequest request)
     {
         var connection = Connection;
@@ -146,8 +154,10 @@ internal sealed class DataspaceHub(
         }
     }
 
+    [HubMethodName(HubNames.Unsubscribe)]
     public bool Unsubscribe(string subscriptionId) => Connection.RemoveSubscription(subscriptionId);
 
+    [HubMethodName(HubNames.Reassert)]
     public async Task<IReadOnlyList<WireItem>> Reassert(IReadOnlyList<ReassertedItemMessage> items)
     {
         var actor = Connection.RequireActor();
@@ -156,6 +166,7 @@ internal sealed class DataspaceHub(
         return stored.Select(i => i.ToWire()).ToList();
     }
 
+    [HubMethodName(HubNames.SyncComplete)]
     public Task<int> SyncComplete() => peers.SyncCompleteAsync(Connection.RequireActor(), Started);
 
     private async Task<long> SnapshotAsync(Subscription subscription, bool resynchronised)
