@@ -15,25 +15,20 @@ namespace Equip.Client;
 public sealed class EquipClient : IAsyncDisposable
 {
     private readonly EquipClientOptions _options;
-    private readonly LinkedList<PendingWrite> _pending = new();
-    private readonly Dictionary<Guid, LinkedListNode<PendingWrite>> _lastPendingOf = [];
-    private const int ReassertBatch = 100;
-    private const int OwnDeleteAttempts = 5;
-    private readonly Dictionary<Guid, OwnedItem> _owned = new();
-    private readonly Dictionary<string, Replica> _replicas = new();
-    private readonly HashSet<Replica> _unsubscribed = new();
+    private readonly PendingWrites _pending;
+    private readonly OwnedItems _owned;
+    private readonly Replicas _replicas = new();
+    private readonly WriteSender _sender;
     private readonly SemaphoreSlim _work = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Backoff _backoff;
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private HubConnection? _connection;
+    private ClientConnection? _connection;
     private Task? _run;
-    private int _subscriptions;
     private bool _needsReassert;
     private volatile HubException? _fencedBy;
     private bool _needsSync;
     private bool _sessionPresent;
-    private Exception? _stoppedBy;
 
     /// <summary>Makes a client; call <see cref="Start"/> to connect.</summary>
     public EquipClient(EquipClientOptions options)
@@ -42,6 +37,9 @@ public sealed class EquipClient : IAsyncDisposable
         _backoff = new Backoff(options.InitialReconnectDelay, options.MaxReconnectDelay);
         PeerId = PeerIdentity.Resolve(options);
         Incarnation = Guid.NewGuid().ToString("N");
+        _pending = new PendingWrites(options.MaxQueuedChanges);
+        _owned = new OwnedItems(PeerId);
+        _sender = new WriteSender(_pending, _owned, options.MaxValuesInFlight, () => _work.Release());
     }
 
     /// <summary>This peer's stable id.</summary>
@@ -56,17 +54,8 @@ public sealed class EquipClient : IAsyncDisposable
     /// <summary>Raised when <see cref="State"/> changes, on the client's own thread.</summary>
     public event Action<EquipConnectionChange>? StateChanged;
 
-    /// <summary>How many own changes wait to be sent.</summary>
-    public int PendingChanges
-    {
-        get
-        {
-            lock (_pending)
-            {
-                return _pending.Count;
-            }
-        }
-    }
+    /// <summary>How many own changes wait to be sent or answered.</summary>
+    public int PendingChanges => _pending.Count;
 
     /// <summary>Starts connecting in the background; the client never gives up until disposed.</summary>
     public void Start() => _run ??= Task.Run(RunAsync);
@@ -98,12 +87,7 @@ public sealed class EquipClient : IAsyncDisposable
     /// <summary>Subscribes to a pattern; the replica fills once connected and stays current.</summary>
     public Replica Subscribe(WirePattern pattern)
     {
-        var replica = new Replica($"s{Interlocked.Increment(ref _subscriptions)}", pattern);
-        lock (_replicas)
-        {
-            _replicas[replica.SubscriptionId] = replica;
-            _unsubscribed.Add(replica);
-        }
+        var replica = _replicas.Add(pattern);
         _work.Release();
         return replica;
     }
@@ -131,56 +115,21 @@ public sealed class EquipClient : IAsyncDisposable
             await _run;
         }
         await DropConnectionAsync();
-        FailPending(new ObjectDisposedException(nameof(EquipClient)));
+        _pending.FailAll(new ObjectDisposedException(nameof(EquipClient)));
         SetState(new EquipConnectionChange(EquipConnectionState.Disposed, false, null));
         _stop.Dispose();
     }
 
-    /// Fails every queued write, and every later one: the client has stopped for good.
-    private void FailPending(Exception error)
-    {
-        lock (_pending)
-        {
-            _stoppedBy = error;
-            foreach (var write in _pending)
-            {
-                write.Fail(error);
-            }
-            _pending.Clear();
-            _lastPendingOf.Clear();
-        }
-    }
-
     private Task<WireItem?> Enqueue(PendingWrite write)
     {
-        lock (_pending)
-        {
-            if (_stoppedBy is not null)
-            {
-                write.Fail(_stoppedBy);
-                return write.Done;
-            }
-            if (write.IsSquashable
-                && _lastPendingOf.TryGetValue(write.ItemId, out var older)
-                && older.Value.IsSquashable
-                && older != _pending.First) // the first may be on its way
-            {
-                _pending.Remove(older);
-                write.Supersede(older.Value);
-            }
-            if (_pending.Count >= _options.MaxQueuedChanges)
-            {
-                throw new EquipQueueFullException(_options.MaxQueuedChanges);
-            }
-            _lastPendingOf[write.ItemId] = _pending.AddLast(write);
-        }
+        var done = _pending.Enqueue(write);
         _work.Release();
-        return write.Done;
+        return done;
     }
 
     private HubConnection Live() =>
-        _connection is { State: HubConnectionState.Connected } connection
-            ? connection
+        _connection is { Hub.State: HubConnectionState.Connected } connection
+            ? connection.Hub
             : throw new InvalidOperationException("The client is not connected.");
 
     private async Task RunAsync()
@@ -208,7 +157,7 @@ public sealed class EquipClient : IAsyncDisposable
             catch (HubException fenced) when (HubErrors.CodeOf(fenced.Message) == HubErrors.StaleIncarnation)
             {
                 await DropConnectionAsync();
-                FailPending(fenced);
+                _pending.FailAll(fenced);
                 SetState(new EquipConnectionChange(EquipConnectionState.Fenced, false, fenced));
                 return;
             }
@@ -240,13 +189,13 @@ public sealed class EquipClient : IAsyncDisposable
         connection.ServerTimeout = _options.ServerTimeout;
         connection.On<SnapshotMessage>(HubNames.Snapshot, m =>
         {
-            AdoptSeen(m.Items);
-            ReplicaOf(m.SubscriptionId)?.ApplySnapshot(m);
+            _owned.AdoptSeen(m.Items);
+            _replicas.Of(m.SubscriptionId)?.ApplySnapshot(m);
         });
         connection.On<ChangesMessage>(HubNames.Changes, m =>
         {
-            AdoptSeen(m.Events.Where(e => e.Kind != "deleted").Select(e => e.Item));
-            ReplicaOf(m.SubscriptionId)?.ApplyChanges(m);
+            _owned.AdoptSeen(m.Events.Where(e => e.Kind != "deleted").Select(e => e.Item));
+            _replicas.Of(m.SubscriptionId)?.ApplyChanges(m);
         });
         connection.Closed += error =>
         {
@@ -257,7 +206,7 @@ public sealed class EquipClient : IAsyncDisposable
             _work.Release();
             return Task.CompletedTask;
         };
-        _connection = connection;
+        _connection = new ClientConnection(connection);
         // A connect into a network that drops packets silently would hang until the OS gives up:
         // opening the connection gets ServerTimeout, then the next attempt comes after the backoff.
         // Register is not bounded so: it is a write, which may wait its turn on a busy server, and
@@ -274,13 +223,7 @@ public sealed class EquipClient : IAsyncDisposable
             Name = _options.Name,
         }, stop);
         _sessionPresent = registration.SessionPresent;
-        lock (_replicas)
-        {
-            foreach (var replica in _replicas.Values)
-            {
-                _unsubscribed.Add(replica);
-            }
-        }
+        _replicas.ResubscribeAll();
         _needsReassert = true;
         _needsSync = true;
     }
@@ -288,12 +231,13 @@ public sealed class EquipClient : IAsyncDisposable
     /// One step of catching up after a connect, or one queued write; false when there is nothing to do.
     private async Task<bool> DoNextStepAsync(CancellationToken stop)
     {
-        var connection = _connection!;
+        var session = _connection!;
+        var connection = session.Hub;
         if (connection.State != HubConnectionState.Connected)
         {
             throw _fencedBy ?? (Exception)new InvalidOperationException("The connection closed.");
         }
-        if (NextUnsubscribed() is { } replica)
+        if (_replicas.NextUnsubscribed() is { } replica)
         {
             await connection.InvokeAsync<SubscribeResponse>(HubNames.Subscribe, new SubscribeRequest
             {
@@ -301,10 +245,7 @@ public sealed class EquipClient : IAsyncDisposable
                 Pattern = replica.Pattern,
                 FromRevision = replica.HasSnapshot ? replica.Revision : null,
             }, stop);
-            lock (_replicas)
-            {
-                _unsubscribed.Remove(replica);
-            }
+            _replicas.Subscribed(replica);
             return true;
         }
         if (_needsReassert)
@@ -313,10 +254,10 @@ public sealed class EquipClient : IAsyncDisposable
             _needsReassert = false;
             return true;
         }
-        if (NextPending() is { } write)
+        if (_pending.Next(session) is not null || session.InFlight > 0)
         {
-            await SendAsync(connection, write, stop);
-            return true;
+            // False while the writes on their way hold the next one back: their answers wake the loop.
+            return await _sender.SendNextAsync(session, stop);
         }
         if (_needsSync)
         {
@@ -328,203 +269,13 @@ public sealed class EquipClient : IAsyncDisposable
         return false;
     }
 
-    /// Re-asserts the acknowledged state of every own item not about to be deleted, in batches;
-    /// an item the server leaves out of its answer no longer exists and is forgotten.
+    /// Re-asserts the acknowledged state of every own item not about to be deleted, in batches.
     private async Task ReassertAsync(HubConnection connection, CancellationToken stop)
     {
-        List<ReassertedItemMessage> owned;
-        lock (_owned)
+        foreach (var batch in _owned.ToReassert(_pending.Deleting()))
         {
-            HashSet<Guid> deleting;
-            lock (_pending)
-            {
-                deleting = _pending.Where(w => w.IsDelete).Select(w => w.ItemId).ToHashSet();
-            }
-            owned = _owned.Values.Where(o => !deleting.Contains(o.Item.Id)).Select(o => new ReassertedItemMessage
-            {
-                Id = o.Item.Id,
-                Type = o.Item.Type,
-                Fields = o.Item.Fields,
-                ProcessBound = o.Item.ProcessBound,
-                LeaseSeconds = o.LeaseSeconds,
-                KnownRevision = o.Item.Revision,
-            }).ToList();
-        }
-        foreach (var batch in owned.Chunk(ReassertBatch))
-        {
-            var stored = (await connection.InvokeAsync<IReadOnlyList<WireItem>>(HubNames.Reassert, batch, stop)).ToDictionary(i => i.Id);
-            lock (_owned)
-            {
-                foreach (var asserted in batch)
-                {
-                    if (stored.TryGetValue(asserted.Id, out var item) && item.Responsible == PeerId)
-                    {
-                        _owned[item.Id] = new OwnedItem(item, asserted.LeaseSeconds);
-                    }
-                    else
-                    {
-                        _owned.Remove(asserted.Id);
-                    }
-                }
-            }
-        }
-    }
-
-    /// Own items that another peer changed, as a subscription shows them: a later re-assertion
-    /// states what the server last had, not what this peer last wrote, so that a restored item
-    /// does not bring back a value that had been replaced.
-    private void AdoptSeen(IEnumerable<WireItem> items)
-    {
-        lock (_owned)
-        {
-            foreach (var item in items)
-            {
-                if (item.Responsible == PeerId && _owned.TryGetValue(item.Id, out var held) && held.Item.Revision < item.Revision)
-                {
-                    _owned[item.Id] = held with { Item = item };
-                }
-            }
-        }
-    }
-
-    private async Task SendAsync(HubConnection connection, PendingWrite write, CancellationToken stop)
-    {
-        if (write.OnlyWhileOwned)
-        {
-            await SendOwnDeleteAsync(connection, write, stop);
-            return;
-        }
-        WireItem? result = null;
-        var resent = write.Retried;
-        write.Retried = true;
-        try
-        {
-            if (write.IsDelete)
-            {
-                await connection.InvokeAsync(write.Method, write.Argument, stop);
-            }
-            else
-            {
-                result = await connection.InvokeAsync<WireItem>(write.Method, write.Argument, stop);
-            }
-        }
-        catch (HubException refused) when (!IsAlreadyGone(write, resent, refused))
-        {
-            Dequeue(write);
-            write.Fail(ToRefusal(refused));
-            return;
-        }
-        catch (HubException)
-        {
-            // The item is gone, as asked (see IsAlreadyGone).
-        }
-        lock (_owned)
-        {
-            if (write.IsDelete)
-            {
-                _owned.Remove(write.ItemId);
-            }
-            else if (result!.Responsible == PeerId)
-            {
-                var lease = write.LeaseSeconds ?? _owned.GetValueOrDefault(result.Id)?.LeaseSeconds;
-                _owned[result.Id] = new OwnedItem(result, lease);
-            }
-        }
-        Dequeue(write);
-        write.Succeed(result);
-    }
-
-    /// A delete answered not-found has what it asked for when it was resent (the first sending took
-    /// effect before the connection broke) or the item was this peer's own (the server removed it
-    /// meanwhile: the session's grace period ended while this peer was away).
-    private bool IsAlreadyGone(PendingWrite write, bool resent, HubException refused)
-    {
-        if (!write.IsDelete || HubErrors.CodeOf(refused.Message) != HubErrors.NotFound)
-        {
-            return false;
-        }
-        lock (_owned)
-        {
-            return resent || _owned.ContainsKey(write.ItemId);
-        }
-    }
-
-    /// A delete at the revision this peer knows; when the item changed since, it is read again and
-    /// deleted at its new revision only if this peer is still responsible for it.
-    private async Task SendOwnDeleteAsync(HubConnection connection, PendingWrite write, CancellationToken stop)
-    {
-        long? known;
-        lock (_owned)
-        {
-            known = _owned.GetValueOrDefault(write.ItemId)?.Item.Revision;
-        }
-        for (var attempt = 0; known is { } revision && attempt < OwnDeleteAttempts; attempt++)
-        {
-            try
-            {
-                await connection.InvokeAsync(HubNames.Delete, new DeleteRequest { Id = write.ItemId, ExpectedRevision = revision }, stop);
-                break;
-            }
-            catch (HubException refused) when (HubErrors.CodeOf(refused.Message) == HubErrors.RevisionMismatch)
-            {
-                var stored = await connection.InvokeAsync<WireItem?>(HubNames.Get, write.ItemId, stop);
-                known = stored?.Responsible == PeerId ? stored.Revision : null;
-            }
-            catch (HubException refused) when (HubErrors.CodeOf(refused.Message) == HubErrors.NotFound)
-            {
-                break;
-            }
-            catch (HubException refused)
-            {
-                Dequeue(write);
-                write.Fail(ToRefusal(refused));
-                return;
-            }
-        }
-        lock (_owned)
-        {
-            _owned.Remove(write.ItemId);
-        }
-        Dequeue(write);
-        write.Succeed(null);
-    }
-
-    private static EquipRefusedException ToRefusal(HubException refused) =>
-        new(HubErrors.CodeOf(refused.Message) ?? "error", refused.Message);
-
-    private Replica? NextUnsubscribed()
-    {
-        lock (_replicas)
-        {
-            return _unsubscribed.FirstOrDefault();
-        }
-    }
-
-    private PendingWrite? NextPending()
-    {
-        lock (_pending)
-        {
-            return _pending.First?.Value;
-        }
-    }
-
-    private void Dequeue(PendingWrite write)
-    {
-        lock (_pending)
-        {
-            _pending.Remove(write);
-            if (_lastPendingOf.TryGetValue(write.ItemId, out var last) && last.Value == write)
-            {
-                _lastPendingOf.Remove(write.ItemId);
-            }
-        }
-    }
-
-    private Replica? ReplicaOf(string subscriptionId)
-    {
-        lock (_replicas)
-        {
-            return _replicas.GetValueOrDefault(subscriptionId);
+            var stored = await connection.InvokeAsync<IReadOnlyList<WireItem>>(HubNames.Reassert, batch, stop);
+            _owned.Reasserted(batch, stored.ToDictionary(i => i.Id));
         }
     }
 
@@ -535,7 +286,7 @@ public sealed class EquipClient : IAsyncDisposable
             _connection = null;
             try
             {
-                await connection.DisposeAsync();
+                await connection.Hub.DisposeAsync();
             }
             catch (Exception)
             {

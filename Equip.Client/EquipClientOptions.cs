@@ -27,6 +27,12 @@ public sealed class EquipClientOptions
     /// <summary>How many of its own changes the client keeps while disconnected; beyond it writes fail with <see cref="EquipQueueFullException"/>.</summary>
     public int MaxQueuedChanges { get; init; } = 10_000;
 
+    /// <summary>
+    /// How many unreliable value updates may be on their way to the server at once, not yet
+    /// answered (pipelined); any other write waits for the answers before it. 1 sends one at a time.
+    /// </summary>
+    public int MaxValuesInFlight { get; init; } = 32;
+
     /// <summary>How often the client pings the server.</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(3);
 

@@ -26,6 +26,9 @@ internal sealed class PendingWrite(string method, object argument, Guid itemId, 
 
     public double? LeaseSeconds => leaseSeconds;
 
+    /// The connection it is on its way over (set and cleared under the queue's lock), or null.
+    public object? Carrier { get; set; }
+
     /// Sent at least once before: its outcome on the server may already have happened.
     public bool Retried { get; set; }
 

@@ -1,4 +1,5 @@
 using Equip.Protocol;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Equip.Bench.Scenarios;
@@ -10,7 +11,13 @@ internal static class RawPeer
     public static async Task<HubConnection> ConnectAsync(Uri server, string peerId, TimeSpan keepAlive, CancellationToken cancellationToken = default)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server, HubNames.Path))
+            // Straight to the WebSocket, as the protocol allows: no negotiate request, whose pooled
+            // HTTP connection would double the sockets (and file descriptors) on both sides.
+            .WithUrl(new Uri(server, HubNames.Path), o =>
+            {
+                o.SkipNegotiation = true;
+                o.Transports = HttpTransportType.WebSockets;
+            })
             .Build();
         connection.KeepAliveInterval = keepAlive;
         connection.ServerTimeout = keepAlive < TimeSpan.FromMinutes(1) ? TimeSpan.FromSeconds(30) : TimeSpan.FromHours(2);

@@ -282,7 +282,9 @@ public abstract class EquipClientTests : IAsyncLifetime
         var answers = await Task.WhenAll(ticks).WaitAsync(Wait.Timeout);
         await checkedUpdate.WaitAsync(Wait.Timeout);
 
-        Assert.Equal(3, queued); // the first tick (it may be on its way), the latest tick, the checked update
+        // The latest tick and the checked update; and the first tick if it was on its way when the
+        // client noticed the reset (a write on its way is never replaced).
+        Assert.InRange(queued, 2, 3);
         Assert.Equal("tick-50", NameOf((await device.GetAsync(clock.Id))!));
         Assert.Equal("tick-50", NameOf(answers[^1]));
         Assert.Equal(answers[^1].Revision, answers[^2].Revision); // the replaced ones are answered with the one that went
@@ -292,10 +294,11 @@ public abstract class EquipClientTests : IAsyncLifetime
             .Where(e => e.GetProperty("item").GetProperty("id").GetGuid() == clock.Id)
             .Select(e => e.GetProperty("item").GetProperty("fields").GetProperty("name").GetString())
             .ToList();
-        // Two updates reached the server: tick-1 and tick-50. The log may keep only the latest of
-        // them (the server coalesces unreliable values it has not yet stored), never one between.
-        Assert.Equal(2, answers.Select(a => a.Revision).Distinct().Count());
-        Assert.Equal("tick-1", NameOf(answers[0]));
+        // At most two updates reached the server: tick-50, and tick-1 if it was on its way. The log
+        // may keep only the latest of them (the server coalesces unreliable values it has not yet
+        // stored), never one between.
+        Assert.Equal(queued - 1, answers.Select(a => a.Revision).Distinct().Count());
+        Assert.Equal(queued == 3 ? "tick-1" : "tick-50", NameOf(answers[0]));
         Assert.Equal("tick-50", clockUpdates[^1]);
         Assert.All(clockUpdates, name => Assert.Contains(name, new[] { "tick-1", "tick-50" }));
     }

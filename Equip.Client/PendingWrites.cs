@@ -1,0 +1,123 @@
+using Equip.Protocol;
+
+namespace Equip.Client;
+
+/// The client's own changes not yet answered, in the order they were made. An unreliable value
+/// update takes the place of a queued one of the same item that is not on its way yet; a write on
+/// its way is marked with the connection carrying it, and one carried by a connection that broke
+/// is sent again on the next.
+internal sealed class PendingWrites(int capacity)
+{
+    private readonly LinkedList<PendingWrite> _queue = new();
+    private readonly Dictionary<Guid, LinkedListNode<PendingWrite>> _lastOf = [];
+    private Exception? _stoppedBy;
+
+    public int Count
+    {
+        get
+        {
+            lock (_queue)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    public Task<WireItem?> Enqueue(PendingWrite write)
+    {
+        lock (_queue)
+        {
+            if (_stoppedBy is not null)
+            {
+                write.Fail(_stoppedBy);
+                return write.Done;
+            }
+            if (write.IsSquashable
+                && _lastOf.TryGetValue(write.ItemId, out var older)
+                && older.Value.IsSquashable
+                && older.Value.Carrier is null)
+            {
+                _queue.Remove(older);
+                write.Supersede(older.Value);
+            }
+            if (_queue.Count >= capacity)
+            {
+                throw new EquipQueueFullException(capacity);
+            }
+            _lastOf[write.ItemId] = _queue.AddLast(write);
+        }
+        return write.Done;
+    }
+
+    /// The first write not yet on its way over this connection.
+    public PendingWrite? Next(object connection)
+    {
+        lock (_queue)
+        {
+            foreach (var write in _queue)
+            {
+                if (!ReferenceEquals(write.Carrier, connection))
+                {
+                    return write;
+                }
+            }
+            return null;
+        }
+    }
+
+    public void Sending(PendingWrite write, object connection)
+    {
+        lock (_queue)
+        {
+            write.Carrier = connection;
+        }
+    }
+
+    /// The connection broke before the answer came: the write goes again on the next one.
+    public void NotSent(PendingWrite write, object connection)
+    {
+        lock (_queue)
+        {
+            if (ReferenceEquals(write.Carrier, connection))
+            {
+                write.Carrier = null;
+            }
+        }
+    }
+
+    public void Remove(PendingWrite write)
+    {
+        lock (_queue)
+        {
+            _queue.Remove(write);
+            if (_lastOf.TryGetValue(write.ItemId, out var last) && last.Value == write)
+            {
+                _lastOf.Remove(write.ItemId);
+            }
+        }
+    }
+
+    /// The items a queued delete is about to remove (not to be re-asserted).
+    public HashSet<Guid> Deleting()
+    {
+        lock (_queue)
+        {
+            return [.. _queue.Where(w => w.IsDelete).Select(w => w.ItemId)];
+        }
+    }
+
+    /// Fails every queued write, and every later one: the client has stopped for good.
+    public void FailAll(Exception error)
+    {
+        lock (_queue)
+        {
+            _stoppedBy = error;
+            foreach (var write in _queue)
+            {
+                write.Fail(error);
+            }
+            _queue.Clear();
+            _lastOf.Clear();
+        }
+    }
+}
