@@ -45,13 +45,16 @@ internal sealed class BenchServer : IAsyncDisposable
     }
 
     /// Stops the server as a service manager would (SIGTERM) and starts it again on the same
-    /// store and port; returns once it answers /health.
-    public async Task RestartAsync()
+    /// store and port; returns how long each took, once it answers /health.
+    public async Task<(TimeSpan Stop, TimeSpan Start)> RestartAsync()
     {
         var (settings, directory) = _store ?? throw new InvalidOperationException("Only a server the bench started can be restarted.");
+        var stopping = Stopwatch.GetTimestamp();
         await _process!.TerminateAsync();
         await _process.DisposeAsync();
+        var starting = Stopwatch.GetTimestamp();
         _process = await ServerProcess.StartAsync(settings, directory, port: Address.Port);
+        return (Stopwatch.GetElapsedTime(stopping, starting), Stopwatch.GetElapsedTime(starting));
     }
 
     public async ValueTask DisposeAsync()

@@ -28,6 +28,7 @@ public sealed class EquipClient : IAsyncDisposable
     private bool _needsReassert;
     private volatile HubException? _fencedBy;
     private bool _needsSync;
+    private long _syncAfter;
     private bool _sessionPresent;
 
     /// <summary>Makes a client; call <see cref="Start"/> to connect.</summary>
@@ -226,6 +227,7 @@ public sealed class EquipClient : IAsyncDisposable
         _replicas.ResubscribeAll();
         _needsReassert = true;
         _needsSync = true;
+        _syncAfter = _pending.LastSequence;
     }
 
     /// One step of catching up after a connect, or one queued write; false when there is nothing to do.
@@ -254,19 +256,17 @@ public sealed class EquipClient : IAsyncDisposable
             _needsReassert = false;
             return true;
         }
-        if (_pending.Next(session) is not null || session.InFlight > 0)
-        {
-            // False while the writes on their way hold the next one back: their answers wake the loop.
-            return await _sender.SendNextAsync(session, stop);
-        }
-        if (_needsSync)
+        // Sync completes once the writes queued before this connect are answered: writes made
+        // since then (a device streaming values) do not hold it back.
+        if (_needsSync && !_pending.AnyUpTo(_syncAfter))
         {
             await connection.InvokeAsync<int>(HubNames.SyncComplete, stop);
             _needsSync = false;
             SetState(new EquipConnectionChange(EquipConnectionState.Connected, _sessionPresent, null));
             return true;
         }
-        return false;
+        // False while the writes on their way hold the next one back: their answers wake the loop.
+        return await _sender.SendNextAsync(session, stop);
     }
 
     /// Re-asserts the acknowledged state of every own item not about to be deleted, in batches.

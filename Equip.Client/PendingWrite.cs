@@ -26,6 +26,9 @@ internal sealed class PendingWrite(string method, object argument, Guid itemId, 
 
     public double? LeaseSeconds => leaseSeconds;
 
+    /// Its place in the order writes were queued in (given when queued).
+    public long Sequence { get; set; }
+
     /// The connection it is on its way over (set and cleared under the queue's lock), or null.
     public object? Carrier { get; set; }
 

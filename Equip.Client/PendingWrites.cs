@@ -11,6 +11,7 @@ internal sealed class PendingWrites(int capacity)
     private readonly LinkedList<PendingWrite> _queue = new();
     private readonly Dictionary<Guid, LinkedListNode<PendingWrite>> _lastOf = [];
     private Exception? _stoppedBy;
+    private long _sequence;
 
     public int Count
     {
@@ -44,9 +45,31 @@ internal sealed class PendingWrites(int capacity)
             {
                 throw new EquipQueueFullException(capacity);
             }
+            write.Sequence = ++_sequence;
             _lastOf[write.ItemId] = _queue.AddLast(write);
         }
         return write.Done;
+    }
+
+    /// The sequence number of the latest write queued so far.
+    public long LastSequence
+    {
+        get
+        {
+            lock (_queue)
+            {
+                return _sequence;
+            }
+        }
+    }
+
+    /// Whether a write queued at or before the given sequence number is still unanswered.
+    public bool AnyUpTo(long sequence)
+    {
+        lock (_queue)
+        {
+            return _queue.First is { } first && first.Value.Sequence <= sequence;
+        }
     }
 
     /// The first write not yet on its way over this connection.

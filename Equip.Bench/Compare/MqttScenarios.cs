@@ -32,29 +32,20 @@ internal static class MqttScenarios
             await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
             return Latencies.Us(started);
         }
-        for (var hop = 1; hop <= options.WarmupHops; hop++)
-        {
-            await HopAsync(hop);
-        }
-        var measured = new List<double>(options.Hops);
-        for (var hop = 1; hop <= options.Hops; hop++)
-        {
-            measured.Add(await HopAsync(options.WarmupHops + hop));
-        }
-        var latencies = new Latencies(measured);
+        var latencies = await Latencies.OfHopsAsync(HopAsync, options);
         return new { scenario = "link-hop-latency", system = System(qos), hops = latencies.Count, p50Us = latencies.P50Us, p99Us = latencies.P99Us, meanUs = latencies.MeanUs };
     }
 
     public static async Task<object> ThroughputAsync(MosquittoBroker broker, MqttQualityOfServiceLevel qos, BenchOptions options)
     {
         var windows = Enumerable.Range(0, options.Links).Select(_ => new LinkWindow(options.Window)).ToArray();
-        var measuring = false;
+        var stretch = new MeasuredStretch();
         var clients = new List<IMqttClient>();
         var publishers = new IMqttClient[options.Links];
         for (var i = 0; i < options.Links; i++)
         {
             var window = windows[i];
-            clients.Add(await MqttPeer.SubscriberAsync(broker.Port, $"sink-{i}", $"bench/link/{i}", qos, s => window.Receive(s, Volatile.Read(ref measuring))));
+            clients.Add(await MqttPeer.SubscriberAsync(broker.Port, $"sink-{i}", $"bench/link/{i}", qos, s => window.Receive(s, stretch.Measuring)));
             clients.Add(publishers[i] = await MqttPeer.ConnectAsync(broker.Port, $"source-{i}"));
         }
         using var stop = new CancellationTokenSource();
@@ -71,14 +62,7 @@ internal static class MqttScenarios
             {
             }
         })).ToArray();
-        await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
-        var cpu = broker.ProcessorTime;
-        var started = Stopwatch.GetTimestamp();
-        Volatile.Write(ref measuring, true);
-        await Task.Delay(TimeSpan.FromSeconds(options.Seconds));
-        Volatile.Write(ref measuring, false);
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var cpuUsed = broker.ProcessorTime - cpu;
+        await stretch.RunAsync(options, () => broker.ProcessorTime);
         await stop.CancelAsync();
         await Task.WhenAll(senders);
         var lost = await LinkThroughput.DrainAsync(windows);
@@ -86,7 +70,7 @@ internal static class MqttScenarios
         {
             client.Dispose();
         }
-        return LinkThroughput.Result(System(qos), "memory", windows, elapsed, cpuUsed, lost);
+        return LinkThroughput.Result(System(qos), "memory", windows, stretch, lost);
     }
 
     public static async Task<object[]> IdleConnectionsAsync(MosquittoBroker broker, int[] steps)

@@ -24,7 +24,7 @@ internal static class LinkHopLatency
                 arrived.TrySetResult();
             }
         };
-        async Task<double> HopAsync(double value)
+        async Task<double> HopAsync(long value)
         {
             arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Volatile.Write(ref expected, value);
@@ -35,16 +35,7 @@ internal static class LinkHopLatency
         }
         // The link becomes active once the engine has seen both ends: the first value waits for it.
         await HopAsync(-1);
-        for (var hop = 1; hop <= options.WarmupHops; hop++)
-        {
-            await HopAsync(hop);
-        }
-        var measured = new List<double>(options.Hops);
-        for (var hop = 1; hop <= options.Hops; hop++)
-        {
-            measured.Add(await HopAsync(options.WarmupHops + hop));
-        }
-        var latencies = new Latencies(measured);
+        var latencies = await Latencies.OfHopsAsync(HopAsync, options);
         return new
         {
             scenario = "link-hop-latency",

@@ -15,32 +15,26 @@ internal static class LinkThroughput
         var requests = await installation.AddComponentsAsync([.. Enumerable.Range(0, 2 * links)]);
         await installation.LinkAsync([.. Enumerable.Range(0, links).Select(i => (requests[i], requests[links + i]))]);
         var windows = Enumerable.Range(0, links).Select(_ => new LinkWindow(options.Window)).ToArray();
-        var measuring = false;
+        var stretch = new MeasuredStretch();
         for (var i = 0; i < links; i++)
         {
             var window = windows[i];
-            installation.Level(requests[links + i]).Value.Changed += value => window.Receive(LinkWindow.Sequence(value), Volatile.Read(ref measuring));
+            installation.Level(requests[links + i]).Value.Changed += value => window.Receive(LinkWindow.Sequence(value), stretch.Measuring);
         }
         await FirstValuesAsync(installation, requests, links, windows);
 
         using var stop = new CancellationTokenSource();
         var senders = Enumerable.Range(0, links).Select(i => Task.Run(() => SendAsync(installation.Level(requests[i]), windows[i], stop.Token))).ToArray();
-        await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
-        var cpu = server.ProcessorTime;
-        var started = Stopwatch.GetTimestamp();
-        Volatile.Write(ref measuring, true);
-        await Task.Delay(TimeSpan.FromSeconds(options.Seconds));
-        Volatile.Write(ref measuring, false);
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var cpuUsed = server.ProcessorTime - cpu;
+        await stretch.RunAsync(options, () => server.ProcessorTime);
         await stop.CancelAsync();
         await Task.WhenAll(senders);
-        return Result("equip", server.Store, windows, elapsed, cpuUsed, await DrainAsync(windows));
+        return Result("equip", server.Store, windows, stretch, await DrainAsync(windows));
     }
 
     /// Values received, squashed and lost, with the server's processor time per value.
-    public static object Result(string system, string store, LinkWindow[] windows, double elapsed, TimeSpan? cpuUsed, long lost)
+    public static object Result(string system, string store, LinkWindow[] windows, MeasuredStretch stretch, long lost)
     {
+        var elapsed = stretch.Seconds;
         var applied = windows.Sum(w => w.Applied);
         var latencies = new Latencies([.. windows.SelectMany(w => w.LatenciesUs)]);
         return new
@@ -55,7 +49,7 @@ internal static class LinkThroughput
             p99Us = latencies.P99Us,
             lost,
             outOfOrder = windows.Sum(w => w.OutOfOrder),
-            serverCpuUsPerValue = cpuUsed is { } cpu && applied > 0 ? Math.Round(cpu.TotalMicroseconds / applied, 1) : (double?)null,
+            serverCpuUsPerValue = stretch.ProcessorTime is { } cpu && applied > 0 ? Math.Round(cpu.TotalMicroseconds / applied, 1) : (double?)null,
         };
     }
 

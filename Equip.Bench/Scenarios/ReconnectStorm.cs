@@ -26,8 +26,7 @@ internal static class ReconnectStorm
         await FlowAsync(installation, links, 1, TimeSpan.FromMinutes(3));
 
         Report.Progress("reconnect-storm: restarting the server");
-        var stopping = Stopwatch.GetTimestamp();
-        await server.RestartAsync();
+        var (stop, start) = await server.RestartAsync();
         var healthy = Stopwatch.GetTimestamp();
         var flowing = await FlowAsync(installation, links, AfterRestart, TimeSpan.FromMinutes(2));
         return new
@@ -38,7 +37,8 @@ internal static class ReconnectStorm
             devices,
             components = requests.Length,
             links = links.Length,
-            restartMs = Math.Round(Stopwatch.GetElapsedTime(stopping, healthy).TotalMilliseconds),
+            stopMs = Math.Round(stop.TotalMilliseconds),
+            startMs = Math.Round(start.TotalMilliseconds),
             allLinksFlowingMs = Math.Round(Stopwatch.GetElapsedTime(healthy, flowing).TotalMilliseconds),
             connected = installation.Clients.Count(c => c.State == Equip.Client.EquipConnectionState.Connected),
         };

@@ -89,4 +89,36 @@ public sealed class PipeliningTests : IAsyncLifetime
         Assert.True(last.Revision > answers.Max(a => a.Revision));
         Assert.Equal("renamed", NameOf((await device.GetAsync(slider.Id))!));
     }
+
+    /// A device that never stops setting values still completes its sync after a reconnect: the
+    /// sync waits for the writes queued before the connect, not for a queue that is never empty.
+    [Fact]
+    public async Task ADeviceStreamingValuesCompletesItsSyncAfterAReconnect()
+    {
+        await using var device = Start(_proxy!.Address, "slider-3");
+        var slider = await device.AddAsync(Thing("value-0", processBound: true)).WaitAsync(Wait.Timeout);
+        using var stop = new CancellationTokenSource();
+        var streaming = Task.Run(async () =>
+        {
+            for (var i = 1; !stop.IsCancellationRequested; i++)
+            {
+                _ = device.UpdateAsync(new UpdateRequest { Id = slider.Id, Fields = Fields($"value-{i}"), Unreliable = true });
+                await Task.Yield();
+            }
+        });
+        try
+        {
+            await Task.Delay(200);
+            _proxy.Reset();
+            await Wait.UntilAsync(() => Task.FromResult(device.State != EquipConnectionState.Connected), "the device notices the reset");
+            _proxy.Restore();
+            await device.WaitUntilConnectedAsync().WaitAsync(Wait.Timeout);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await streaming;
+        }
+        Assert.Equal(EquipConnectionState.Connected, device.State);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
@@ -18,15 +19,39 @@ internal sealed class ClosingHubLifetimeManager(DefaultHubLifetimeManager<Datasp
         {
             return;
         }
+        await TrySendAsync(connection, new CloseMessage(error, allowReconnect));
+        connection.Abort();
+    }
+
+    /// Sends Close to every connection at once, gives the clients up to the grace period to close
+    /// their side (so that the message is read, not cut off), then aborts the rest; returns how
+    /// many there were.
+    public async Task<int> CloseAllAsync(string error, bool allowReconnect, TimeSpan grace)
+    {
+        var all = _connections.Values.ToList();
+        await Task.WhenAll(all.Select(c => TrySendAsync(c, new CloseMessage(error, allowReconnect))));
+        var deadline = Stopwatch.GetTimestamp() + (long)(grace.TotalSeconds * Stopwatch.Frequency);
+        while (!_connections.IsEmpty && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(20);
+        }
+        foreach (var connection in _connections.Values)
+        {
+            connection.Abort();
+        }
+        return all.Count;
+    }
+
+    private static async Task TrySendAsync(HubConnectionContext connection, CloseMessage message)
+    {
         try
         {
-            await connection.WriteAsync(new CloseMessage(error, allowReconnect)).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+            await connection.WriteAsync(message).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
         }
         catch (Exception sendFailed) when (sendFailed is TimeoutException or OperationCanceledException or IOException or InvalidOperationException)
         {
             // A connection that cannot take the message is closed all the same.
         }
-        connection.Abort();
     }
 
     public override Task OnConnectedAsync(HubConnectionContext connection)

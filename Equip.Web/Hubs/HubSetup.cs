@@ -22,6 +22,7 @@ internal static class HubSetup
         builder.Services.AddSingleton<HubLifetimeManager<DataspaceHub>>(sp => sp.GetRequiredService<ClosingHubLifetimeManager>());
         builder.Services.AddSingleton<ConnectionLiveness>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ConnectionLiveness>());
+        builder.Services.AddHostedService<HubShutdown>();
         // HubErrorFilter logs every failed call once, at its level: SignalR's own line for it is an
         // error with a stack trace even when the client was refused.
         builder.Logging.AddFilter(DispatcherCategory, LogLevel.Critical);

@@ -1,0 +1,28 @@
+using System.Diagnostics;
+
+namespace Equip.Bench.Scenarios;
+
+/// A warm-up, then a measured stretch: how long it lasted, and the processor time the server (or
+/// broker) spent in it; while it runs, Measuring says whether what happens now counts.
+internal sealed class MeasuredStretch
+{
+    private volatile bool _measuring;
+
+    public bool Measuring => _measuring;
+
+    public double Seconds { get; private set; }
+
+    public TimeSpan? ProcessorTime { get; private set; }
+
+    public async Task RunAsync(BenchOptions options, Func<TimeSpan?> processorTime)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
+        var cpu = processorTime();
+        var started = Stopwatch.GetTimestamp();
+        _measuring = true;
+        await Task.Delay(TimeSpan.FromSeconds(options.Seconds));
+        _measuring = false;
+        Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        ProcessorTime = processorTime() - cpu;
+    }
+}
