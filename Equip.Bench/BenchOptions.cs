@@ -17,7 +17,8 @@ internal sealed record BenchOptions(
     int Window,
     int[] Connections,
     int Devices,
-    int[] DashboardSizes)
+    int[] DashboardSizes,
+    IReadOnlyDictionary<string, string> ServerSettings)
 {
     public static readonly string[] AllScenarios =
         ["link-hop-latency", "link-throughput", "durable-writes", "lease-expiry", "disconnect-detection", "connections", "reconnect-storm"];
@@ -53,7 +54,21 @@ internal sealed record BenchOptions(
             int.Parse(Get("window", "64")),
             Numbers(Get("connections", "1000,5000,10000")),
             int.Parse(Get("devices", "1000")),
-            Numbers(Get("sizes", "20,200,1000")));
+            Numbers(Get("sizes", "20,200,1000")),
+            Settings(args));
+    }
+
+    /// Every --set KEY=VALUE: a setting for the servers the bench starts (such as
+    /// Equip:Database:GroupCommit=false).
+    private static Dictionary<string, string> Settings(string[] args)
+    {
+        var settings = new Dictionary<string, string>();
+        for (var at = Array.IndexOf(args, "--set"); at >= 0 && at + 1 < args.Length; at = Array.IndexOf(args, "--set", at + 1))
+        {
+            var pair = args[at + 1].Split('=', 2);
+            settings[pair[0]] = pair.Length == 2 ? pair[1] : throw new ArgumentException($"--set takes KEY=VALUE, not '{args[at + 1]}'.");
+        }
+        return settings;
     }
 
     /// The stores each scenario runs on: the providers, or the one server given.

@@ -33,13 +33,21 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public long? ResidentBytes => _process?.ResidentBytes ?? Refreshed(_external)?.WorkingSet64;
 
+    /// The last lines the server logged (warnings and errors only, at the bench's log level).
+    public string LastLog(int lines) => _process is null ? "" : string.Join(" | ", _process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines));
+
     public static async Task<BenchServer> StartAsync(BenchOptions options, BenchStores stores, string store, IReadOnlyDictionary<string, string>? settings = null)
     {
         if (options.Server is { } address)
         {
             return new BenchServer("external", address, null, null, options.ServerPid is { } pid ? Process.GetProcessById(pid) : null);
         }
-        var made = await stores.CreateAsync(store, settings);
+        var merged = new Dictionary<string, string>(options.ServerSettings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            merged[key] = value;
+        }
+        var made = await stores.CreateAsync(store, merged);
         var process = await ServerProcess.StartAsync(made.Settings, made.Directory);
         return new BenchServer(store, process.Address, process, made, null);
     }

@@ -36,6 +36,7 @@ internal static class LinkHopLatency
         // The link becomes active once the engine has seen both ends: the first value waits for it.
         await HopAsync(-1);
         var latencies = await Latencies.OfHopsAsync(HopAsync, options);
+        var calls = await HubCallsAsync(installation.Clients[0], 2000);
         return new
         {
             scenario = "link-hop-latency",
@@ -45,6 +46,22 @@ internal static class LinkHopLatency
             p50Us = latencies.P50Us,
             p99Us = latencies.P99Us,
             meanUs = latencies.MeanUs,
+            // One Get answered from memory over the same kind of connection: the floor of one
+            // round trip through SignalR here; a hop makes two writes and two deliveries.
+            hubCallP50Us = calls.P50Us,
+            hubCallP99Us = calls.P99Us,
         };
+    }
+
+    private static async Task<Latencies> HubCallsAsync(Equip.Client.EquipClient client, int calls)
+    {
+        var measured = new List<double>(calls);
+        for (var call = 0; call < calls; call++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await client.GetAsync(Guid.Empty);
+            measured.Add(Latencies.Us(started));
+        }
+        return new Latencies(measured.Skip(calls / 5).ToList()); // the first fifth warms up
     }
 }

@@ -25,31 +25,45 @@ internal static class LinkThroughput
 
         using var stop = new CancellationTokenSource();
         var senders = Enumerable.Range(0, links).Select(i => Task.Run(() => SendAsync(installation.Level(requests[i]), windows[i], stop.Token))).ToArray();
-        await stretch.RunAsync(options, () => server.ProcessorTime);
+        double?[] events = [null, null], propagations = [null, null];
+        await stretch.RunAsync(options, () => server.ProcessorTime,
+            async () => (events[0], propagations[0]) = await CountersAsync(installation.Http),
+            async () => (events[1], propagations[1]) = await CountersAsync(installation.Http));
         await stop.CancelAsync();
         await Task.WhenAll(senders);
-        return Result("equip", server.Store, windows, stretch, await DrainAsync(windows));
+        var result = Result("equip", server.Store, windows, stretch, await DrainAsync(windows));
+        // What the server did meanwhile: every value it took from a source and every value the
+        // link engine wrote to a destination is an event.
+        result["serverEventsPerSec"] = PerSecond(events, stretch);
+        result["linkWritesPerSec"] = PerSecond(propagations, stretch);
+        return result;
     }
 
+    private static async Task<(double?, double?)> CountersAsync(HttpClient http) =>
+        (await ServerCounters.ReadAsync(http, "equip_events_total"), await ServerCounters.ReadAsync(http, "equip_link_propagations_total"));
+
+    private static double? PerSecond(double?[] counter, MeasuredStretch stretch) =>
+        counter is [{ } before, { } after] ? Math.Round((after - before) / stretch.Seconds) : null;
+
     /// Values received, squashed and lost, with the server's processor time per value.
-    public static object Result(string system, string store, LinkWindow[] windows, MeasuredStretch stretch, long lost)
+    public static Dictionary<string, object?> Result(string system, string store, LinkWindow[] windows, MeasuredStretch stretch, long lost)
     {
         var elapsed = stretch.Seconds;
         var applied = windows.Sum(w => w.Applied);
         var latencies = new Latencies([.. windows.SelectMany(w => w.LatenciesUs)]);
-        return new
+        return new Dictionary<string, object?>
         {
-            scenario = "link-throughput",
-            system,
-            store,
-            links = windows.Length,
-            appliedPerSec = Math.Round(applied / elapsed),
-            squashedPerSec = Math.Round(windows.Sum(w => w.Squashed) / elapsed),
-            p50Us = latencies.P50Us,
-            p99Us = latencies.P99Us,
-            lost,
-            outOfOrder = windows.Sum(w => w.OutOfOrder),
-            serverCpuUsPerValue = stretch.ProcessorTime is { } cpu && applied > 0 ? Math.Round(cpu.TotalMicroseconds / applied, 1) : (double?)null,
+            ["scenario"] = "link-throughput",
+            ["system"] = system,
+            ["store"] = store,
+            ["links"] = windows.Length,
+            ["appliedPerSec"] = Math.Round(applied / elapsed),
+            ["squashedPerSec"] = Math.Round(windows.Sum(w => w.Squashed) / elapsed),
+            ["p50Us"] = latencies.P50Us,
+            ["p99Us"] = latencies.P99Us,
+            ["lost"] = lost,
+            ["outOfOrder"] = windows.Sum(w => w.OutOfOrder),
+            ["serverCpuUsPerValue"] = stretch.ProcessorTime is { } cpu && applied > 0 ? Math.Round(cpu.TotalMicroseconds / applied, 1) : null,
         };
     }
 

@@ -14,9 +14,10 @@ internal sealed class MeasuredStretch
 
     public TimeSpan? ProcessorTime { get; private set; }
 
-    public async Task RunAsync(BenchOptions options, Func<TimeSpan?> processorTime)
+    public async Task RunAsync(BenchOptions options, Func<TimeSpan?> processorTime, Func<Task>? atStart = null, Func<Task>? atEnd = null)
     {
         await Task.Delay(TimeSpan.FromSeconds(options.Warmup));
+        await (atStart?.Invoke() ?? Task.CompletedTask);
         var cpu = processorTime();
         var started = Stopwatch.GetTimestamp();
         _measuring = true;
@@ -24,5 +25,6 @@ internal sealed class MeasuredStretch
         _measuring = false;
         Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         ProcessorTime = processorTime() - cpu;
+        await (atEnd?.Invoke() ?? Task.CompletedTask);
     }
 }

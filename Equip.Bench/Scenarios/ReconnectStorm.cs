@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace Equip.Bench.Scenarios;
 
@@ -28,7 +30,15 @@ internal static class ReconnectStorm
         Report.Progress("reconnect-storm: restarting the server");
         var (stop, start) = await server.RestartAsync();
         var healthy = Stopwatch.GetTimestamp();
-        var flowing = await FlowAsync(installation, links, AfterRestart, TimeSpan.FromMinutes(2));
+        long flowing;
+        try
+        {
+            flowing = await FlowAsync(installation, links, AfterRestart, TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException stuck)
+        {
+            throw new TimeoutException($"{stuck.Message} Clients connected: {installation.Clients.Count(c => c.State == Equip.Client.EquipConnectionState.Connected)}, with writes pending: {installation.Clients.Count(c => c.PendingChanges > 0)}. Server log: {server.LastLog(15)}");
+        }
         return new
         {
             scenario = "reconnect-storm",
@@ -46,6 +56,16 @@ internal static class ReconnectStorm
 
     /// Sets a fresh value on every source whose link has not yet carried one at or above `floor`,
     /// every 100 ms, until every destination has; returns when the last one had it.
+    /// What the server says of a few of the links that did not flow, and what their ends hold.
+    private static async Task<string> DiagnoseAsync(Installation installation, List<(Guid From, Guid To)> stuck, double floor)
+    {
+        var links = await installation.Http.GetFromJsonAsync<JsonElement[]>("/api/links") ?? [];
+        var byEnds = links.ToDictionary(
+            l => (l.GetProperty("source").GetProperty("componentRequestId").GetGuid(), l.GetProperty("destination").GetProperty("componentRequestId").GetGuid()));
+        return string.Join("; ", stuck.Take(5).Select(l =>
+            $"link {(byEnds.TryGetValue(l, out var link) ? link.GetRawText() : "unknown")}, source holds {installation.Level(l.From).Value.Value}, destination holds {installation.Level(l.To).Value.Value} (wanted >= {floor})"));
+    }
+
     private static async Task<long> FlowAsync(Installation installation, (Guid From, Guid To)[] links, double floor, TimeSpan timeout)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
@@ -54,7 +74,7 @@ internal static class ReconnectStorm
         {
             if (Stopwatch.GetTimestamp() > deadline)
             {
-                throw new TimeoutException($"{pending.Count} of {links.Length} links did not carry a value within {timeout}.");
+                throw new TimeoutException($"{pending.Count} of {links.Length} links did not carry a value within {timeout}: {await DiagnoseAsync(installation, pending, floor)}");
             }
             if (round % 5 == 0)
             {

@@ -81,13 +81,25 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
         }
         try
         {
-            foreach (var link in await _propagations.WriteAsync(cancellationToken))
+            var (written, offline) = await _propagations.WriteAsync(cancellationToken);
+            foreach (var (itemId, set) in written)
+            {
+                // What the destination holds now, until its event comes through the feed (a value
+                // not written, because the write failed, is tried again at the next push).
+                if (_properties.TryGetValue((set.ComponentId, set.Name), out var known) && known.ItemId == itemId)
+                {
+                    _properties[(set.ComponentId, set.Name)] = (itemId, set);
+                }
+            }
+            foreach (var link in offline)
             {
                 _status[link] = new LinkStatus(LinkStatus.DestinationOffline, StatusOf(link).LastValueAt);
             }
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        catch (Exception error) when (!cancellationToken.IsCancellationRequested)
         {
+            // Any failure but the engine's own stop, a cancelled write included: the engine must
+            // go on, or no link would flow again until a restart.
             LinkEngineLog.WriteFailed(logger, error);
         }
     }
@@ -222,13 +234,12 @@ public sealed class LinkEngine(IDataspace dataspace, IChangeFeed feed, TimeProvi
         {
             return LinkStatus.TypeMismatch;
         }
-        if (JsonValues.AreEqual(target.Fields.Value, converted))
+        if (JsonValues.AreEqual(_propagations.PlannedValue(target.ItemId) ?? target.Fields.Value, converted))
         {
             return LinkStatus.Active;
         }
         var set = target.Fields with { Value = converted };
         _propagations.Plan(target.ItemId, set, linkId);
-        _properties[(set.ComponentId, set.Name)] = (target.ItemId, set);
         return LinkStatus.Active;
     }
 }

@@ -29,27 +29,46 @@ internal sealed class LinkPropagations(IDataspace dataspace, EquipMetrics metric
         }
     }
 
-    /// Writes everything planned at once; returns the links whose destination had gone.
-    public async Task<IReadOnlyList<Guid>> WriteAsync(CancellationToken cancellationToken)
+    /// The value planned for the destination item, if any.
+    public System.Text.Json.JsonElement? PlannedValue(Guid itemId) =>
+        _planned.TryGetValue(itemId, out var planned) ? planned.Set.Value : null;
+
+    /// Writes everything planned at once; returns what was written, and the links whose
+    /// destination had gone.
+    public async Task<(IReadOnlyList<(Guid ItemId, PropertyFields Set)> Written, IReadOnlyList<Guid> Offline)> WriteAsync(CancellationToken cancellationToken)
     {
-        var writes = _planned.Select(p => WriteAsync(p.Key, p.Value.Set, p.Value.Links, cancellationToken)).ToList();
+        var planned = _planned.ToList();
         _planned.Clear();
-        var offline = await Task.WhenAll(writes);
-        return [.. offline.SelectMany(l => l)];
+        var outcomes = await Task.WhenAll(planned.Select(p => WriteAsync(p.Key, p.Value.Set, cancellationToken)));
+        var written = new List<(Guid, PropertyFields)>();
+        var offline = new List<Guid>();
+        for (var i = 0; i < planned.Count; i++)
+        {
+            if (outcomes[i])
+            {
+                written.Add((planned[i].Key, planned[i].Value.Set));
+            }
+            else
+            {
+                offline.AddRange(planned[i].Value.Links);
+            }
+        }
+        return (written, offline);
     }
 
-    private async Task<IReadOnlyList<Guid>> WriteAsync(Guid itemId, PropertyFields set, List<Guid> links, CancellationToken cancellationToken)
+    /// True once written; false when the destination had gone.
+    private async Task<bool> WriteAsync(Guid itemId, PropertyFields set, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
             await dataspace.UpdateAsync(new UpdateItem(itemId, null, EctJson.Write(set), Unreliable: true), cancellationToken);
             metrics.Propagated(Stopwatch.GetElapsedTime(started));
-            return [];
+            return true;
         }
         catch (ItemNotFoundException)
         {
-            return links;
+            return false;
         }
     }
 }
