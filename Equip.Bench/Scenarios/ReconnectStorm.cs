@@ -54,8 +54,30 @@ internal static class ReconnectStorm
         };
     }
 
-    /// Sets a fresh value on every source whose link has not yet carried one at or above `floor`,
-    /// every 100 ms, until every destination has; returns when the last one had it.
+    /// Sets a fresh value on every source once (a device that is not connected yet queues it and
+    /// sends it when it is), then waits until every destination has it; returns when the last one
+    /// had it. Nothing is set twice: a link whose destination comes back later gets the source's
+    /// value pushed by the link engine, as it must.
+    private static async Task<long> FlowAsync(Installation installation, (Guid From, Guid To)[] links, double floor, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        foreach (var (from, _) in links)
+        {
+            installation.Level(from).Value.Value = floor + 1;
+        }
+        var pending = links.ToList();
+        while (pending.Count > 0)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"{pending.Count} of {links.Length} links did not carry a value within {timeout}: {await DiagnoseAsync(installation, pending, floor)}");
+            }
+            await Task.Delay(20);
+            pending.RemoveAll(l => installation.Level(l.To).Value.Value >= floor);
+        }
+        return Stopwatch.GetTimestamp();
+    }
+
     /// What the server says of a few of the links that did not flow, and what their ends hold.
     private static async Task<string> DiagnoseAsync(Installation installation, List<(Guid From, Guid To)> stuck, double floor)
     {
@@ -64,28 +86,5 @@ internal static class ReconnectStorm
             l => (l.GetProperty("source").GetProperty("componentRequestId").GetGuid(), l.GetProperty("destination").GetProperty("componentRequestId").GetGuid()));
         return string.Join("; ", stuck.Take(5).Select(l =>
             $"link {(byEnds.TryGetValue(l, out var link) ? link.GetRawText() : "unknown")}, source holds {installation.Level(l.From).Value.Value}, destination holds {installation.Level(l.To).Value.Value} (wanted >= {floor})"));
-    }
-
-    private static async Task<long> FlowAsync(Installation installation, (Guid From, Guid To)[] links, double floor, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        var pending = links.ToList();
-        for (var round = 0; pending.Count > 0; round++)
-        {
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                throw new TimeoutException($"{pending.Count} of {links.Length} links did not carry a value within {timeout}: {await DiagnoseAsync(installation, pending, floor)}");
-            }
-            if (round % 5 == 0)
-            {
-                foreach (var (from, _) in pending)
-                {
-                    installation.Level(from).Value.Value = floor + round;
-                }
-            }
-            await Task.Delay(20);
-            pending.RemoveAll(l => installation.Level(l.To).Value.Value >= floor);
-        }
-        return Stopwatch.GetTimestamp();
     }
 }
