@@ -42,8 +42,23 @@ internal sealed class PendingWrite(string method, object argument, Guid itemId, 
     /// client that has not sent yet is lagging).
     public bool IsSquashable => argument is UpdateRequest { Unreliable: true, ExpectedRevision: null };
 
-    /// Takes the place of an older queued update of the same item, which is answered with this one.
-    public void Supersede(PendingWrite older) => (_superseded ??= []).Add(older);
+    /// Takes the place of an older queued update of the same item, which is answered with this one,
+    /// as are the ones it had taken the place of: the list stays flat however long the chain (a
+    /// device away for long may replace a value many thousand times).
+    public void Supersede(PendingWrite older)
+    {
+        var replaced = older._superseded ?? [];
+        older._superseded = null;
+        replaced.Add(older);
+        if (_superseded is null)
+        {
+            _superseded = replaced; // taken over, not copied: each replacement costs the same
+        }
+        else
+        {
+            _superseded.AddRange(replaced);
+        }
+    }
 
     public void Succeed(WireItem? item)
     {

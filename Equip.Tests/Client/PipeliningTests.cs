@@ -121,4 +121,24 @@ public sealed class PipeliningTests : IAsyncLifetime
         }
         Assert.Equal(EquipConnectionState.Connected, device.State);
     }
+
+    /// A device away for long replaces a queued value many thousand times: when the one that went
+    /// is answered, every replaced caller is answered too, without the client falling over (the
+    /// chain of replaced writes once made a recursion as deep as the chain: a stack overflow).
+    [Fact]
+    public async Task TwoHundredThousandReplacedValuesAreAllAnsweredWhenTheLatestIs()
+    {
+        await using var device = Start(_proxy!.Address, "slider-4");
+        var slider = await device.AddAsync(Thing("value-0", processBound: true)).WaitAsync(Wait.Timeout);
+        _proxy.Reset();
+        await Wait.UntilAsync(() => Task.FromResult(device.State != EquipConnectionState.Connected), "the device notices the reset");
+        var values = Enumerable.Range(1, 200_000)
+            .Select(i => device.UpdateAsync(new UpdateRequest { Id = slider.Id, Fields = Fields($"value-{i}"), Unreliable = true }))
+            .ToList();
+        _proxy.Restore();
+
+        var answers = await Task.WhenAll(values).WaitAsync(Wait.Timeout);
+        Assert.Equal("value-200000", NameOf(answers[^1]));
+        Assert.Equal(answers[^1].Revision, answers[^2].Revision);
+    }
 }
