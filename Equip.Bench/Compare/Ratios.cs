@@ -47,7 +47,7 @@ internal static class Ratios
         {
             ["scenario"] = "ratio",
             ["of"] = scenario,
-            ["equip"] = string.Join('/', new[] { Text(ours, "store"), Text(ours, "transport"), Number(ours, "writers")?.ToString() }.Where(s => s is not null)),
+            ["equip"] = string.Join('/', new[] { Text(ours, "store"), Text(ours, "transport"), Number(ours, "writers")?.ToString(), Number(ours, "connections")?.ToString() }.Where(s => s is not null)),
             ["over"] = Text(theirs, "system"),
         };
         foreach (var field in fields)

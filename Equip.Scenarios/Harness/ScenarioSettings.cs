@@ -21,7 +21,7 @@ public sealed record ScenarioSettings
     /// The server's Equip:Peers:KeepAliveInterval and ClientTimeout.
     public TimeSpan ServerKeepAlive { get; init; } = TimeSpan.FromSeconds(3);
 
-    public TimeSpan ServerClientTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ServerClientTimeout { get; init; } = TimeSpan.FromSeconds(6);
 
     /// The simulators' --max-reconnect-delay-ms, --keep-alive-ms and --server-timeout-ms.
     public TimeSpan DeviceReconnectCap { get; init; } = TimeSpan.FromSeconds(5);
