@@ -81,14 +81,6 @@ internal sealed class Installation : IAsyncDisposable
     public Task AddRingOfLinksAsync() =>
         LinkAsync([.. Requests.Select((r, i) => (r, Requests[(i + 1) % Requests.Count]))]);
 
-    /// Waits until every link the server knows is active (both ends running).
-    public Task UntilLinksActiveAsync(int links) =>
-        UntilAsync(() =>
-        {
-            var all = Http.GetFromJsonAsync<JsonElement[]>("/api/links").GetAwaiter().GetResult() ?? [];
-            return all.Count(l => l.GetProperty("status").GetString() == "active") >= links;
-        }, $"{links} links are active");
-
     public Level Level(Guid request) => Find(request) ?? throw new InvalidOperationException($"The component for {request} does not run.");
 
     public IEnumerable<Level> Levels => _containers.SelectMany(c => c.Components.Values).OfType<Level>();

@@ -6,21 +6,29 @@ namespace Equip.Bench;
 /// stretch to tell what the server itself did in it.
 internal static class ServerCounters
 {
-    /// The sum of every series of the counter, or null when the server does not report it.
-    public static async Task<double?> ReadAsync(HttpClient http, string name)
+    /// One scrape: for each counter, the sum of its series, or null when the server does not
+    /// report it (or cannot be scraped).
+    public static async Task<double?[]> ReadAsync(HttpClient http, params string[] names)
     {
+        string text;
         try
         {
-            var text = await http.GetStringAsync("/metrics");
-            var values = text.Split('\n')
-                .Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length == name.Length || l[name.Length] is ' ' or '{'))
-                .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], CultureInfo.InvariantCulture))
-                .ToList();
-            return values.Count == 0 ? null : values.Sum();
+            text = await http.GetStringAsync("/metrics");
         }
         catch (HttpRequestException)
         {
-            return null;
+            return new double?[names.Length];
         }
+        var lines = text.Split('\n');
+        return [.. names.Select(name => Sum(lines, name))];
+    }
+
+    private static double? Sum(string[] lines, string name)
+    {
+        var values = lines
+            .Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length == name.Length || l[name.Length] is ' ' or '{'))
+            .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1], CultureInfo.InvariantCulture))
+            .ToList();
+        return values.Count == 0 ? null : values.Sum();
     }
 }

@@ -8,16 +8,13 @@ namespace Equip.Bench.Compare;
 /// own (anonymous, no persistence), so that its processor time and memory can be read.
 internal sealed class MosquittoBroker : ChildProcess
 {
-    private MosquittoBroker(ProcessStartInfo start, int port, string directory)
+    private MosquittoBroker(ProcessStartInfo start, int port)
         : base(start)
     {
         Port = port;
-        Directory = directory;
     }
 
     public int Port { get; }
-
-    private string Directory { get; }
 
     public static async Task<MosquittoBroker> StartAsync(BenchStores stores)
     {
@@ -26,7 +23,7 @@ internal sealed class MosquittoBroker : ChildProcess
         var port = PrivatePostgres.FreePort();
         var configuration = Path.Combine(directory, "mosquitto.conf");
         await File.WriteAllTextAsync(configuration, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n");
-        var broker = new MosquittoBroker(new ProcessStartInfo(executable, ["-c", configuration]) { WorkingDirectory = directory }, port, directory);
+        var broker = new MosquittoBroker(new ProcessStartInfo(executable, ["-c", configuration]) { WorkingDirectory = directory }, port);
         var deadline = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
         while (true)
         {
@@ -42,8 +39,6 @@ internal sealed class MosquittoBroker : ChildProcess
             }
         }
     }
-
-    public string Version => Output.Split('\n').FirstOrDefault(l => l.Contains("version", StringComparison.OrdinalIgnoreCase))?.Trim() ?? "mosquitto";
 
     /// /usr/sbin/mosquitto, installed from Debian's package when missing and running as root.
     private static async Task<string> FindAsync()

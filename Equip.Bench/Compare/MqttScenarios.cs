@@ -73,41 +73,13 @@ internal static class MqttScenarios
         return LinkThroughput.Result(System(qos), "memory", windows, stretch, lost);
     }
 
-    public static async Task<object[]> IdleConnectionsAsync(MosquittoBroker broker, int[] steps)
-    {
-        var baseline = broker.ResidentBytes;
-        var clients = new List<IMqttClient>();
-        var results = new List<object>();
-        try
-        {
-            foreach (var step in steps.Order())
+    public static Task<object[]> IdleConnectionsAsync(MosquittoBroker broker, int[] steps) =>
+        ConnectionSteps.RunAsync("mosquitto", null, steps, () => broker.ResidentBytes,
+            (i, _) => MqttPeer.ConnectAsync(broker.Port, $"idle-{i}", TimeSpan.FromSeconds(3)),
+            c => c.IsConnected,
+            c =>
             {
-                var from = clients.Count;
-                var opened = new IMqttClient[step - from];
-                await Parallel.ForAsync(from, step, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) =>
-                    opened[i - from] = await MqttPeer.ConnectAsync(broker.Port, $"idle-{i}", TimeSpan.FromSeconds(3)));
-                clients.AddRange(opened);
-                await Task.Delay(TimeSpan.FromSeconds(8));
-                var resident = broker.ResidentBytes;
-                results.Add(new
-                {
-                    scenario = "connections",
-                    system = "mosquitto",
-                    connections = clients.Count,
-                    open = clients.Count(c => c.IsConnected),
-                    serverRssMiB = Math.Round(resident / 1048576.0, 1),
-                    baselineRssMiB = Math.Round(baseline / 1048576.0, 1),
-                    perConnectionKiB = Math.Round((resident - baseline) / 1024.0 / clients.Count, 1),
-                });
-            }
-        }
-        finally
-        {
-            foreach (var client in clients)
-            {
-                client.Dispose();
-            }
-        }
-        return [.. results];
-    }
+                c.Dispose();
+                return ValueTask.CompletedTask;
+            });
 }

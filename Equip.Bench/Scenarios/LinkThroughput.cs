@@ -25,25 +25,23 @@ internal static class LinkThroughput
 
         using var stop = new CancellationTokenSource();
         var senders = Enumerable.Range(0, links).Select(i => Task.Run(() => SendAsync(installation.Level(requests[i]), windows[i], stop.Token))).ToArray();
-        double?[] events = [null, null], propagations = [null, null];
+        string[] counters = ["equip_events_total", "equip_link_propagations_total"];
+        double?[] before = [], after = [];
         await stretch.RunAsync(options, () => server.ProcessorTime,
-            async () => (events[0], propagations[0]) = await CountersAsync(installation.Http),
-            async () => (events[1], propagations[1]) = await CountersAsync(installation.Http));
+            async () => before = await ServerCounters.ReadAsync(installation.Http, counters),
+            async () => after = await ServerCounters.ReadAsync(installation.Http, counters));
         await stop.CancelAsync();
         await Task.WhenAll(senders);
         var result = Result("equip", server.Store, windows, stretch, await DrainAsync(windows));
         // What the server did meanwhile: every value it took from a source and every value the
         // link engine wrote to a destination is an event.
-        result["serverEventsPerSec"] = PerSecond(events, stretch);
-        result["linkWritesPerSec"] = PerSecond(propagations, stretch);
+        result["serverEventsPerSec"] = PerSecond(before[0], after[0], stretch);
+        result["linkWritesPerSec"] = PerSecond(before[1], after[1], stretch);
         return result;
     }
 
-    private static async Task<(double?, double?)> CountersAsync(HttpClient http) =>
-        (await ServerCounters.ReadAsync(http, "equip_events_total"), await ServerCounters.ReadAsync(http, "equip_link_propagations_total"));
-
-    private static double? PerSecond(double?[] counter, MeasuredStretch stretch) =>
-        counter is [{ } before, { } after] ? Math.Round((after - before) / stretch.Seconds) : null;
+    private static double? PerSecond(double? before, double? after, MeasuredStretch stretch) =>
+        before is { } from && after is { } to ? Math.Round((to - from) / stretch.Seconds) : null;
 
     /// Values received, squashed and lost, with the server's processor time per value.
     public static Dictionary<string, object?> Result(string system, string store, LinkWindow[] windows, MeasuredStretch stretch, long lost)

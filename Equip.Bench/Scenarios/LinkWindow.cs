@@ -23,17 +23,6 @@ internal sealed class LinkWindow(int window)
 
     public long Sent => Interlocked.Read(ref _sent);
 
-    public long Received
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _received;
-            }
-        }
-    }
-
     /// Waits for room in the window, then takes the next sequence number and notes when it left.
     public async Task<long> NextAsync(CancellationToken stop)
     {
@@ -66,7 +55,16 @@ internal sealed class LinkWindow(int window)
     }
 
     /// Numbers sent that no received number reached: lost, unless they are still on their way.
-    public long Outstanding => Sent - Received;
+    public long Outstanding
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Sent - _received;
+            }
+        }
+    }
 
     /// 20 characters: the sequence number and a fixed fraction.
     public static string Payload(long sequence) => $"{sequence}.{new string('7', 19 - sequence.ToString().Length)}";

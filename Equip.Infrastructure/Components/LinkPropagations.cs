@@ -18,15 +18,12 @@ internal sealed class LinkPropagations(IDataspace dataspace, EquipMetrics metric
     /// they can be marked offline if the destination has gone by the time it is written.
     public void Plan(Guid itemId, PropertyFields set, Guid? linkId)
     {
-        if (_planned.TryGetValue(itemId, out var planned))
+        var links = _planned.TryGetValue(itemId, out var planned) ? planned.Links : [];
+        if (linkId is { } id)
         {
-            planned.Links.AddRange(linkId is { } id ? [id] : []);
-            _planned[itemId] = (set, planned.Links);
+            links.Add(id);
         }
-        else
-        {
-            _planned[itemId] = (set, linkId is { } id ? [id] : []);
-        }
+        _planned[itemId] = (set, links);
     }
 
     /// The value planned for the destination item, if any.

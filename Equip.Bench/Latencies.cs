@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace Equip.Bench;
+
+/// Latencies in microseconds, sorted once for their percentiles.
+internal sealed class Latencies(List<double> microseconds)
+{
+    private readonly double[] _sorted = [.. microseconds.Order()];
+
+    public int Count => _sorted.Length;
+
+    public double P50Us => Percentile(0.50);
+
+    public double P99Us => Percentile(0.99);
+
+    public double MaxUs => _sorted.Length == 0 ? double.NaN : _sorted[^1];
+
+    public double MeanUs => _sorted.Length == 0 ? double.NaN : Math.Round(_sorted.Average(), 1);
+
+    public double Percentile(double p) =>
+        _sorted.Length == 0 ? double.NaN : Math.Round(_sorted[Math.Min(_sorted.Length - 1, (int)(p * _sorted.Length))], 1);
+
+    /// The warm-up hops, then the measured ones, one at a time; each hop is given its number and
+    /// answers how long it took.
+    public static async Task<Latencies> OfHopsAsync(Func<long, Task<double>> hop, BenchOptions options)
+    {
+        for (var n = 1; n <= options.WarmupHops; n++)
+        {
+            await hop(n);
+        }
+        var measured = new List<double>(options.Hops);
+        for (var n = 1; n <= options.Hops; n++)
+        {
+            measured.Add(await hop(options.WarmupHops + n));
+        }
+        return new Latencies(measured);
+    }
+
+    public static double Us(long startedTimestamp) =>
+        Stopwatch.GetElapsedTime(startedTimestamp).TotalMicroseconds;
+}
