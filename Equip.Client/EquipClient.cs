@@ -162,6 +162,13 @@ public sealed class EquipClient : IAsyncDisposable
                 SetState(new EquipConnectionChange(EquipConnectionState.Fenced, false, fenced));
                 return;
             }
+            catch (Exception refused) when (KeyRefusal.Of(refused) is { } reason)
+            {
+                await DropConnectionAsync();
+                _pending.FailAll(reason);
+                SetState(new EquipConnectionChange(EquipConnectionState.Unauthorized, false, reason));
+                return;
+            }
             catch (Exception error)
             {
                 await DropConnectionAsync();
@@ -180,7 +187,13 @@ public sealed class EquipClient : IAsyncDisposable
 
     private async Task ConnectAsync(CancellationToken stop)
     {
-        var builder = new HubConnectionBuilder().WithUrl(new Uri(_options.Server, HubNames.Path));
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(_options.Server, HubNames.Path), http =>
+        {
+            if (_options.Key is { } key)
+            {
+                http.AccessTokenProvider = () => Task.FromResult<string?>(key);
+            }
+        });
         if (_options.UseMessagePack)
         {
             builder.AddMessagePackProtocol(o => o.SerializerOptions = EquipMessagePack.Options);
@@ -200,7 +213,7 @@ public sealed class EquipClient : IAsyncDisposable
         });
         connection.Closed += error =>
         {
-            if (HubErrors.CodeOf(error?.Message) == HubErrors.StaleIncarnation)
+            if (HubErrors.CodeOf(error?.Message) is HubErrors.StaleIncarnation or HubErrors.KeyRevoked)
             {
                 _fencedBy = new HubException(error!.Message, error); // the server closed this connection for a newer incarnation
             }
@@ -217,12 +230,20 @@ public sealed class EquipClient : IAsyncDisposable
             attempt.CancelAfter(_options.ServerTimeout);
             await connection.StartAsync(attempt.Token);
         }
-        var registration = await connection.InvokeAsync<RegisterResponse>(HubNames.Register, new RegisterRequest
+        RegisterResponse registration;
+        try
         {
-            PeerId = PeerId,
-            Incarnation = Incarnation,
-            Name = _options.Name,
-        }, stop);
+            registration = await connection.InvokeAsync<RegisterResponse>(HubNames.Register, new RegisterRequest
+            {
+                PeerId = PeerId,
+                Incarnation = Incarnation,
+                Name = _options.Name,
+            }, stop);
+        }
+        catch (HubException refused) when (HubErrors.CodeOf(refused.Message) == HubErrors.Forbidden)
+        {
+            throw new EquipUnauthorizedException(refused.Message, refused); // the key may not register this peer id
+        }
         _sessionPresent = registration.SessionPresent;
         _replicas.ResubscribeAll();
         _needsReassert = true;

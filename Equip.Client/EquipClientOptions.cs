@@ -6,6 +6,12 @@ public sealed class EquipClientOptions
     /// <summary>The server's base address, such as http://192.168.1.10:5000/.</summary>
     public required Uri Server { get; init; }
 
+    /// <summary>
+    /// The key the server gave this device (a device key, or the admin key), sent as the
+    /// connection's access token. Without one the server refuses the connection.
+    /// </summary>
+    public string? Key { get; init; }
+
     /// <summary>A display name for this peer.</summary>
     public string Name { get; init; } = Environment.MachineName;
 

@@ -15,6 +15,12 @@ public enum EquipConnectionState
     /// </summary>
     Fenced,
 
+    /// <summary>
+    /// Stopped for good: the server refused the key (unknown or revoked, or not allowed to register
+    /// this peer id). Queued changes failed with <see cref="EquipUnauthorizedException"/>.
+    /// </summary>
+    Unauthorized,
+
     /// <summary>Stopped for good.</summary>
     Disposed,
 }

@@ -7,6 +7,7 @@ public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, 
 {
     public const string Usage =
         "usage: Equip.Device --server URL --container ID [--key KEY] [--name NAME] [--label key=value ...]\n" +
+        "                    (the key may come from the EQUIP_KEY environment variable instead)\n" +
         "                    [--max-reconnect-delay-ms MS] [--keep-alive-ms MS] [--server-timeout-ms MS] [--record-boots]";
 
     /// The longest wait between reconnection attempts (the client's cap; default 5000).
@@ -91,7 +92,8 @@ public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, 
             error = "--container ID is required: the container's stable id.";
             return false;
         }
-        options = new DeviceOptions(address, container, key, name ?? container, labels)
+        key ??= Environment.GetEnvironmentVariable("EQUIP_KEY");
+        options = new DeviceOptions(address, container, string.IsNullOrWhiteSpace(key) ? null : key, name ?? container, labels)
         {
             MaxReconnectDelay = Given("--max-reconnect-delay-ms"),
             KeepAliveInterval = Given("--keep-alive-ms"),

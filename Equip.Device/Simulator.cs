@@ -15,15 +15,11 @@ public static class Simulator
         using var stop = new CancellationTokenSource();
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        if (options.Key is not null)
-        {
-            Console.WriteLine("--key is reserved for device authentication and is not used yet.");
-        }
-
         var defaults = new EquipClientOptions { Server = options.Server };
         await using var client = new EquipClient(new EquipClientOptions
         {
             Server = options.Server,
+            Key = options.Key,
             PeerId = options.ContainerId,
             Name = options.Name,
             MaxReconnectDelay = options.MaxReconnectDelay ?? defaults.MaxReconnectDelay,
@@ -31,7 +27,14 @@ public static class Simulator
             KeepAliveInterval = options.KeepAliveInterval ?? defaults.KeepAliveInterval,
             ServerTimeout = options.ServerTimeout ?? defaults.ServerTimeout,
         });
-        client.StateChanged += change => Console.WriteLine(Describe(change));
+        client.StateChanged += change =>
+        {
+            Console.WriteLine(Describe(change));
+            if (change.State == EquipConnectionState.Unauthorized)
+            {
+                stop.Cancel(); // a refused key does not become valid by waiting
+            }
+        };
         await using var container = new ComponentContainer(client, options.ContainerId, new ComponentContainerOptions
         {
             Name = options.Name,

@@ -1,4 +1,5 @@
 using Equip.Domain.Dataspace;
+using Equip.Infrastructure.Access;
 using Equip.Infrastructure.ChangeLog;
 using Equip.Infrastructure.Components;
 using Equip.Infrastructure.Dataspace;
@@ -42,7 +43,13 @@ public static class DependencyInjection
                 "Equip:Peers:KeepAliveInterval must be positive and shorter than Equip:Peers:ClientTimeout.")
             .ValidateOnStart();
 
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+            .Validate(o => string.IsNullOrWhiteSpace(o.AdminKey) || o.AdminKey.Trim().Length is >= Keys.MinLength and <= Keys.MaxLength,
+                $"Equip:Auth:AdminKey must be {Keys.MinLength} to {Keys.MaxLength} characters long.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<AdminKey>();
+        services.AddSingleton<DeviceKeys>();
         services.AddSingleton<IDbContextFactory<EquipDbContext>>(sp => CreateContextFactory(
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value,
             sp.GetRequiredService<IOptions<EquipOptions>>().Value));
@@ -62,6 +69,7 @@ public static class DependencyInjection
 
         // Started in this order and stopped in reverse: the schema first, the writer last to stop.
         services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeviceKeys>());
         services.AddHostedService(sp => sp.GetRequiredService<WriteQueue>());
         services.AddHostedService<LeaseSweeper>();
         services.AddHostedService<ChangeLogPruner>();

@@ -33,6 +33,18 @@ public static partial class HubErrors
     public const string Stopping = "stopping";
     /// <summary>The store failed while committing; the write may or may not be stored.</summary>
     public const string OutcomeUnknown = "outcome-unknown";
+    /// <summary>The connection's key does not allow this (a peer id or container id it is not bound to, an item type only the admin writes).</summary>
+    public const string Forbidden = "forbidden";
+    /// <summary>A change, renewal or delete of an item another peer (or no peer) is responsible for.</summary>
+    public const string NotResponsible = "not-responsible";
+    /// <summary>An add of an existing id whose item has another responsible: adds never take an item over.</summary>
+    public const string Owned = "owned";
+    /// <summary>A Close reason: the key the connection was made with was revoked. Reconnecting with it cannot help.</summary>
+    public const string KeyRevoked = "key-revoked";
+    /// <summary>The connection sent more calls than its rate limit allows; retry after the time the message gives.</summary>
+    public const string RateLimited = "rate-limited";
+    /// <summary>A configured limit was reached (subscriptions per connection, items per call).</summary>
+    public const string LimitReached = "limit-reached";
 
     /// <summary>The code of a hub error's text, or null when it carries none.</summary>
     public static string? CodeOf(string? errorText)
@@ -48,6 +60,6 @@ public static partial class HubErrors
     /// The first known code followed by ": ", whatever precedes it: a call's error reads
     /// "... HubException: not-found: ...", a Close's "... error: stale-incarnation: ..." (each client
     /// library words its prefix its own way).
-    [GeneratedRegex(@"(?<![a-z-])(?<code>not-registered|already-registered|duplicate-subscription|invalid|not-found|revision-mismatch|no-lease|compacted|stale-incarnation|replaced|stopping|outcome-unknown): ")]
+    [GeneratedRegex(@"(?<![a-z-])(?<code>not-registered|already-registered|duplicate-subscription|invalid|not-found|revision-mismatch|no-lease|compacted|stale-incarnation|replaced|stopping|outcome-unknown|forbidden|not-responsible|owned|key-revoked|rate-limited|limit-reached): ")]
     private static partial Regex CodePattern();
 }

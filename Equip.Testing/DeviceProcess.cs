@@ -10,7 +10,9 @@ public sealed class DeviceProcess : ChildProcess
     {
     }
 
-    /// Starts `Equip.Device --server SERVER --container CONTAINERID` with further arguments.
+    /// Starts `Equip.Device --server SERVER --container CONTAINERID` with further arguments, and
+    /// `--key` the admin key unless they give one.
     public static DeviceProcess Start(Uri server, string containerId, params string[] arguments) =>
-        new(new ProcessStartInfo("dotnet", [BuiltProjects.Dll("Equip.Device"), "--server", server.ToString(), "--container", containerId, .. arguments]));
+        new(new ProcessStartInfo("dotnet", [BuiltProjects.Dll("Equip.Device"), "--server", server.ToString(), "--container", containerId,
+            .. arguments.Contains("--key") ? [] : new[] { "--key", TestKeys.Admin }, .. arguments]));
 }

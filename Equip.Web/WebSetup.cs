@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Equip.Web.Access;
 using Equip.Web.Apis;
 using Equip.Web.Apis.Components;
 using Equip.Infrastructure.Observability;
@@ -43,6 +44,7 @@ public static class WebSetup
             .AddMeter(EquipMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
 
+        builder.AddEquipAccess();
         builder.AddEquipHub(limits);
         builder.AddEquipDashboard();
 
@@ -52,6 +54,17 @@ public static class WebSetup
             o.SwaggerDoc("v1", new() { Title = "Equip", Version = "v1", Description = "The Equip shared dataspace." });
             // Request bodies carry their descriptions and examples from the XML comments.
             o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, "Equip.Web.xml"));
+            // "Authorize" in Swagger UI takes the key and sends it as a bearer token.
+            o.AddSecurityDefinition("key", new Microsoft.OpenApi.OpenApiSecurityScheme
+            {
+                Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "The admin key (printed at the first start, kept in the data directory's admin.key) or a device key.",
+            });
+            o.AddSecurityRequirement(document => new Microsoft.OpenApi.OpenApiSecurityRequirement
+            {
+                [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("key", document)] = [],
+            });
         });
         return builder;
     }
@@ -62,16 +75,20 @@ public static class WebSetup
         app.UseStatusCodePages();
         app.UseSwagger();
         app.UseSwaggerUI();
-        app.MapStaticAssets();
-        app.MapHealthChecks("/health");
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthChecks("/health").AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapItemsApi();
-        app.MapEventsApi();
-        app.MapPeersApi();
-        app.MapComponentsApi();
-        app.MapComponentRequestsApi();
-        app.MapLinksApi();
-        app.MapInstallationApi();
+        var api = app.MapGroup("").RequireAdminForWrites();
+        api.MapItemsApi();
+        api.MapEventsApi();
+        api.MapPeersApi();
+        api.MapComponentsApi();
+        api.MapComponentRequestsApi();
+        api.MapLinksApi();
+        api.MapInstallationApi();
+        api.MapKeysApi();
         app.MapDataspaceHub();
         app.MapEquipDashboard();
         StartupBanner.PrintWhenStarted(app);

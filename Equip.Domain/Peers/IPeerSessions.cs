@@ -1,3 +1,4 @@
+using Equip.Domain.Access;
 using Equip.Domain.Dataspace;
 
 namespace Equip.Domain.Peers;
@@ -6,8 +7,13 @@ namespace Equip.Domain.Peers;
 public interface IPeerSessions
 {
     /// Registers an association; ends a replaced incarnation at once (its process-bound items
-    /// deleted) and cuts the peer's leases to the reconnect window until it re-asserts them.
-    Task<RegistrationResult> RegisterAsync(string peerId, string incarnation, string name, CancellationToken cancellationToken = default);
+    /// deleted) and cuts the peer's leases to the reconnect window until it re-asserts them. A
+    /// grant (the connection's device key) must permit the peer id; the actor carries it.
+    Task<RegistrationResult> RegisterAsync(string peerId, string incarnation, string name, DeviceGrant? grant, CancellationToken cancellationToken = default);
+
+    /// Registers with the admin's rights (no device key bounds it).
+    Task<RegistrationResult> RegisterAsync(string peerId, string incarnation, string name, CancellationToken cancellationToken = default) =>
+        RegisterAsync(peerId, incarnation, name, null, cancellationToken);
 
     /// The association ended: the peer is reconnecting until the grace period ends it.
     Task DisconnectAsync(PeerActor peer, CancellationToken cancellationToken = default);

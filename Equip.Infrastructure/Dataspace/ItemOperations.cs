@@ -1,5 +1,7 @@
+using Equip.Domain.Access;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
+using Equip.Infrastructure.Components;
 
 namespace Equip.Infrastructure.Dataspace;
 
@@ -8,9 +10,11 @@ internal sealed class AddItemOperation(AddItem command) : WriteOperation<AddResu
     protected override async Task<AddResult> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var author = await context.AuthorAsync(command.By, cancellationToken);
+        ComponentAuthority.EnsurePeerMayWrite(command.By, command.Type, command.Fields);
         var existing = command.Id is { } id ? await context.FindItemAsync(id, cancellationToken) : null;
         if (existing is not null)
         {
+            AccessRules.EnsureMayReadd(existing, command);
             existing.Readd(command, context.NextRevision(), context.Now);
             Assertion.Mark(existing, author);
             context.Record(ChangeEvent.Readd(existing.ToState(), context.Now));
@@ -43,6 +47,8 @@ internal sealed class UpdateItemOperation(UpdateItem command) : WriteOperation<I
     {
         var author = await context.AuthorAsync(command.By, cancellationToken);
         var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
+        AccessRules.EnsureMayChange(item, command.By);
+        ComponentAuthority.EnsurePeerMayWrite(command.By, command.Type ?? item.Type, command.Fields);
         item.EnsureRevision(command.ExpectedRevision);
         item.Update(command, context.NextRevision(), context.Now);
         Assertion.Mark(item, author);
@@ -61,6 +67,7 @@ internal sealed class DeleteItemOperation(DeleteItem command) : WriteOperation<I
     {
         await context.AuthorAsync(command.By, cancellationToken);
         var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
+        AccessRules.EnsureMayChange(item, command.By);
         item.EnsureRevision(command.ExpectedRevision);
         context.Remove(item);
         context.Record(ChangeEvent.Deleted(item.ToState(), context.NextRevision(), command.Reason, context.Now));
@@ -74,6 +81,7 @@ internal sealed class RenewLeaseOperation(RenewLease command) : WriteOperation<I
     {
         var author = await context.AuthorAsync(command.By, cancellationToken);
         var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
+        AccessRules.EnsureMayChange(item, command.By);
         item.RenewLease(command.Lease, context.Now);
         Assertion.Mark(item, author);
         return item.ToState();

@@ -1,3 +1,4 @@
+using Equip.Domain.Access;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Dataspace;
@@ -14,10 +15,12 @@ internal sealed class PeerSessions(
     IOptions<PeerOptions> peerOptions,
     IOptions<LeaseOptions> leaseOptions) : IPeerSessions
 {
-    public Task<RegistrationResult> RegisterAsync(string peerId, string incarnation, string name, CancellationToken cancellationToken)
+    public async Task<RegistrationResult> RegisterAsync(string peerId, string incarnation, string name, DeviceGrant? grant, CancellationToken cancellationToken)
     {
         PeerRules.ValidateRegistration(peerId, incarnation, name);
-        return writes.EnqueueAsync(new RegisterPeerOperation(peerId, incarnation, name ?? "", leaseOptions.Value.ReconnectWindow), cancellationToken);
+        grant?.EnsurePermitsPeer(peerId);
+        var result = await writes.EnqueueAsync(new RegisterPeerOperation(peerId, incarnation, name ?? "", leaseOptions.Value.ReconnectWindow), cancellationToken);
+        return result with { Actor = result.Actor with { Grant = grant } };
     }
 
     public Task DisconnectAsync(PeerActor peer, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
+using Equip.Infrastructure.Components;
 using Equip.Infrastructure.Dataspace;
 
 namespace Equip.Infrastructure.Peers;
@@ -13,6 +14,11 @@ internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<Reasserte
     protected override async Task<IReadOnlyList<ItemState>> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var peer = (await context.AuthorAsync(actor, cancellationToken))!;
+        foreach (var asserted in items)
+        {
+            // Refused before anything changes: an operation that fails must leave the batch as it found it.
+            ComponentAuthority.EnsurePeerMayWrite(actor, asserted.Type, asserted.Fields);
+        }
         var results = new List<ItemState>(items.Count);
         foreach (var asserted in items)
         {

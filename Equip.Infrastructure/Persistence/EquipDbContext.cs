@@ -1,3 +1,4 @@
+using Equip.Domain.Access;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Persistence.Configurations;
@@ -13,6 +14,7 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<DataspaceState> State => Set<DataspaceState>();
     public DbSet<Peer> Peers => Set<Peer>();
     public DbSet<RevisionGapEntry> RevisionGaps => Set<RevisionGapEntry>();
+    public DbSet<DeviceKey> DeviceKeys => Set<DeviceKey>();
 
     protected abstract string JsonColumnType { get; }
 
@@ -31,5 +33,6 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
         modelBuilder.ApplyConfiguration(new DataspaceStateConfiguration());
         modelBuilder.ApplyConfiguration(new RevisionGapConfiguration());
         modelBuilder.ApplyConfiguration(new PeerConfiguration());
+        modelBuilder.ApplyConfiguration(new DeviceKeyConfiguration());
     }
 }

@@ -29,7 +29,7 @@ public sealed class Installation : IAsyncDisposable
         _serverSettings = serverSettings;
         _directory = directory;
         Log = log;
-        Http = new HttpClient { BaseAddress = _operator.Address, Timeout = TimeSpan.FromSeconds(10) };
+        Http = TestHttp.Client(_operator.Address, TimeSpan.FromSeconds(10));
         AppDomain.CurrentDomain.ProcessExit += KillOnExit;
     }
 
@@ -59,6 +59,7 @@ public sealed class Installation : IAsyncDisposable
             ["Equip:Peers:KeepAliveInterval"] = settings.ServerKeepAlive.ToString("c", CultureInfo.InvariantCulture),
             ["Equip:Peers:ClientTimeout"] = settings.ServerClientTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Equip:Auth:AdminKey"] = TestKeys.Admin,
         };
         if (settings.Provider == StoreProvider.Postgres)
         {
@@ -129,6 +130,7 @@ public sealed class Installation : IAsyncDisposable
         var peer = new EquipClient(new EquipClientOptions
         {
             Server = site.Address,
+            Key = TestKeys.Admin,
             PeerId = peerId,
             Name = peerId,
             InitialReconnectDelay = TimeSpan.FromMilliseconds(Math.Min(100, _settings.DeviceReconnectCap.TotalMilliseconds)),

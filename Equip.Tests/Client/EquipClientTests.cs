@@ -308,7 +308,7 @@ public abstract class EquipClientTests : IAsyncLifetime
     {
         StartServer("00:00:10");
         Proxy.TargetPort = null;
-        var device = new EquipClient(new EquipClientOptions { Server = Proxy.Address, PeerId = "small", MaxQueuedChanges = 2 });
+        var device = new EquipClient(new EquipClientOptions { Server = Proxy.Address, Key = TestKeys.Admin, PeerId = "small", MaxQueuedChanges = 2 });
         Track(device);
         device.Start();
 
@@ -326,8 +326,8 @@ public abstract class EquipClientTests : IAsyncLifetime
         StartServer("00:00:10");
         var file = Path.Combine(_store.DataDirectory, "device", "peer-id");
 
-        var first = new EquipClient(new EquipClientOptions { Server = Server.Address, PeerIdFile = file });
-        var second = new EquipClient(new EquipClientOptions { Server = Server.Address, PeerIdFile = file });
+        var first = new EquipClient(new EquipClientOptions { Server = Server.Address, Key = TestKeys.Admin, PeerIdFile = file });
+        var second = new EquipClient(new EquipClientOptions { Server = Server.Address, Key = TestKeys.Admin, PeerIdFile = file });
         Track(first);
         Track(second);
 

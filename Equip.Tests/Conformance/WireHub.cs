@@ -1,3 +1,4 @@
+using Equip.Testing;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
@@ -37,10 +38,11 @@ public sealed class WireHub : IAsyncDisposable
     public bool IsClosed => _reading.IsCompleted;
 
     /// Connects and completes the handshake; null when the server refused it (with its error).
-    public static async Task<(WireHub? Hub, string? HandshakeError)> TryConnectAsync(Uri server, WireFormat format, string? protocolName = null)
+    public static async Task<(WireHub? Hub, string? HandshakeError)> TryConnectAsync(Uri server, WireFormat format, string? protocolName = null, string key = TestKeys.Admin)
     {
         var hub = new WireHub(format);
-        var address = new UriBuilder(new Uri(server, "/hubs/dataspace")) { Scheme = "ws" }.Uri;
+        // A browser's WebSocket cannot send headers: the key goes as the access_token parameter.
+        var address = new UriBuilder(new Uri(server, "/hubs/dataspace")) { Scheme = "ws", Query = "access_token=" + Uri.EscapeDataString(key) }.Uri;
         await hub._socket.ConnectAsync(address, CancellationToken.None).WaitAsync(Wait.Timeout);
         var handshake = protocolName is null ? hub._codec.Handshake() : System.Text.Encoding.UTF8.GetBytes($$"""{"protocol":"{{protocolName}}","version":1}""" + "\u001e");
         await hub._socket.SendAsync(handshake, WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(Wait.Timeout);

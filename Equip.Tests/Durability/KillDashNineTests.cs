@@ -31,7 +31,7 @@ public abstract class KillDashNineTests
         }
 
         await using var restarted = await ServerProcess.StartAsync(store.Settings, store.DataDirectory);
-        using var http = new HttpClient { BaseAddress = restarted.Address, Timeout = Wait.Timeout };
+        using var http = TestHttp.Client(restarted.Address, Wait.Timeout);
         var stored = await ReadAllProbesAsync(http);
         var missing = acknowledged.Where(a => !stored.ContainsKey(a.Id)).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} of {acknowledged.Count} acknowledged writes were lost.");
@@ -47,7 +47,7 @@ public abstract class KillDashNineTests
 
     private static async Task WriteUntilTheServerDiesAsync(Uri address, int client, ConcurrentBag<(Guid, long)> acknowledged)
     {
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        using var http = TestHttp.Client(address, TimeSpan.FromSeconds(10));
         for (var n = 0; ; n++)
         {
             var id = Guid.NewGuid();

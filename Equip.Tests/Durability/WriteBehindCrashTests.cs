@@ -64,7 +64,7 @@ public abstract class WriteBehindCrashTests
         }
 
         await using var restarted = await ServerProcess.StartAsync(store.Settings, store.DataDirectory);
-        using var http = new HttpClient { BaseAddress = restarted.Address, Timeout = Wait.Timeout };
+        using var http = TestHttp.Client(restarted.Address, Wait.Timeout);
         var next = await http.PostAsJsonAsync("/api/items", new { type = "load.Marker", fields = new { after = "restart" } });
         var marker = await next.Content.ReadFromJsonAsync<WireItem>();
         Assert.True(marker!.Revision > seen, $"the first write after the restart took revision {marker.Revision}, one the subscriber may have seen (it saw up to {seen})");

@@ -25,6 +25,7 @@ public sealed class ShutdownTests
                 {
                     o.SkipNegotiation = true;
                     o.Transports = HttpTransportType.WebSockets;
+                    o.AccessTokenProvider = () => Task.FromResult<string?>(TestKeys.Admin);
                 })
                 .Build();
             var done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -13,6 +13,7 @@ public static class Devices
         {
             Server = server,
             PeerId = peerId,
+            Key = Testing.TestKeys.Admin,
             Name = peerId,
             UseMessagePack = messagePack,
             InitialReconnectDelay = TimeSpan.FromMilliseconds(50),

@@ -1,3 +1,4 @@
+using Equip.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -31,7 +32,19 @@ public sealed class EquipServer : WebApplicationFactory<Program>
     /// Warnings and errors the server logged.
     public LogCapture Logs { get; } = new();
 
-    public HttpClient NewClient() => new() { BaseAddress = Address, Timeout = Wait.Timeout };
+    /// A client that sends the admin key.
+    public HttpClient NewClient() => NewClient(TestKeys.Admin);
+
+    /// A client that sends the given key, or none.
+    public HttpClient NewClient(string? key)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = Wait.Timeout };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        }
+        return client;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Equip.Protocol;
+using Equip.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -25,9 +26,9 @@ public sealed class HubClient : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
-    public static async Task<HubClient> ConnectAsync(Uri server, WireProtocol protocol = WireProtocol.Json)
+    public static async Task<HubClient> ConnectAsync(Uri server, WireProtocol protocol = WireProtocol.Json, string? key = TestKeys.Admin)
     {
-        var builder = new HubConnectionBuilder().WithUrl(new Uri(server, HubNames.Path));
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(server, HubNames.Path), o => o.AccessTokenProvider = () => Task.FromResult(key));
         if (protocol == WireProtocol.MessagePack)
         {
             builder.AddMessagePackProtocol(o => o.SerializerOptions = EquipMessagePack.Options);
@@ -38,9 +39,9 @@ public sealed class HubClient : IAsyncDisposable
     }
 
     public static async Task<(HubClient Client, RegisterResponse Registration)> RegisterAsync(
-        Uri server, string peerId, string incarnation, WireProtocol protocol = WireProtocol.Json)
+        Uri server, string peerId, string incarnation, WireProtocol protocol = WireProtocol.Json, string? key = TestKeys.Admin)
     {
-        var client = await ConnectAsync(server, protocol);
+        var client = await ConnectAsync(server, protocol, key);
         var registration = await client.InvokeAsync<RegisterResponse>("Register", new RegisterRequest { PeerId = peerId, Incarnation = incarnation, Name = peerId });
         return (client, registration);
     }

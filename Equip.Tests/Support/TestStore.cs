@@ -1,3 +1,5 @@
+using Equip.Testing;
+
 namespace Equip.Tests.Support;
 
 /// Where a test's store lives: the settings that select it, on either provider.
@@ -10,6 +12,7 @@ public sealed record TestStore(IReadOnlyDictionary<string, string> Settings, str
         {
             ["Equip:Database:Provider"] = "Sqlite",
             ["Equip:DataDirectory"] = directory,
+            ["Equip:Auth:AdminKey"] = TestKeys.Admin,
         }, directory);
     }
 
@@ -21,6 +24,7 @@ public sealed record TestStore(IReadOnlyDictionary<string, string> Settings, str
             ["Equip:Database:Provider"] = "Postgres",
             ["Equip:Database:ConnectionString"] = await postgres.NewDatabaseAsync(),
             ["Equip:DataDirectory"] = directory,
+            ["Equip:Auth:AdminKey"] = TestKeys.Admin,
         }, directory);
     }
 

@@ -1,4 +1,6 @@
+using Equip.Domain.Access;
 using Equip.Domain.Components;
+using Equip.Infrastructure.Access;
 using Equip.Domain.Dataspace;
 using Equip.Infrastructure.Dataspace;
 using Microsoft.AspNetCore.Diagnostics;
@@ -15,6 +17,10 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         {
             InvalidItemException => (StatusCodes.Status400BadRequest, "Invalid item"),
             ItemNotFoundException => (StatusCodes.Status404NotFound, "Item not found"),
+            DeviceKeyNotFoundException => (StatusCodes.Status404NotFound, "Key not found"),
+            NotPermittedException => (StatusCodes.Status403Forbidden, "Forbidden"),
+            NotResponsibleException => (StatusCodes.Status403Forbidden, "Not the item's responsible peer"),
+            ItemOwnedException => (StatusCodes.Status409Conflict, "Item has another responsible"),
             ComponentNotFoundException => (StatusCodes.Status404NotFound, "Component not found"),
             PropertyReadOnlyException => (StatusCodes.Status409Conflict, "Property is read-only"),
             ItemHasNoLeaseException => (StatusCodes.Status409Conflict, "Item has no lease"),

@@ -1,6 +1,8 @@
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
+using Equip.Infrastructure.Access;
 using Equip.Infrastructure.Observability;
+using Equip.Web.Access;
 using Equip.Protocol;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -17,6 +19,7 @@ internal sealed class DataspaceHub(
     IHubContext<DataspaceHub> hub,
     IOptions<LimitOptions> limits,
     IOptions<HubLimitOptions> hubLimits,
+    DeviceKeys keys,
     EquipMetrics metrics) : Hub
 {
     private const int ReplayPage = 1000;
@@ -58,8 +61,9 @@ internal sealed class DataspaceHub(
         {
             throw new HubException($"{HubErrors.AlreadyRegistered}: This connection has registered already; open a new connection to register again.");
         }
+        var grant = Context.User.GrantOf(keys);
         // Not cancellable: once the store has registered the association, this connection must know it.
-        var result = await peers.RegisterAsync(request.PeerId, request.Incarnation, request.Name, CancellationToken.None);
+        var result = await peers.RegisterAsync(request.PeerId, request.Incarnation, request.Name, grant, CancellationToken.None);
         connection.Actor = result.Actor;
         connections.Claim(request.PeerId, connection);
         if (Context.ConnectionAborted.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using Equip.Domain.Access;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Dataspace;
@@ -58,6 +59,9 @@ internal sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilte
     public static string? CodeOf(Exception error) => error switch
     {
         InvalidItemException => HubErrors.Invalid,
+        NotPermittedException => HubErrors.Forbidden,
+        NotResponsibleException => HubErrors.NotResponsible,
+        ItemOwnedException => HubErrors.Owned,
         InvalidPeerException => HubErrors.Invalid,
         ItemNotFoundException => HubErrors.NotFound,
         RevisionMismatchException => HubErrors.RevisionMismatch,

@@ -1,13 +1,22 @@
 using System.Collections.Concurrent;
+using Equip.Infrastructure.Access;
 using Equip.Protocol;
+using Equip.Web.Access;
 
 namespace Equip.Web.Hubs;
 
 /// Which connection speaks for each peer on this server; a newer one replaces the older.
-internal sealed class PeerConnections(ClosingHubLifetimeManager closer)
+internal sealed class PeerConnections
 {
     private readonly ConcurrentDictionary<string, PeerConnection> _byConnection = new();
     private readonly ConcurrentDictionary<string, PeerConnection> _byPeer = new();
+    private readonly ClosingHubLifetimeManager _closer;
+
+    public PeerConnections(ClosingHubLifetimeManager closer, DeviceKeys keys)
+    {
+        _closer = closer;
+        keys.Revoked += CloseMadeWith;
+    }
 
     public void Add(PeerConnection connection) => _byConnection[connection.Context.ConnectionId] = connection;
 
@@ -35,7 +44,16 @@ internal sealed class PeerConnections(ClosingHubLifetimeManager closer)
         var reason = replaced.Actor?.Incarnation == incarnation
             ? $"{HubErrors.Replaced}: A newer connection of this process registered as peer '{peerId}'; this one is closed."
             : $"{HubErrors.StaleIncarnation}: Incarnation '{incarnation}' of peer '{peerId}' registered; this one ('{replaced.Actor?.Incarnation}') is fenced off and must stop.";
-        _ = closer.CloseAsync(replaced.Context.ConnectionId, reason, allowReconnect: false); // the registration does not wait for it
+        _ = _closer.CloseAsync(replaced.Context.ConnectionId, reason, allowReconnect: false); // the registration does not wait for it
+    }
+
+    /// Closes every connection made with the key: a revoked key stops working at once.
+    private void CloseMadeWith(Guid keyId)
+    {
+        foreach (var connection in _byConnection.Values.Where(c => c.Context.User.KeyId() == keyId))
+        {
+            _ = _closer.CloseAsync(connection.Context.ConnectionId, $"{HubErrors.KeyRevoked}: The key this connection was made with is revoked.", allowReconnect: false);
+        }
     }
 
     public PeerConnection? Remove(string connectionId)

@@ -1,0 +1,83 @@
+using Equip.Infrastructure;
+using Equip.Infrastructure.Access;
+using Equip.Protocol;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Equip.Web.Access;
+
+/// Every endpoint needs a key or the dashboard's sign-in, except /health, the static files and
+/// the sign-in page; writes over REST need the admin key (docs/security.md).
+public static class AccessSetup
+{
+    private const string SelectingScheme = "Equip";
+
+    public static WebApplicationBuilder AddEquipAccess(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var dataDirectory = builder.Configuration.GetSection(EquipOptions.Section).Get<EquipOptions>()?.DataDirectory ?? new EquipOptions().DataDirectory;
+        // Cookies and antiforgery tokens stay valid across restarts: their keys live with the data.
+        services.AddDataProtection()
+            .SetApplicationName("Equip")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(dataDirectory), "data-protection-keys")));
+        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        services.AddAuthentication(SelectingScheme)
+            .AddPolicyScheme(SelectingScheme, "A key, else the dashboard's cookie", o =>
+                o.ForwardDefaultSelector = context => KeyAuthenticationHandler.CarriesKey(context.Request)
+                    ? KeyAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, KeyAuthenticationHandler>(KeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "equip.session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = DashboardSignIn.Path;
+                o.ExpireTimeSpan = auth.SessionLifetime;
+                o.SlidingExpiration = true;
+                o.Events.OnRedirectToLogin = context => IsDashboardPath(context.Request.Path)
+                    ? RedirectAsync(context)
+                    : context.HttpContext.ChallengeAsync(KeyAuthenticationHandler.SchemeName);
+                o.Events.OnRedirectToAccessDenied = context => context.HttpContext.ForbidAsync(KeyAuthenticationHandler.SchemeName);
+                o.Events.OnValidatePrincipal = context =>
+                {
+                    var admin = context.HttpContext.RequestServices.GetRequiredService<AdminKey>();
+                    if (context.Principal?.FindFirst(Callers.AdminStampClaim)?.Value != admin.Stamp)
+                    {
+                        context.RejectPrincipal(); // signed in with an admin key that has since been replaced
+                    }
+                    return Task.CompletedTask;
+                };
+            });
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Callers.AdminPolicy, policy => policy.RequireRole(Callers.Admin));
+        return builder;
+    }
+
+    /// Writes over REST (anything but GET and HEAD) need the admin key.
+    public static TBuilder RequireAdminForWrites<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint =>
+        {
+            var methods = endpoint.Metadata.OfType<Microsoft.AspNetCore.Routing.HttpMethodMetadata>().SelectMany(m => m.HttpMethods);
+            if (methods.Any(m => !HttpMethods.IsGet(m) && !HttpMethods.IsHead(m)))
+            {
+                endpoint.Metadata.Add(new AuthorizeAttribute(Callers.AdminPolicy));
+            }
+        });
+        return builder;
+    }
+
+    private static bool IsDashboardPath(PathString path) =>
+        !path.StartsWithSegments("/api") && !path.StartsWithSegments(HubNames.Path) && !path.StartsWithSegments("/metrics");
+
+    private static Task RedirectAsync(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
