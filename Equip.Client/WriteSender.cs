@@ -25,11 +25,13 @@ internal sealed class ClientConnection(HubConnection hub)
 internal sealed class WriteSender(PendingWrites pending, OwnedItems owned, int maxInFlight, Action answered)
 {
     private const int OwnDeleteAttempts = 5;
+    private readonly RateLimitPause _pause = new(answered);
 
-    /// Sends the next write, or sets it on its way; false when there is nothing to send now.
+    /// Sends the next write, or sets it on its way; false when there is nothing to send now
+    /// (nothing queued, or the server asked this connection to slow down).
     public async Task<bool> SendNextAsync(ClientConnection connection, CancellationToken stop)
     {
-        if (pending.Next(connection) is not { } write)
+        if (_pause.IsPaused || pending.Next(connection) is not { } write)
         {
             return false;
         }
@@ -71,6 +73,8 @@ internal sealed class WriteSender(PendingWrites pending, OwnedItems owned, int m
         }
         catch (HubException refused)
         {
+            // A value refused for the rate limit is dropped (a newer one follows); sending pauses.
+            _pause.PauseIfRateLimited(refused);
             pending.Remove(write);
             write.Fail(ToRefusal(refused));
         }
@@ -101,6 +105,11 @@ internal sealed class WriteSender(PendingWrites pending, OwnedItems owned, int m
             {
                 result = await connection.Hub.InvokeAsync<WireItem>(write.Method, write.Argument, stop);
             }
+        }
+        catch (HubException refused) when (_pause.PauseIfRateLimited(refused))
+        {
+            pending.NotSent(write, connection); // kept, in its place, and sent once the pause is over
+            return;
         }
         catch (HubException refused) when (!IsAlreadyGone(write, resent, refused))
         {

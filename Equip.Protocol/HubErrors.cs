@@ -57,6 +57,16 @@ public static partial class HubErrors
         return match.Success ? match.Groups["code"].Value : null;
     }
 
+    /// <summary>The wait a rate-limited error asks for ("retry after N ms"), or null when it gives none.</summary>
+    public static TimeSpan? RetryAfterOf(string? errorText)
+    {
+        var match = errorText is null ? Match.Empty : RetryAfterPattern().Match(errorText);
+        return match.Success ? TimeSpan.FromMilliseconds(double.Parse(match.Groups["ms"].Value, System.Globalization.CultureInfo.InvariantCulture)) : null;
+    }
+
+    [GeneratedRegex(@"retry after (?<ms>[0-9]+) ms")]
+    private static partial Regex RetryAfterPattern();
+
     /// The first known code followed by ": ", whatever precedes it: a call's error reads
     /// "... HubException: not-found: ...", a Close's "... error: stale-incarnation: ..." (each client
     /// library words its prefix its own way).

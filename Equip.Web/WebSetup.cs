@@ -45,6 +45,7 @@ public static class WebSetup
             .AddPrometheusExporter());
 
         builder.AddEquipAccess();
+        builder.AddEquipRateLimits();
         builder.AddEquipHub(limits);
         builder.AddEquipDashboard();
 
@@ -77,6 +78,7 @@ public static class WebSetup
         app.UseSwaggerUI();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseEquipRateLimits();
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics");

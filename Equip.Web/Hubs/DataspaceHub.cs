@@ -143,7 +143,7 @@ internal sealed class DataspaceHub(
         }
         var pattern = request.Pattern.ToPattern();
         pattern.Validate();
-        var subscription = connection.AddSubscription(request.SubscriptionId, pattern);
+        var subscription = connection.AddSubscription(request.SubscriptionId, pattern, hubLimits.Value.MaxSubscriptionsPerConnection);
         try
         {
             var revision = request.FromRevision is { } from

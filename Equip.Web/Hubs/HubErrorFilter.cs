@@ -24,7 +24,11 @@ internal sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilte
         }
         catch (HubException refused)
         {
-            HubErrorFilterLog.Refused(logger, method, HubErrors.CodeOf(refused.Message) ?? "", refused.Message);
+            var code = HubErrors.CodeOf(refused.Message);
+            if (code != HubErrors.RateLimited) // the rate limit logs its refusals itself, at most once a second
+            {
+                HubErrorFilterLog.Refused(logger, method, code ?? "", refused.Message);
+            }
             throw;
         }
         catch (Exception error) when (CodeOf(error) is { } code)

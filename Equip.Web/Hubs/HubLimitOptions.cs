@@ -16,4 +16,8 @@ public sealed class HubLimitOptions
     /// and a storm of reconnecting peers each reading a long gap saturates the server.
     [Range(0, 100_000_000)]
     public int MaxReplayRevisions { get; set; } = 1000;
+
+    /// Subscriptions one connection may hold at once; more are refused with limit-reached.
+    [Range(1, 1_000_000)]
+    public int MaxSubscriptionsPerConnection { get; set; } = 1000;
 }

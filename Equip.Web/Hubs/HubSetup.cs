@@ -17,6 +17,7 @@ internal static class HubSetup
         builder.Services.AddSingleton<ChangeDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeDispatcher>());
         builder.Services.AddSingleton<HubErrorFilter>();
+        builder.Services.AddSingleton<HubRateLimitFilter>();
         builder.Services.AddSingleton<DefaultHubLifetimeManager<DataspaceHub>>();
         builder.Services.AddSingleton<ClosingHubLifetimeManager>();
         builder.Services.AddSingleton<HubLifetimeManager<DataspaceHub>>(sp => sp.GetRequiredService<ClosingHubLifetimeManager>());
@@ -35,6 +36,7 @@ internal static class HubSetup
                 o.ClientTimeoutInterval = peers.ClientTimeout;
                 o.MaximumReceiveMessageSize = limits.MaxRequestBodyBytes;
                 o.AddFilter<HubErrorFilter>();
+                o.AddFilter<HubRateLimitFilter>(); // inside the error filter, which then sees its refusals
             })
             .AddJsonProtocol()
             .AddMessagePackProtocol(o => o.SerializerOptions = EquipMessagePack.Options);

@@ -35,7 +35,7 @@ internal sealed class PeerConnection : IAsyncDisposable
 
     /// Registers the subscription for live events, which it buffers until it starts. A call that
     /// was still running when the connection closed registers nothing.
-    public Subscription AddSubscription(string id, Pattern pattern)
+    public Subscription AddSubscription(string id, Pattern pattern, int maxSubscriptions)
     {
         var subscription = new Subscription(id, pattern, Outbox);
         lock (_subscriptions)
@@ -43,6 +43,10 @@ internal sealed class PeerConnection : IAsyncDisposable
             if (_disposed)
             {
                 throw new OperationCanceledException("The connection closed.", Context.ConnectionAborted);
+            }
+            if (_subscriptions.Count >= maxSubscriptions && !_subscriptions.ContainsKey(id))
+            {
+                throw new HubException($"{HubErrors.LimitReached}: This connection has {_subscriptions.Count} subscriptions, the most it may have (Equip:Limits:MaxSubscriptionsPerConnection); unsubscribe from one first.");
             }
             if (!_subscriptions.TryAdd(id, subscription))
             {
