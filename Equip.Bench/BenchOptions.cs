@@ -18,10 +18,11 @@ internal sealed record BenchOptions(
     int[] Connections,
     int Devices,
     int[] DashboardSizes,
-    IReadOnlyDictionary<string, string> ServerSettings)
+    IReadOnlyDictionary<string, string> ServerSettings,
+    string? Key)
 {
     public static readonly string[] AllScenarios =
-        ["link-hop-latency", "link-throughput", "durable-writes", "lease-expiry", "disconnect-detection", "connections", "reconnect-storm"];
+        ["link-hop-latency", "link-throughput", "durable-writes", "lease-expiry", "disconnect-detection", "connections", "reconnect-storm", "flood"];
 
     public static BenchOptions Parse(string[] args)
     {
@@ -55,7 +56,8 @@ internal sealed record BenchOptions(
             Numbers(Get("connections", "1000,5000,10000")),
             int.Parse(Get("devices", "1000")),
             Numbers(Get("sizes", "20,200,1000")),
-            Settings(args));
+            Settings(args),
+            Find("key"));
     }
 
     /// Every --set KEY=VALUE: a setting for the servers the bench starts (such as

@@ -42,7 +42,11 @@ internal sealed class BenchServer : IAsyncDisposable
         {
             return new BenchServer("external", address, null, null, options.ServerPid is { } pid ? Process.GetProcessById(pid) : null);
         }
-        var merged = new Dictionary<string, string>(options.ServerSettings);
+        var merged = new Dictionary<string, string>(BenchKey.ServerDefaults);
+        foreach (var (key, value) in options.ServerSettings)
+        {
+            merged[key] = value;
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             merged[key] = value;

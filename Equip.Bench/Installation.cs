@@ -1,3 +1,4 @@
+using Equip.Testing;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Equip.Client;
@@ -19,7 +20,7 @@ internal sealed class Installation : IAsyncDisposable
     private Installation(Uri server, BenchServer? owned = null)
     {
         Server = owned;
-        Http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
+        Http = TestHttp.Client(server, TimeSpan.FromSeconds(60), BenchKey.Value);
     }
 
     public HttpClient Http { get; }
@@ -39,7 +40,7 @@ internal sealed class Installation : IAsyncDisposable
     {
         for (var i = 0; i < containers; i++)
         {
-            var client = new EquipClient(new EquipClientOptions { Server = server, PeerId = installation.ContainerId(i), UseMessagePack = true });
+            var client = new EquipClient(new EquipClientOptions { Server = server, Key = BenchKey.Value, PeerId = installation.ContainerId(i), UseMessagePack = true });
             var container = new ComponentContainer(client, installation.ContainerId(i));
             container.Export<Level>("Level");
             client.Start();

@@ -11,6 +11,7 @@ using MQTTnet.Protocol;
 // What one open dashboard costs, and how fast the graph and the tree render (a markdown report):
 //   dotnet run -c Release --project Equip.Bench -- --scenarios dashboard [--seconds 10] [--sizes 20,200,1000]
 var options = BenchOptions.Parse(args);
+BenchKey.Use(options.Key ?? Environment.GetEnvironmentVariable("EQUIP_KEY"));
 await using var stores = new BenchStores();
 Report.Line(new { scenario = "machine", cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, dotnet = Environment.Version.ToString(), startedAt = DateTimeOffset.UtcNow });
 if (options.Scenarios.Contains("dashboard"))
@@ -53,6 +54,11 @@ await OnEachStoreAsync("durable-writes", async server =>
 await OnEachStoreAsync("lease-expiry", async server => Emit(await LeaseExpiry.RunAsync(server)));
 await OnEachStoreAsync("disconnect-detection", async server => (await DisconnectDetection.RunAsync(server)).ToList().ForEach(Emit));
 await OnEachStoreAsync("connections", async server => (await IdleConnections.RunAsync(server, options.Connections)).ToList().ForEach(Emit));
+foreach (var rateLimits in new[] { true, false })
+{
+    await OnEachStoreAsync("flood", async server => Emit(await Flood.RunAsync(server, options, rateLimits)),
+        new Dictionary<string, string> { ["Equip:RateLimits:Enabled"] = rateLimits ? "true" : "false" });
+}
 await OnEachStoreAsync("reconnect-storm", async server => Emit(await ReconnectStorm.RunAsync(server, options.Devices)));
 
 if (options.Compare)

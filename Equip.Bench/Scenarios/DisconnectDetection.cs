@@ -15,7 +15,7 @@ internal static class DisconnectDetection
 
     public static async Task<object[]> RunAsync(BenchServer server)
     {
-        using var http = new HttpClient { BaseAddress = server.Address };
+        using var http = TestHttp.Client(server.Address, TimeSpan.FromSeconds(100), BenchKey.Value);
         var run = Guid.NewGuid().ToString("N")[..6];
         return
         [
@@ -63,7 +63,7 @@ internal static class DisconnectDetection
 
     private static async Task<EquipClient> ClientAsync(FaultProxy proxy, string peerId)
     {
-        var client = new EquipClient(new EquipClientOptions { Server = proxy.Address, PeerId = peerId, UseMessagePack = true });
+        var client = new EquipClient(new EquipClientOptions { Server = proxy.Address, Key = BenchKey.Value, PeerId = peerId, UseMessagePack = true });
         client.Start();
         await client.WaitUntilConnectedAsync().WaitAsync(TimeSpan.FromSeconds(30));
         return client;

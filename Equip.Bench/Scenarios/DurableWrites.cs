@@ -45,6 +45,7 @@ internal static class DurableWrites
     private static Writer RestWriter(Uri server, int writers)
     {
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = writers }) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", BenchKey.Value);
         return new Writer(async (writer, n) =>
         {
             using var response = await http.PostAsJsonAsync("/api/items", new { type = "bench.Write", fields = Fields(writer, n) });
@@ -63,7 +64,7 @@ internal static class DurableWrites
     {
         var run = Guid.NewGuid().ToString("N")[..6];
         var clients = Enumerable.Range(0, writers)
-            .Select(w => new EquipClient(new EquipClientOptions { Server = server, PeerId = $"bench-{run}-writer-{w}", UseMessagePack = true }))
+            .Select(w => new EquipClient(new EquipClientOptions { Server = server, Key = BenchKey.Value, PeerId = $"bench-{run}-writer-{w}", UseMessagePack = true }))
             .ToArray();
         foreach (var client in clients)
         {

@@ -1,3 +1,4 @@
+using Equip.Testing;
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -13,7 +14,7 @@ internal static class LeaseExpiry
     public static async Task<object> RunAsync(BenchServer server, int items = 100, double leaseSeconds = 2)
     {
         var type = $"bench.Lease{Guid.NewGuid():N}"[..24];
-        await using var subscriber = new EquipClient(new EquipClientOptions { Server = server.Address, PeerId = $"bench-{type}", UseMessagePack = true });
+        await using var subscriber = new EquipClient(new EquipClientOptions { Server = server.Address, Key = BenchKey.Value, PeerId = $"bench-{type}", UseMessagePack = true });
         subscriber.Start();
         var replica = subscriber.Subscribe(new WirePattern { Type = type });
         var deleted = new ConcurrentDictionary<Guid, DateTimeOffset>();
@@ -26,7 +27,7 @@ internal static class LeaseExpiry
         };
         await replica.WaitUntilAsync(r => r.HasSnapshot).WaitAsync(TimeSpan.FromSeconds(30));
 
-        using var http = new HttpClient { BaseAddress = server.Address };
+        using var http = TestHttp.Client(server.Address, TimeSpan.FromSeconds(100), BenchKey.Value);
         var deadlines = await Task.WhenAll(Enumerable.Range(0, items).Select(async n =>
         {
             using var response = await http.PostAsJsonAsync("/api/items", new { type, fields = new { n }, leaseSeconds });

@@ -17,6 +17,7 @@ internal static class RawPeer
             {
                 o.SkipNegotiation = true;
                 o.Transports = HttpTransportType.WebSockets;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(BenchKey.Value);
             })
             .Build();
         connection.KeepAliveInterval = keepAlive;

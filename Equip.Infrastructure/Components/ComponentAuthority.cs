@@ -15,6 +15,19 @@ internal static class ComponentAuthority
     private const string ContainerIdField = "containerId";
     private static readonly HashSet<string> OfAContainer = [Ect.Container, Ect.Capability, Ect.Component];
 
+    public static bool PeerMayWrite(PeerActor? by, string type, JsonElement fields)
+    {
+        try
+        {
+            EnsurePeerMayWrite(by, type, fields);
+            return true;
+        }
+        catch (NotPermittedException)
+        {
+            return false;
+        }
+    }
+
     public static void EnsurePeerMayWrite(PeerActor? by, string type, JsonElement fields)
     {
         if (by is null)

@@ -8,25 +8,28 @@ namespace Equip.Infrastructure.Peers;
 /// A reconnecting peer says which items it holds. Missing ones are added (unless deleted by
 /// someone since the peer saw them), ones it changed are updated, ones changed on the server since
 /// the peer saw them are kept; every one is marked as asserted in this registration and has its
-/// lease restarted. The answer holds the items as stored; one left out no longer exists.
+/// lease restarted. The answer holds the items as stored; one left out no longer exists. What the
+/// peer may not publish (ComponentAuthority) is neither added nor changed: a missing one is left
+/// out (so the peer drops it), an existing one is answered as stored. One such item does not
+/// refuse the whole call, which would leave the peer reconnecting for ever.
 internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<ReassertedItem> items) : WriteOperation<IReadOnlyList<ItemState>>
 {
     protected override async Task<IReadOnlyList<ItemState>> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var peer = (await context.AuthorAsync(actor, cancellationToken))!;
-        foreach (var asserted in items)
-        {
-            // Refused before anything changes: an operation that fails must leave the batch as it found it.
-            ComponentAuthority.EnsurePeerMayWrite(actor, asserted.Type, asserted.Fields);
-        }
         var results = new List<ItemState>(items.Count);
         foreach (var asserted in items)
         {
+            var permitted = ComponentAuthority.PeerMayWrite(actor, asserted.Type, asserted.Fields);
             var add = new AddItem(asserted.Id, asserted.Type, asserted.Fields, actor.PeerId, asserted.ProcessBound, asserted.Lease, actor);
             var existing = await context.FindItemAsync(asserted.Id, cancellationToken);
             if (existing is null && await WasDeletedForGoodAsync(context, asserted, cancellationToken))
             {
                 continue; // deleted by someone since the peer saw it: it does not come back
+            }
+            if (existing is null && !permitted)
+            {
+                continue;
             }
             if (existing is null)
             {
@@ -42,7 +45,7 @@ internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<Reasserte
                 results.Add(existing.ToState()); // another peer's item: not this peer's to assert
                 continue;
             }
-            if (existing.Revision <= asserted.KnownRevision && !existing.HasSameContent(asserted.Type, asserted.Fields, asserted.ProcessBound))
+            if (permitted && existing.Revision <= asserted.KnownRevision && !existing.HasSameContent(asserted.Type, asserted.Fields, asserted.ProcessBound))
             {
                 existing.Readd(add, context.NextRevision(), context.Now);
                 context.Record(ChangeEvent.Readd(existing.ToState(), context.Now));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -45,13 +46,36 @@ public sealed class RateLimitTests : IDisposable
     }
 
     [Fact]
-    public async Task AConnectionBeyondItsCallRateIsRefusedWhileOthersGoOn()
+    public async Task AConnectionBeyondItsCallRateIsSlowedToItWhileOthersGoOn()
     {
         using var server = new EquipServer(_store.With("Equip:RateLimits:RequestsPerSecond", "1000").With("Equip:RateLimits:RequestBurst", "1000"));
         var (flooding, _) = await HubClient.RegisterAsync(server.Address, "flood", "inc-a");
         await using var _ = flooding;
         var (quiet, _) = await HubClient.RegisterAsync(server.Address, "quiet", "inc-a");
         await using var __ = quiet;
+
+        var started = Stopwatch.GetTimestamp();
+        var flood = Task.WhenAll(Enumerable.Range(0, 25).Select(_ => flooding.InvokeAsync<WireItem?>(HubNames.Get, Guid.NewGuid())));
+        var quietCall = Stopwatch.GetTimestamp();
+        Assert.Null(await quiet.InvokeAsync<WireItem?>(HubNames.Get, Guid.NewGuid()));
+        var quietTook = Stopwatch.GetElapsedTime(quietCall);
+        await flood;
+
+        // 5 at once, then 10 a second: the other 20 take about 2 s; none is refused.
+        var took = Stopwatch.GetElapsedTime(started);
+        Assert.True(took >= TimeSpan.FromSeconds(1.5), $"25 calls took {took}");
+        Assert.True(quietTook < TimeSpan.FromSeconds(1), $"the quiet connection's call took {quietTook}");
+        Assert.Equal(HubConnectionState.Connected, flooding.Connection.State);
+        Assert.Empty(server.Logs.AtLeast(Microsoft.Extensions.Logging.LogLevel.Error));
+    }
+
+    [Fact]
+    public async Task WithNoRoomToWaitACallBeyondTheRateIsRefusedAndTheConnectionStays()
+    {
+        using var server = new EquipServer(_store.With("Equip:RateLimits:RequestsPerSecond", "1000").With("Equip:RateLimits:RequestBurst", "1000")
+            .With("Equip:RateLimits:HubCallQueue", "0"));
+        var (flooding, _) = await HubClient.RegisterAsync(server.Address, "flood", "inc-a");
+        await using var _ = flooding;
 
         var codes = new List<string?>();
         for (var i = 0; i < 20; i++)
@@ -70,14 +94,15 @@ public sealed class RateLimitTests : IDisposable
 
         Assert.True(codes.Count(c => c == HubErrors.RateLimited) >= 10, string.Join(",", codes));
         Assert.Equal(HubConnectionState.Connected, flooding.Connection.State);
-        Assert.Null(await quiet.InvokeAsync<WireItem?>(HubNames.Get, Guid.NewGuid()));
+        Assert.Single(server.Logs.Entries, e => e.EventName == "HubRateLimited");
         Assert.Empty(server.Logs.AtLeast(Microsoft.Extensions.Logging.LogLevel.Error));
     }
 
     [Fact]
-    public async Task EquipClientWaitsOutTheRateLimitAndLosesNoDurableWrite()
+    public async Task EquipClientWaitsOutARateLimitRefusalAndLosesNoDurableWrite()
     {
-        using var server = new EquipServer(_store.With("Equip:RateLimits:RequestsPerSecond", "1000").With("Equip:RateLimits:RequestBurst", "1000"));
+        using var server = new EquipServer(_store.With("Equip:RateLimits:RequestsPerSecond", "1000").With("Equip:RateLimits:RequestBurst", "1000")
+            .With("Equip:RateLimits:HubCallQueue", "0"));
         await using var device = Devices.Start(server.Address, "busy");
 
         var writes = Enumerable.Range(0, 30).Select(i => device.AddAsync(Devices.Thing($"thing {i}"))).ToList();

@@ -3,8 +3,10 @@ using System.ComponentModel.DataAnnotations;
 namespace Equip.Web.Access;
 
 /// Token buckets: each key (or, without one, each client address) gets RequestsPerSecond HTTP
-/// requests with bursts up to RequestBurst; each hub connection gets HubCallsPerSecond calls with
-/// bursts up to HubCallBurst. Beyond them: 429 with Retry-After, or the hub error rate-limited.
+/// requests with bursts up to RequestBurst, beyond which requests get 429 with Retry-After. Each
+/// hub connection gets HubCallsPerSecond calls with bursts up to HubCallBurst; a call beyond them
+/// waits its turn (the connection is slowed to its rate), and only when HubCallQueue calls
+/// already wait is it refused with the hub error rate-limited.
 public sealed class RateLimitOptions
 {
     public const string Section = "Equip:RateLimits";
@@ -22,4 +24,7 @@ public sealed class RateLimitOptions
 
     [Range(1, 10_000_000)]
     public int HubCallBurst { get; set; } = 4000;
+
+    [Range(0, 1_000_000)]
+    public int HubCallQueue { get; set; } = 1000;
 }

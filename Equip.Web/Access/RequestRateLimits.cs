@@ -37,12 +37,13 @@ public static partial class RequestRateLimits
     }
 
     /// A bucket that starts full and refills every tenth of a second.
-    public static TokenBucketRateLimiterOptions BucketOptions(int perSecond, int burst) => new()
+    public static TokenBucketRateLimiterOptions BucketOptions(int perSecond, int burst, int queue = 0) => new()
     {
         TokenLimit = Math.Max(burst, 1),
         TokensPerPeriod = Math.Max(1, perSecond / 10),
         ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
-        QueueLimit = 0,
+        QueueLimit = queue,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         AutoReplenishment = true,
     };
 

@@ -6,10 +6,12 @@ using Microsoft.Extensions.Options;
 
 namespace Equip.Web.Hubs;
 
-/// Each connection's calls come out of its own token bucket (Equip:RateLimits:HubCallsPerSecond):
-/// a device that floods is refused with rate-limited, and the others keep their share of the
-/// writer. One partitioned limiter holds the buckets: one timer refills them all, and the
-/// buckets of closed connections are dropped once idle.
+/// Each connection's calls come out of its own token bucket (Equip:RateLimits:HubCallsPerSecond).
+/// A call beyond it waits for its token: SignalR runs one connection's calls one after another,
+/// so a device that floods is slowed to its rate (what it sends waits in its socket), costs the
+/// server nothing more, and the others keep their share of the writer. Only when HubCallQueue
+/// calls already wait is one refused with rate-limited. One partitioned limiter holds the
+/// buckets: one timer refills them all, and the buckets of closed connections are dropped once idle.
 internal sealed partial class HubRateLimitFilter : IHubFilter, IDisposable
 {
     private readonly PartitionedRateLimiter<string>? _calls;
@@ -21,7 +23,7 @@ internal sealed partial class HubRateLimitFilter : IHubFilter, IDisposable
         _logger = logger;
         _calls = limits.Enabled
             ? PartitionedRateLimiter.Create<string, string>(connectionId =>
-                RateLimitPartition.GetTokenBucketLimiter(connectionId, _ => RequestRateLimits.BucketOptions(limits.HubCallsPerSecond, limits.HubCallBurst)))
+                RateLimitPartition.GetTokenBucketLimiter(connectionId, _ => RequestRateLimits.BucketOptions(limits.HubCallsPerSecond, limits.HubCallBurst, limits.HubCallQueue)))
             : null;
     }
 
@@ -30,7 +32,7 @@ internal sealed partial class HubRateLimitFilter : IHubFilter, IDisposable
         if (_calls is not null)
         {
             var connectionId = invocation.Context.ConnectionId;
-            using var lease = _calls.AttemptAcquire(connectionId);
+            using var lease = await _calls.AcquireAsync(connectionId, 1, invocation.Context.ConnectionAborted);
             if (!lease.IsAcquired)
             {
                 var after = RequestRateLimits.RetryAfterOf(lease);
@@ -38,7 +40,7 @@ internal sealed partial class HubRateLimitFilter : IHubFilter, IDisposable
                 {
                     Refused(_logger, connectionId, invocation.Context.User?.Identity?.Name ?? "");
                 }
-                throw new HubException($"{HubErrors.RateLimited}: This connection sent more calls than Equip:RateLimits:HubCallsPerSecond allows; retry after {Math.Ceiling(after.TotalMilliseconds)} ms.");
+                throw new HubException($"{HubErrors.RateLimited}: This connection sent more calls than Equip:RateLimits:HubCallsPerSecond allows and HubCallQueue calls already wait; retry after {Math.Ceiling(after.TotalMilliseconds)} ms.");
             }
         }
         return await next(invocation);
