@@ -3,7 +3,10 @@
 // many times it was set) and prints what they show. The five-minute walk-through in the
 // repository's README links a .NET simulator's Slider to it.
 //
-//   node examples/display.js --server http://localhost:5000 --container js-1
+//   EQUIP_KEY=KEY node examples/display.js --server http://localhost:5000 --container js-1
+//
+// KEY is a device key (POST /api/keys) or the admin key the server printed at its first start;
+// --key KEY works too, but a key in the command line shows in the process list.
 import { ComponentContainer, EquipClient } from '../src/index.js';
 
 const argument = (name, fallback) => {
@@ -12,9 +15,19 @@ const argument = (name, fallback) => {
 };
 const server = argument('server', 'http://localhost:5000');
 const containerId = argument('container', 'js-1');
+const key = argument('key', process.env.EQUIP_KEY);
+if (!key) {
+  console.error('No key: set EQUIP_KEY (or pass --key) to a device key or the admin key.');
+  process.exit(2);
+}
 
-const client = new EquipClient({ server, peerId: containerId, name: `${containerId} (JavaScript)` });
-client.onStateChanged(({ state, error }) => console.log(`connection ${state}${error ? `: ${error.message}` : ''}`));
+const client = new EquipClient({ server, peerId: containerId, key, name: `${containerId} (JavaScript)` });
+client.onStateChanged(({ state, error }) => {
+  console.log(`connection ${state}${error ? `: ${error.message}` : ''}`);
+  if (state === 'unauthorized') {
+    process.exit(1); // a refused key does not become valid by waiting
+  }
+});
 const container = new ComponentContainer(client, { labels: { language: 'javascript' } });
 container.export('Display', {
   properties: [

@@ -1,6 +1,7 @@
 import * as signalR from '@microsoft/signalr';
 import { Backoff } from './backoff.js';
-import { EquipStoppedError, HubErrors, codeOf, refusal } from './errors.js';
+import { buildConnection, checkKey } from './connection.js';
+import { EquipStoppedError, EquipUnauthorizedError, HubErrors, codeOf, keyRefusal, refusal } from './errors.js';
 import { OwnedItems } from './owned-items.js';
 import { PendingWrites } from './pending-writes.js';
 import { Replica } from './replica.js';
@@ -20,6 +21,8 @@ export class EquipClient {
    * @param {object} options
    * @param {string} options.server the server's address, such as http://localhost:5000
    * @param {string} options.peerId stable across restarts of the device
+   * @param {string | (() => string | Promise<string>)} [options.key] the key the server gave this device (a device key,
+   *   or the admin key), sent as the connection's access token; a function is asked again at every connect (to rotate it)
    * @param {string} [options.name]
    * @param {boolean} [options.messagePack] use the MessagePack protocol (needs @microsoft/signalr-protocol-msgpack)
    * @param {boolean} [options.webSocketsOnly] connect by WebSocket straight away, without the negotiate request: for a
@@ -35,6 +38,7 @@ export class EquipClient {
     if (!options?.server || !options?.peerId) {
       throw new TypeError('EquipClient needs options.server and options.peerId.');
     }
+    checkKey(options.key);
     this.options = {
       name: options.peerId,
       messagePack: false,
@@ -63,6 +67,8 @@ export class EquipClient {
     this.work = new Signal();
     this.backoff = new Backoff(this.options.initialReconnectDelayMs, this.options.maxReconnectDelayMs);
     this.connection = null;
+    this.closedBy = null;
+    this.ended = null;
     this.stopped = false;
     this.loop = null;
     this.subscriptions = 0;
@@ -88,7 +94,8 @@ export class EquipClient {
 
   /**
    * Calls back with { state, sessionPresent, error } when the state changes: connecting,
-   * connected (after re-assertion and sync complete), fenced, stopped.
+   * connected (after re-assertion and sync complete), fenced, unauthorized (the server refused the
+   * key: error is an EquipUnauthorizedError), stopped.
    */
   onStateChanged(listener) {
     this.stateListeners.add(listener);
@@ -100,12 +107,15 @@ export class EquipClient {
     if (this.state === 'connected') {
       return Promise.resolve();
     }
+    if (this.ended) {
+      return Promise.reject(this.ended); // fenced or unauthorized: for good
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => { off(); reject(new Error('Not connected in time.')); }, timeoutMs);
       const off = this.onStateChanged(({ state, error }) => {
         if (state === 'connected') {
           clearTimeout(timer); off(); resolve();
-        } else if (state === 'fenced' || state === 'stopped') {
+        } else if (state === 'fenced' || state === 'unauthorized' || state === 'stopped') {
           clearTimeout(timer); off(); reject(error ?? new EquipStoppedError(`The client is ${state}.`));
         }
       });
@@ -198,10 +208,11 @@ export class EquipClient {
           break;
         }
         await this.dropConnection();
-        if (codeOf(error?.message) === HubErrors.staleIncarnation) {
-          const fenced = new EquipStoppedError(`Fenced: a newer process took peer id '${this.peerId}'.`, error);
-          this.pending.failAll(fenced);
-          this.setState('fenced', fenced);
+        const end = this.ending(error);
+        if (end) {
+          this.ended = end.error;
+          this.pending.failAll(end.error);
+          this.setState(end.state, end.error);
           return;
         }
         this.setState('connecting', error);
@@ -211,23 +222,31 @@ export class EquipClient {
     await this.dropConnection();
   }
 
-  async connect() {
-    const builder = new signalR.HubConnectionBuilder()
-      .withUrl(new URL('/hubs/dataspace', this.options.server).toString(),
-        this.options.webSocketsOnly ? { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets } : {})
-      .configureLogging(this.options.logger);
-    if (this.options.messagePack) {
-      const { MessagePackHubProtocol } = await import('@microsoft/signalr-protocol-msgpack');
-      builder.withHubProtocol(new MessagePackHubProtocol());
+  /**
+   * The state a failure ends the client in, with the error its writes fail with: fenced (a newer
+   * process took the peer id), unauthorized (the server refused the key); null to reconnect.
+   * A call cut short by the server's Close fails with the Close's error; the Close itself is looked at too.
+   */
+  ending(error) {
+    for (const cause of [error, this.closedBy]) {
+      if (codeOf(cause?.message) === HubErrors.staleIncarnation) {
+        return { state: 'fenced', error: new EquipStoppedError(`Fenced: a newer process took peer id '${this.peerId}'.`, cause) };
+      }
+      const refused = keyRefusal(cause);
+      if (refused) {
+        return { state: 'unauthorized', error: refused };
+      }
     }
-    const connection = builder.build();
-    connection.keepAliveIntervalInMilliseconds = this.options.keepAliveMs;
-    connection.serverTimeoutInMilliseconds = this.options.serverTimeoutMs;
+    return null;
+  }
+
+  async connect() {
+    const connection = await buildConnection(this.options);
     connection.on('Snapshot', (m) => this.onSnapshot(wire.snapshot(m)));
     connection.on('Changes', (m) => this.onChanges(wire.changes(m)));
     connection.onclose((error) => {
-      if (codeOf(error?.message) === HubErrors.staleIncarnation) {
-        this.fencedBy = error;
+      if ([HubErrors.staleIncarnation, HubErrors.keyRevoked].includes(codeOf(error?.message))) {
+        this.closedBy = error; // for good: the session loop stops on it
       }
       this.work.signal();
     });
@@ -235,7 +254,12 @@ export class EquipClient {
     // A connect into a network that drops packets silently would hang: opening the connection has
     // a deadline. Register does not: it is a write that may wait its turn on a busy server.
     await withDeadline(connection.start(), this.options.serverTimeoutMs, 'Connecting');
-    const registration = await connection.invoke('Register', { peerId: this.peerId, incarnation: this.incarnation, name: this.options.name });
+    const registration = await connection.invoke('Register', { peerId: this.peerId, incarnation: this.incarnation, name: this.options.name })
+      .catch((error) => {
+        throw codeOf(error?.message) === HubErrors.forbidden
+          ? new EquipUnauthorizedError(error.message, { code: HubErrors.forbidden, cause: error }) // the key may not register this peer id
+          : error;
+      });
     this.sessionPresent = registration.sessionPresent;
     for (const replica of this.replicas.values()) {
       this.unsubscribed.add(replica);
@@ -300,8 +324,8 @@ export class EquipClient {
       result = await connection.invoke(write.method, write.argument);
     } catch (error) {
       const refused = refusal(error);
-      if (!refused || refused.code === HubErrors.stopping || refused.code === HubErrors.outcomeUnknown || refused.code === HubErrors.staleIncarnation) {
-        throw error; // the connection or the server: the write stays queued and goes again
+      if (!refused || [HubErrors.stopping, HubErrors.outcomeUnknown, HubErrors.staleIncarnation, HubErrors.keyRevoked].includes(refused.code)) {
+        throw error; // the connection or the server: the write stays queued and goes again (or fails as the client ends)
       }
       this.pending.shift();
       if (write.method === 'Delete' && refused.code === HubErrors.notFound && this.owned.has(write.itemId)) {
@@ -324,8 +348,9 @@ export class EquipClient {
   }
 
   write(method, argument, itemId, squashable) {
-    if (this.stopped || this.state === 'fenced') {
-      return Promise.reject(new EquipStoppedError(`The client is ${this.state}; nothing more is sent.`));
+    if (this.stopped || this.state === 'fenced' || this.state === 'unauthorized') {
+      const message = `The client is ${this.state}; nothing more is sent.`;
+      return Promise.reject(this.state === 'unauthorized' ? new EquipUnauthorizedError(message, { status: this.ended.status, code: this.ended.code, cause: this.ended }) : new EquipStoppedError(message));
     }
     const done = this.pending.enqueue({ method, argument, itemId, squashable });
     this.work.signal();
@@ -345,7 +370,7 @@ export class EquipClient {
   live() {
     const connection = this.connection;
     if (!connection || connection.state !== signalR.HubConnectionState.Connected) {
-      throw this.fencedBy ?? new Error('The client is not connected.');
+      throw this.closedBy ?? new Error('The client is not connected.');
     }
     return connection;
   }

@@ -12,6 +12,12 @@ export const HubErrors = Object.freeze({
   replaced: 'replaced',
   stopping: 'stopping',
   outcomeUnknown: 'outcome-unknown',
+  forbidden: 'forbidden',
+  notResponsible: 'not-responsible',
+  owned: 'owned',
+  keyRevoked: 'key-revoked',
+  rateLimited: 'rate-limited',
+  limitReached: 'limit-reached',
 });
 
 const codePattern = new RegExp(`(?<![a-z-])(${Object.values(HubErrors).join('|')}): `);
@@ -45,13 +51,58 @@ export class EquipQueueFullError extends Error {
   }
 }
 
-/** The client was stopped, or fenced off by a newer process with the same peer id. */
+/**
+ * The client was stopped, or fenced off by a newer process with the same peer id (or refused its
+ * key: EquipUnauthorizedError).
+ */
 export class EquipStoppedError extends Error {
   /** @param {string} message @param {Error} [cause] */
   constructor(message, cause) {
     super(message, { cause });
     this.name = 'EquipStoppedError';
   }
+}
+
+/**
+ * The server refused the client's key: none was given, it is unknown or revoked, or it may not
+ * register this peer id. The client has stopped for good (state `unauthorized`): it takes a valid
+ * key and a new EquipClient. `status` is the HTTP status (401, 403) when the connect was refused,
+ * `code` the hub's error code (`forbidden` at Register, `key-revoked` in a Close) otherwise.
+ */
+export class EquipUnauthorizedError extends EquipStoppedError {
+  /** @param {string} message @param {{ status?: number, code?: string, cause?: Error }} [details] */
+  constructor(message, { status = null, code = null, cause } = {}) {
+    super(message, cause);
+    this.name = 'EquipUnauthorizedError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * The error as an EquipUnauthorizedError when it says the server refuses the key (a 401 or 403
+ * answer at connect, a `key-revoked` Close), else null. SignalR reports a refused negotiate with
+ * the status in its message ("...: Status code '401'"), after the problem details it was sent.
+ */
+export function keyRefusal(error) {
+  if (!error) {
+    return null;
+  }
+  if (error instanceof EquipUnauthorizedError) {
+    return error;
+  }
+  const message = String(error.message ?? error);
+  const status = error.statusCode ?? Number(/Status code '(\d{3})'/.exec(message)?.[1]);
+  if (status === 401 || status === 403) {
+    const detail = /"detail":"((?:[^"\\]|\\.)*)"/.exec(message)?.[1];
+    const why = detail ? JSON.parse(`"${detail}"`) : status === 401 ? 'No key was sent, or an unknown one.' : 'Forbidden.';
+    return new EquipUnauthorizedError(`The server refused the key (HTTP ${status}): ${why} Give the client a valid key (options.key).`, { status, cause: error });
+  }
+  const code = codeOf(message);
+  if (code === HubErrors.keyRevoked) {
+    return new EquipUnauthorizedError(message, { code, cause: error });
+  }
+  return null;
 }
 
 /** Turns a failed invocation into an EquipRefusedError when it carries a code. */

@@ -2,5 +2,5 @@ export { EquipClient } from './client.js';
 export { ComponentContainer } from './container.js';
 export { Component, Property, isOfType, valueTypes } from './component.js';
 export { Replica } from './replica.js';
-export { HubErrors, codeOf, EquipRefusedError, EquipQueueFullError, EquipStoppedError } from './errors.js';
+export { HubErrors, codeOf, EquipRefusedError, EquipQueueFullError, EquipStoppedError, EquipUnauthorizedError } from './errors.js';
 export { stableId, containerItemId, capabilityItemId, componentItemId, propertyItemId, componentIdForRequest, componentIdForLocal } from './stable-id.js';

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import { startServer, until } from './support/server.js';
+import { adminKey, startServer, until } from './support/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -34,7 +34,8 @@ test('a kiosk browser page becomes an Equip device: a Display set through REST s
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${kiosk.address}/kiosk.html?server=${encodeURIComponent(server.address)}&container=kiosk-1`);
+    // The key in the fragment: a browser sends it to no server (the page's own included).
+    await page.goto(`${kiosk.address}/kiosk.html?server=${encodeURIComponent(server.address)}&container=kiosk-1#key=${encodeURIComponent(adminKey)}`);
     await page.locator('#state', { hasText: 'connected' }).waitFor({ timeout: 20_000 });
     const display = await server.rest('POST', '/api/component-requests', { capability: 'Display', containerId: 'kiosk-1' });
     await until(async () => (await server.rest('GET', `/api/component-requests/${display.id}`)).status === 'running', 'the display runs in the page');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { EquipClient, HubErrors } from '../src/index.js';
 import { FaultProxy } from './support/fault-proxy.js';
-import { quick, startServer, until } from './support/server.js';
+import { adminKey, quick, startServer, until } from './support/server.js';
 
 
 for (const messagePack of [false, true]) {
@@ -10,7 +10,7 @@ for (const messagePack of [false, true]) {
     let server;
     const clients = [];
     const device = (peerId, address = server.address) => {
-      const client = new EquipClient({ server: address, peerId, messagePack, ...quick }).start();
+      const client = new EquipClient({ server: address, peerId, key: adminKey, messagePack, ...quick }).start();
       clients.push(client);
       return client;
     };
@@ -109,7 +109,7 @@ for (const messagePack of [false, true]) {
 test('a queued unreliable update of an item gives way to a newer one, and every caller is answered', async () => {
   const server = await startServer();
   const proxy = await FaultProxy.start(server.port);
-  const lamp = new EquipClient({ server: proxy.address, peerId: 'lamp-squash', ...quick }).start();
+  const lamp = new EquipClient({ server: proxy.address, peerId: 'lamp-squash', key: adminKey, ...quick }).start();
   try {
     const item = await lamp.add({ type: 'demo.Level', fields: { value: 0 } });
     proxy.targetPort = null;

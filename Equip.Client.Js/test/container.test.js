@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ComponentContainer, EquipClient, componentItemId, propertyItemId } from '../src/index.js';
-import { quick, startServer, until } from './support/server.js';
+import { adminKey, quick, startServer, until } from './support/server.js';
 
 
 const level = { properties: [{ name: 'value', type: 'number', default: 0 }, { name: 'label', type: 'string', readOnly: true, default: 'level' }] };
@@ -11,7 +11,7 @@ describe('ComponentContainer against the real server', () => {
   const stops = [];
 
   const container = (containerId, options = {}) => {
-    const client = new EquipClient({ server: server.address, peerId: containerId, ...quick }).start();
+    const client = new EquipClient({ server: server.address, peerId: containerId, key: adminKey, ...quick }).start();
     const made = new ComponentContainer(client, options);
     stops.push(async () => { await made.stop().catch(() => {}); await client.stop(); });
     return made;
@@ -46,7 +46,7 @@ describe('ComponentContainer against the real server', () => {
 
     await server.rest('DELETE', `/api/component-requests/${made.id}`);
     await until(() => !js.components.has(made.id), 'the component stops');
-    await until(async () => (await fetch(`${server.address}/api/items/${propertyItemId(made.id, 'value')}`)).status === 404, 'its items are deleted');
+    await until(async () => (await server.fetch(`/api/items/${propertyItemId(made.id, 'value')}`)).status === 404, 'its items are deleted');
   });
 
   test('a value set through REST reaches the component, and what the component sets is published', async () => {
@@ -69,7 +69,7 @@ describe('ComponentContainer against the real server', () => {
     const made = await request('Level', 'js-revert');
     await until(() => js.components.has(made.id), 'the component launches');
     const id = propertyItemId(made.id, 'label');
-    await until(async () => (await fetch(`${server.address}/api/items/${id}`)).ok, 'the property is published');
+    await until(async () => (await server.fetch(`/api/items/${id}`)).ok, 'the property is published');
     const item = await server.rest('GET', `/api/items/${id}`);
 
     await server.rest('PUT', `/api/items/${id}`, { fields: { ...item.fields, value: 'tampered' } });

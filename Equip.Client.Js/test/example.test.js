@@ -3,13 +3,13 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startServer, until } from './support/server.js';
+import { adminKey, startServer, until } from './support/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const simulatorDll = join(here, '..', '..', 'Equip.Device', 'bin', process.env.CONFIGURATION ?? 'Release', 'net10.0', 'Equip.Device.dll');
 
-function run(command, args) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+function run(command, args, environment = {}) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...globalThis.process.env, ...environment } });
   const process = { child, output: '' };
   child.stdout.on('data', (d) => { process.output += d; });
   child.stderr.on('data', (d) => { process.output += d; });
@@ -19,8 +19,8 @@ function run(command, args) {
 /** The README's five-minute walk-through, with a .NET simulator and the JavaScript example device. */
 test('the README walk-through: a .NET simulator\'s slider linked to the JavaScript example display', async () => {
   const server = await startServer();
-  const simulator = run('dotnet', [simulatorDll, '--server', server.address, '--container', 'sim-1']);
-  const display = run(process.execPath, [join(here, '..', 'examples', 'display.js'), '--server', server.address, '--container', 'js-1']);
+  const simulator = run('dotnet', [simulatorDll, '--server', server.address, '--container', 'sim-1', '--key', adminKey]);
+  const display = run(process.execPath, [join(here, '..', 'examples', 'display.js'), '--server', server.address, '--container', 'js-1'], { EQUIP_KEY: adminKey });
   try {
     await until(async () => (await server.rest('GET', '/api/containers')).length === 2, 'both devices publish their containers', 30_000);
     const slider = await server.rest('POST', '/api/component-requests', { capability: 'Slider', containerId: 'sim-1' });

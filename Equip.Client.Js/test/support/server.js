@@ -9,6 +9,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const configuration = process.env.CONFIGURATION ?? 'Release';
 const serverDll = join(root, 'Equip.Web', 'bin', configuration, 'net10.0', 'Equip.Web.dll');
 
+/** The admin key the servers the tests start are configured with (Equip.Testing.TestKeys.Admin). */
+export const adminKey = 'eqa_test-admin-key-not-for-production';
+
 /** Client timings to go with the server's quick ones. */
 export const quick = { initialReconnectDelayMs: 50, maxReconnectDelayMs: 500, keepAliveMs: 500, serverTimeoutMs: 2000 };
 
@@ -26,7 +29,8 @@ export function freePort() {
 
 /**
  * The Equip server as its own process (the Release build of Equip.Web, as scripts/test.sh makes
- * it) on a fresh SQLite store, on a free loopback port, with quick timings for tests.
+ * it) on a fresh SQLite store, on a free loopback port, with quick timings for tests and the
+ * admin key `adminKey`.
  */
 export async function startServer(settings = {}) {
   if (!existsSync(serverDll)) {
@@ -38,6 +42,7 @@ export async function startServer(settings = {}) {
     ...process.env,
     DOTNET_ENVIRONMENT: 'Production',
     Equip__DataDirectory: directory,
+    Equip__Auth__AdminKey: adminKey,
     Equip__Peers__DisconnectGrace: '00:00:05',
     Equip__Peers__KeepAliveInterval: '00:00:00.500',
     Equip__Peers__ClientTimeout: '00:00:02',
@@ -69,13 +74,21 @@ export async function startServer(settings = {}) {
     address,
     port,
     get output() { return output; },
-    /** Calls the REST API; resolves with the parsed body (or null), rejects on an error status. */
-    async rest(method, path, body) {
-      const response = await fetch(`${address}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+    /** fetch() on the server with the admin key (or the given one; null: none). */
+    fetch(path, { key = adminKey, ...init } = {}) {
+      const headers = new Headers(init.headers);
+      if (key != null) {
+        headers.set('authorization', `Bearer ${key}`);
+      }
+      return fetch(`${address}${path}`, { ...init, headers });
+    },
+    /**
+     * Calls the REST API with the admin key (or the given one; null: none); resolves with the
+     * parsed body (or null), rejects on an error status.
+     */
+    async rest(method, path, body, { key = adminKey } = {}) {
+      const response = await this.fetch(path, body === undefined ? { method, key }
+        : { method, key, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const text = await response.text();
       if (!response.ok) {
         const error = new Error(`${method} ${path}: ${response.status} ${text}`);

@@ -1,0 +1,41 @@
+import * as signalR from '@microsoft/signalr';
+
+/**
+ * A SignalR connection to the server's hub, as the client's options ask: the key as its access
+ * token (sent as `Authorization: Bearer KEY` on negotiate and, in Node, on the WebSocket; as the
+ * `access_token` query parameter on a browser's WebSocket), JSON or MessagePack, the keep-alive
+ * and server timeout. Not started.
+ * @param {object} options the EquipClient's options
+ */
+export async function buildConnection(options) {
+  const http = options.webSocketsOnly ? { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets } : {};
+  if (options.key != null) {
+    http.accessTokenFactory = () => keyOf(options.key); // asked again at every connect: a function may rotate it
+  }
+  const builder = new signalR.HubConnectionBuilder()
+    .withUrl(new URL('/hubs/dataspace', options.server).toString(), http)
+    .configureLogging(options.logger);
+  if (options.messagePack) {
+    const { MessagePackHubProtocol } = await import('@microsoft/signalr-protocol-msgpack');
+    builder.withHubProtocol(new MessagePackHubProtocol());
+  }
+  const connection = builder.build();
+  connection.keepAliveIntervalInMilliseconds = options.keepAliveMs;
+  connection.serverTimeoutInMilliseconds = options.serverTimeoutMs;
+  return connection;
+}
+
+/** Checks the `key` option: a string, or a function giving one (or a promise of one). */
+export function checkKey(key) {
+  if (key != null && typeof key !== 'string' && typeof key !== 'function') {
+    throw new TypeError('options.key must be a string, or a function returning a string or a promise of one.');
+  }
+}
+
+async function keyOf(key) {
+  const value = typeof key === 'function' ? await key() : key;
+  if (value != null && typeof value !== 'string') {
+    throw new TypeError('options.key gave something other than a string.');
+  }
+  return value ?? '';
+}
