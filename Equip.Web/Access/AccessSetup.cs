@@ -18,10 +18,11 @@ public static class AccessSetup
     {
         var services = builder.Services;
         var dataDirectory = builder.Configuration.GetSection(EquipOptions.Section).Get<EquipOptions>()?.DataDirectory ?? new EquipOptions().DataDirectory;
-        // Cookies and antiforgery tokens stay valid across restarts: their keys live with the data.
+        // Cookies and antiforgery tokens stay valid across restarts: their keys live with the data,
+        // in a directory only the server's user may read.
         services.AddDataProtection()
             .SetApplicationName("Equip")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(dataDirectory), "data-protection-keys")));
+            .PersistKeysToFileSystem(OwnerOnlyDirectory(Path.Combine(Path.GetFullPath(dataDirectory), "data-protection-keys")));
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         services.AddAuthentication(SelectingScheme)
             .AddPolicyScheme(SelectingScheme, "A key, else the dashboard's cookie", o =>
@@ -70,6 +71,15 @@ public static class AccessSetup
             }
         });
         return builder;
+    }
+
+    private static DirectoryInfo OwnerOnlyDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return Directory.CreateDirectory(path);
+        }
+        return Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     private static bool IsDashboardPath(PathString path) =>
