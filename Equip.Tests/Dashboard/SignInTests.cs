@@ -122,6 +122,7 @@ public sealed class SignInTests(Browser browser, ITestOutputHelper output) : IAs
         Assert.Equal(HttpStatusCode.OK, (await device.GetAsync("/api/items")).StatusCode);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await device.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await device.GetAsync("/keys")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await device.PostAsync("/_blazor/negotiate?negotiateVersion=1", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _session.Http.GetAsync("/")).StatusCode); // the admin key does
     }
