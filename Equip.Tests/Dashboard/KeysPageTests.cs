@@ -42,6 +42,8 @@ public sealed class KeysPageTests(Browser browser, ITestOutputHelper output) : I
         await Expect(row.GetByTestId("key-state")).ToHaveTextAsync("active");
         using var device = TestHttp.Client(_session.Installation.Address, DashboardSession.Deadline, secret);
         Assert.Equal(HttpStatusCode.OK, (await device.GetAsync("/api/items")).StatusCode);
+        await made.GetByRole(AriaRole.Button, new() { Name = "Copy" }).ClickAsync();
+        await Expect(made.GetByTestId("made-key-secret")).ToBeFocusedAsync(); // selected, for the clipboard or Ctrl+C
         await _session.ShotAsync("keys");
 
         await made.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
