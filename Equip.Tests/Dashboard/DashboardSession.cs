@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Equip.Scenarios.Harness;
+using Equip.Testing;
+using Equip.Web.Access;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -12,6 +14,9 @@ namespace Equip.Tests.Dashboard;
 public sealed class DashboardSession : IAsyncDisposable
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    /// The cookie the sign-in sets.
+    public const string SessionCookie = "equip.session";
     private readonly ITestOutputHelper _output;
     private readonly List<string> _console = [];
     private readonly List<IBrowserContext> _contexts = [];
@@ -37,22 +42,32 @@ public sealed class DashboardSession : IAsyncDisposable
             ? Path.GetFullPath(directory)
             : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    public static async Task<DashboardSession> StartAsync(Browser browser, ITestOutputHelper output, int width = 1280, int height = 800)
+    /// The installation with its two simulators (none with simulators: false), and a page signed
+    /// in to the dashboard (not signed in with signIn: false).
+    public static async Task<DashboardSession> StartAsync(Browser browser, ITestOutputHelper output, int width = 1280, int height = 800,
+        bool simulators = true, bool signIn = true)
     {
         var settings = ScenarioSettings.Compressed with { DisconnectGrace = TimeSpan.FromSeconds(3) };
         var installation = await Installation.CreateAsync(settings, TextWriter.Null);
         await installation.StartServerAsync();
         var site = installation.AddSite("lab");
-        installation.StartSimulator(site, "sim-1", "--label", "room=lab");
-        installation.StartSimulator(site, "sim-2", "--label", "room=hall");
+        if (simulators)
+        {
+            installation.StartSimulator(site, "sim-1", "--label", "room=lab");
+            installation.StartSimulator(site, "sim-2", "--label", "room=hall");
+        }
         var session = new DashboardSession(installation, site, output);
-        session.Page = await session.OpenAsync(browser, width, height);
-        await session.UntilAsync(async () => (await installation.ListAsync("/api/containers")).Length == 2, "both simulators publish their containers");
+        session.Page = await session.OpenAsync(browser, width, height, signIn);
+        if (simulators)
+        {
+            await session.UntilAsync(async () => (await installation.ListAsync("/api/containers")).Length == 2, "both simulators publish their containers");
+        }
         return session;
     }
 
-    /// A further browser page (a second designer, or the same one after a reload).
-    public async Task<IPage> OpenAsync(Browser browser, int width = 1280, int height = 800)
+    /// A further browser page (a second designer, or the same one after a reload), signed in
+    /// unless signIn is false.
+    public async Task<IPage> OpenAsync(Browser browser, int width = 1280, int height = 800, bool signIn = true)
     {
         var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         context.SetDefaultTimeout((float)Deadline.TotalMilliseconds);
@@ -65,14 +80,42 @@ public sealed class DashboardSession : IAsyncDisposable
                 _console.Add($"{message.Type}: {message.Text}");
             }
         };
+        if (signIn)
+        {
+            await SignInAsync(page);
+        }
         return page;
     }
+
+    public Uri At(string path) => new(Installation.Address, path);
+
+    /// Signs the page's browser in through the sign-in page, with the admin key; returns on the
+    /// dashboard's home page.
+    public async Task SignInAsync(IPage page)
+    {
+        await page.GotoAsync(At(DashboardSignIn.Path).ToString());
+        await SubmitKeyAsync(page, TestKeys.Admin);
+        await Assertions.Expect(page).ToHaveURLAsync(At("/").ToString());
+    }
+
+    /// Fills the sign-in form with a key and sends it (the page must show the form); the caller
+    /// waits for what the answer should be.
+    public static async Task SubmitKeyAsync(IPage page, string key)
+    {
+        var form = page.GetByRole(AriaRole.Form, new() { Name = "Sign in" });
+        await form.GetByLabel("Admin key").FillAsync(key);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    /// The browser's dashboard session cookie, if it has one.
+    public static async Task<BrowserContextCookiesResult?> SessionCookieAsync(IPage page) =>
+        (await page.Context.CookiesAsync()).SingleOrDefault(c => c.Name == SessionCookie);
 
     /// Opens a dashboard page and waits until its circuit is live (nothing is clickable before).
     public async Task GotoAsync(string path, IPage? page = null)
     {
         page ??= Page;
-        await page.GotoAsync(new Uri(Installation.Address, path).ToString());
+        await page.GotoAsync(At(path).ToString());
         await page.Locator("[data-interactive=true]").WaitForAsync();
     }
 

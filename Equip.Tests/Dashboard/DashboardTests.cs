@@ -188,6 +188,7 @@ public sealed class DashboardTests(Browser browser, ITestOutputHelper output) : 
             ("Overview", "Overview", "overview"), ("Installation", "Installation", "page-installation"), ("Graph", "Graph", "page-graph"),
             ("Requests", "Component requests", "page-requests"), ("Links", "Links", "links"), ("Constants", "Constants", "constants"),
             ("Peers", "Peers", "page-peers"), ("Events", "Events", "events"), ("Items", "Items", "items"), ("Installation file", "Installation file", "page-installation-file"),
+            ("Keys", "Device keys", "page-keys"),
         };
         await Expect(Page.GetByTestId("peers-connected")).ToHaveTextAsync("2");
         foreach (var (link, heading, shot) in pages)

@@ -1,3 +1,4 @@
+using Equip.Web.Access;
 using Equip.Web.Dashboard.Graph;
 using Equip.Web.Dashboard.Live;
 
@@ -22,7 +23,9 @@ public static class DashboardSetup
     public static WebApplication MapEquipDashboard(this WebApplication app)
     {
         app.UseAntiforgery();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The dashboard is the admin's (its cookie, or the admin key): a device key opens neither
+        // its pages nor its circuit. The sign-in page alone is open ([AllowAnonymous]).
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(Callers.AdminPolicy);
         return app;
     }
 }

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Equip.Testing;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Equip.Tests.Dashboard;
+
+/// The dashboard's sign-in and sign-out in real Chromium: the admin key for a session cookie.
+[Collection(DashboardCollection.Name)]
+public sealed class SignInTests(Browser browser, ITestOutputHelper output) : IAsyncLifetime
+{
+    private DashboardSession _session = null!;
+
+    private IPage Page => _session.Page;
+
+    public async Task InitializeAsync() => _session = await DashboardSession.StartAsync(browser, output, simulators: false, signIn: false);
+
+    public async Task DisposeAsync() => await _session.DisposeAsync();
+
+    [Fact]
+    public async Task WithoutASessionTheDashboardAsksForTheSignIn()
+    {
+        await Page.GotoAsync(_session.At("/").ToString());
+
+        await Expect(Page).ToHaveURLAsync(_session.At("/signin?ReturnUrl=%2F").ToString());
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Main)).ToContainTextAsync("admin.key");
+        Assert.Equal(0, await Page.GetByRole(AriaRole.Navigation).CountAsync()); // nothing of the dashboard
+        await _session.ShotAsync("signin");
+    }
+
+    [Fact]
+    public async Task AWrongKeyIsRefusedAndSetsNoSessionCookie()
+    {
+        await Page.GotoAsync(_session.At("/peers").ToString());
+        await DashboardSession.SubmitKeyAsync(Page, TestKeys.Admin + "x");
+
+        await Expect(Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That is not the admin key.");
+        await Expect(Page.GetByLabel("Admin key")).ToHaveValueAsync(""); // not sent back
+        Assert.Null(await DashboardSession.SessionCookieAsync(Page));
+        await Page.GotoAsync(_session.At("/peers").ToString());
+        await Expect(Page).ToHaveURLAsync(new Regex("/signin\\?ReturnUrl=%2Fpeers$"));
+    }
+
+    [Fact]
+    public async Task TheAdminKeySignsInAndLandsOnThePageAskedFor()
+    {
+        await Page.GotoAsync(_session.At("/peers").ToString());
+        await Expect(Page).ToHaveURLAsync(new Regex("/signin\\?ReturnUrl=%2Fpeers$"));
+        await DashboardSession.SubmitKeyAsync(Page, TestKeys.Admin);
+
+        await Expect(Page).ToHaveURLAsync(_session.At("/peers").ToString());
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Peers", Level = 1 })).ToBeVisibleAsync();
+        await Page.Locator("[data-interactive=true]").WaitForAsync(); // the circuit is up, signed in too
+        var cookie = await DashboardSession.SessionCookieAsync(Page);
+        Assert.NotNull(cookie);
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+    }
+
+    [Fact]
+    public async Task ASignInLinkToAnotherSiteLandsOnTheDashboardInstead()
+    {
+        foreach (var elsewhere in new[] { "https://elsewhere.example/", "//elsewhere.example/", "/\\elsewhere.example/", "/\t/elsewhere.example/" })
+        {
+            var page = await _session.OpenAsync(browser, signIn: false); // a browser of its own: not signed in
+            await page.GotoAsync(_session.At("/signin?ReturnUrl=" + Uri.EscapeDataString(elsewhere)).ToString());
+            await DashboardSession.SubmitKeyAsync(page, TestKeys.Admin);
+            await Expect(page).ToHaveURLAsync(_session.At("/").ToString());
+        }
+    }
+
+    [Fact]
+    public async Task SigningOutEndsTheSession()
+    {
+        await _session.SignInAsync(Page);
+        await _session.GotoAsync("/links");
+        Assert.NotNull(await DashboardSession.SessionCookieAsync(Page));
+
+        await Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        await Expect(Page).ToHaveURLAsync(_session.At("/signin").ToString());
+        Assert.Null(await DashboardSession.SessionCookieAsync(Page));
+        await Page.GotoAsync(_session.At("/").ToString());
+        await Expect(Page).ToHaveURLAsync(_session.At("/signin?ReturnUrl=%2F").ToString());
+    }
+
+    /// Blazor's antiforgery guards both forms: a post without the token (a form on another site)
+    /// is refused, the same post with the page's token is taken.
+    [Fact]
+    public async Task PostsToTheSignInAndTheSignOutWithoutTheAntiforgeryTokenAreRefused()
+    {
+        var cookies = new CookieContainer();
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = _session.Installation.Address };
+        var token = await AntiforgeryTokenAsync(http, "/signin");
+        var signIn = new Dictionary<string, string> { ["_handler"] = "signin", ["Input.Key"] = TestKeys.Admin };
+
+        var forged = await http.PostAsync("/signin", new FormUrlEncodedContent(signIn));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.DoesNotContain(cookies.GetAllCookies(), c => c.Name == DashboardSession.SessionCookie);
+        var signedIn = await http.PostAsync("/signin", new FormUrlEncodedContent(signIn.Append(token)));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Contains(cookies.GetAllCookies(), c => c.Name == DashboardSession.SessionCookie);
+
+        var signOut = new Dictionary<string, string> { ["_handler"] = "signout" };
+        var forgedOut = await http.PostAsync("/signout", new FormUrlEncodedContent(signOut));
+        Assert.Equal(HttpStatusCode.BadRequest, forgedOut.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/links")).StatusCode); // still signed in
+        var signedOut = await http.PostAsync("/signout", new FormUrlEncodedContent(signOut.Append(await AntiforgeryTokenAsync(http, "/signout"))));
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await http.GetAsync("/links")).StatusCode); // to the sign-in
+    }
+
+    /// The dashboard is the admin's: a device key opens neither its pages nor its circuit.
+    [Fact]
+    public async Task ADeviceKeyOpensNeitherTheDashboardNorItsCircuit()
+    {
+        var made = await _session.Installation.PostAsync("/api/keys", new { name = "a lamp" });
+        using var device = TestHttp.Client(_session.Installation.Address, DashboardSession.Deadline, made.GetProperty("key").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await device.GetAsync("/api/items")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await device.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await device.GetAsync("/keys")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await device.PostAsync("/_blazor/negotiate?negotiateVersion=1", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _session.Http.GetAsync("/")).StatusCode); // the admin key does
+    }
+
+    private static async Task<KeyValuePair<string, string>> AntiforgeryTokenAsync(HttpClient http, string page)
+    {
+        var html = await http.GetStringAsync(page);
+        var token = Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"");
+        Assert.True(token.Success, $"{page} carries no antiforgery token");
+        return new("__RequestVerificationToken", token.Groups[1].Value);
+    }
+}
