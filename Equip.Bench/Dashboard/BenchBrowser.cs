@@ -51,10 +51,18 @@ internal sealed class BenchBrowser : IAsyncDisposable
 
         public IPage Page => page;
 
-        /// Opens a dashboard page and waits until its circuit is live.
+        /// Opens a dashboard page (signing in with the bench's key when asked to) and waits until
+        /// its circuit is live.
         public async Task GotoAsync(Uri server, string path)
         {
             await page.GotoAsync(new Uri(server, path).ToString());
+            if (new Uri(page.Url).AbsolutePath == "/signin")
+            {
+                var form = page.GetByRole(AriaRole.Form, new() { Name = "Sign in" });
+                await form.GetByLabel("Admin key").FillAsync(BenchKey.Value);
+                await form.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+                await page.WaitForURLAsync(new Uri(server, path).ToString());
+            }
             await page.Locator("[data-interactive=true]").WaitForAsync();
         }
 

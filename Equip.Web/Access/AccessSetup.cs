@@ -82,8 +82,11 @@ public static class AccessSetup
         return Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
+    /// Pages a browser opens, which redirect to the sign-in; not the API, the hub, the metrics or
+    /// the dashboard's own circuit (whose background requests get 401 when the session ended).
     private static bool IsDashboardPath(PathString path) =>
-        !path.StartsWithSegments("/api") && !path.StartsWithSegments(HubNames.Path) && !path.StartsWithSegments("/metrics");
+        !path.StartsWithSegments("/api") && !path.StartsWithSegments(HubNames.Path) && !path.StartsWithSegments("/metrics")
+        && !path.StartsWithSegments("/_blazor");
 
     private static Task RedirectAsync(RedirectContext<CookieAuthenticationOptions> context)
     {
