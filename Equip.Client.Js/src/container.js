@@ -109,9 +109,10 @@ export class ComponentContainer {
     } catch (error) {
       console.error(`Launching ${capability} ${component.componentId} failed:`, error);
     }
-    this.publish(componentItemId(component.componentId), 'ect.Component', {
+    const fields = {
       componentId: component.componentId, containerId: this.containerId, capability, componentRequestId: request.id, name: capability,
-    });
+    };
+    this.addOwn(component, () => ({ id: componentItemId(component.componentId), type: 'ect.Component', fields, processBound: true })).catch(() => {});
     for (const property of component.properties.values()) {
       this.publishValue(property);
     }
@@ -158,10 +159,9 @@ export class ComponentContainer {
     const own = this.ownWrites.get(id) ?? { inFlight: 0, revision: 0 };
     own.inFlight++;
     this.ownWrites.set(id, own);
-    const fields = property.fields();
     const write = this.client.owned.has(id)
-      ? this.client.update({ id, fields, unreliable: true })
-      : this.client.add({ id, type: 'ect.Property', fields, processBound: true });
+      ? this.client.update({ id, fields: property.fields(), unreliable: true })
+      : this.addOwn(property.component, () => ({ id, type: 'ect.Property', fields: property.fields(), processBound: true }));
     write.then((item) => { own.revision = Math.max(own.revision, item?.revision ?? 0); }, () => {})
       .finally(() => {
         own.inFlight--;
@@ -205,6 +205,24 @@ export class ComponentContainer {
       own.revision = item.revision;
     } else {
       this.ownWrites.set(id, { inFlight: 0, revision: item.revision });
+    }
+  }
+
+  /**
+   * Adds an item of a running component. A component that moved here from another container has
+   * the same item ids there: until that container (or the end of its session) removed them, the
+   * add is refused with owned (adds never take items over), and is tried again, with the item as
+   * it is then, while the component runs here.
+   */
+  async addOwn(component, item, wait = 50) {
+    try {
+      return await this.client.add(item());
+    } catch (error) {
+      if (error?.code !== 'owned' || this.components.get(component.componentId) !== component) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      return this.addOwn(component, item, Math.min(wait * 2, 1000));
     }
   }
 

@@ -169,6 +169,9 @@ public sealed class ComponentContainer : IAsyncDisposable
 
     /// A write the container does not wait for; its failure leaves nothing to do (the item was
     /// deleted by someone else, or the client stopped).
+    /// Whether the component still runs here (its items are still this container's to publish).
+    internal bool Runs(RunningComponent running) => _running.TryGetValue(running.Component.ComponentId, out var current) && current == running;
+
     internal void Forget(Task write) =>
         write.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 

@@ -3,9 +3,15 @@ using Equip.Protocol;
 namespace Equip.Client.Components;
 
 /// The container's side of a launched component: it publishes the ect.Component item and one
-/// ect.Property item per property, and every value the component sets.
+/// ect.Property item per property, and every value the component sets. A component that moves
+/// here from another container has the same item ids there: until that container (or the end of
+/// its session) has removed them, an add is refused with owned (adds never take items over), and
+/// is tried again, with the item as it is then, while the component runs here.
 internal sealed class RunningComponent(ComponentContainer container, Component component)
 {
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<string, PropertyPublication> _properties = new();
 
     public ComponentContainer Container => container;
@@ -19,7 +25,7 @@ internal sealed class RunningComponent(ComponentContainer container, Component c
     {
         lock (component.Gate)
         {
-            container.Forget(container.Client.AddAsync(new AddRequest
+            container.Forget(AddOwnAsync(() => new AddRequest
             {
                 Id = ItemId,
                 Type = Ect.Component,
@@ -40,7 +46,7 @@ internal sealed class RunningComponent(ComponentContainer container, Component c
         var publication = new PropertyPublication(this, property);
         _properties[property.Name] = publication;
         container.Register(publication);
-        _ = publication.TrackAsync(container.Client.AddAsync(new AddRequest
+        _ = publication.TrackAsync(AddOwnAsync(() => new AddRequest
         {
             Id = publication.ItemId,
             Type = Ect.Property,
@@ -60,6 +66,34 @@ internal sealed class RunningComponent(ComponentContainer container, Component c
             Unreliable = true,
         }));
     }
+
+    /// Adds the item made by the function (called under the gate at each attempt, so that a retry
+    /// carries the values set meanwhile), again while another container holds its id.
+    private async Task<WireItem> AddOwnAsync(Func<AddRequest> request)
+    {
+        for (var wait = FirstRetry; ; wait = Min(wait * 2, LongestRetry))
+        {
+            AddRequest add;
+            lock (component.Gate)
+            {
+                add = request();
+            }
+            try
+            {
+                return await container.Client.AddAsync(add);
+            }
+            catch (EquipRefusedException refused) when (refused.Code == HubErrors.Owned && container.Runs(this))
+            {
+                await Task.Delay(wait);
+            }
+            if (!container.Runs(this))
+            {
+                throw new OperationCanceledException("The component stopped here before its items were free.");
+            }
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// The items to delete once the component stopped: its properties', then its own.
     public IReadOnlyList<Guid> ItemIds()
