@@ -71,6 +71,25 @@ public sealed class KeyRevocationTests : SecurityServer
     }
 
     [Fact]
+    public async Task EquipClientWithAKeyBoundToOtherPeersStopsAtRegister()
+    {
+        var (_, key) = await MakeKeyAsync("lamp one", peerIds: ["lamp-1"]);
+        await using var device = new EquipClient(new EquipClientOptions { Server = Server.Address, Key = key, PeerId = "lamp-2" });
+        var stopped = new TaskCompletionSource<EquipConnectionChange>(TaskCreationOptions.RunContinuationsAsynchronously);
+        device.StateChanged += change =>
+        {
+            if (change.State == EquipConnectionState.Unauthorized)
+            {
+                stopped.TrySetResult(change);
+            }
+        };
+        device.Start();
+
+        var change = await stopped.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Contains(HubErrors.Forbidden, change.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EquipClientWithAWrongKeyStopsInsteadOfRetryingForever()
     {
         await using var device = new EquipClient(new EquipClientOptions { Server = Server.Address, Key = "eqd_not-a-key-the-server-made", PeerId = "lamp-9" });
