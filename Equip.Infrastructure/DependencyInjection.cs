@@ -43,6 +43,9 @@ public static class DependencyInjection
                 "Equip:Peers:KeepAliveInterval must be positive and shorter than Equip:Peers:ClientTimeout.")
             .ValidateOnStart();
 
+        services.AddOptions<ItemLimitOptions>().BindConfiguration(ItemLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ItemLimitOptions>>().Value.ToLimits());
+
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
             .Validate(o => string.IsNullOrWhiteSpace(o.AdminKey) || o.AdminKey.Trim().Length is >= Keys.MinLength and <= Keys.MaxLength,
                 $"Equip:Auth:AdminKey must be {Keys.MinLength} to {Keys.MaxLength} characters long.")

@@ -64,14 +64,15 @@ public static class EctJson
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    /// <summary>The fields as a record, or null when they do not have the expected shape.</summary>
+    /// <summary>The fields as a record, or null when they do not have the expected shape (a
+    /// member of the wrong type, or a non-nullable one missing or null).</summary>
     public static T? Read<T>(JsonElement fields) where T : class
     {
         try
         {
-            return fields.Deserialize<T>(Options);
+            return fields.Deserialize<T>(Options) is { } read && EctShape.IsComplete(read) ? read : null;
         }
-        catch (JsonException)
+        catch (Exception unreadable) when (unreadable is JsonException or InvalidOperationException)
         {
             return null;
         }

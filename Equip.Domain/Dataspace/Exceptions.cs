@@ -5,6 +5,13 @@ public abstract class DataspaceException(string message) : Exception(message);
 
 public sealed class InvalidItemException(string message) : DataspaceException(message);
 
+/// A request beyond one of the configured limits (ItemLimits); Limit names it, as configured
+/// under Equip:Limits:Items.
+public sealed class LimitReachedException(string limit, string message) : DataspaceException($"{message} (Equip:Limits:Items:{limit})")
+{
+    public string Limit { get; } = limit;
+}
+
 public sealed class ItemNotFoundException(Guid id) : DataspaceException($"No item has id {id}.")
 {
     public Guid Id { get; } = id;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Equip.Domain.Peers;
 
 namespace Equip.Domain.Dataspace;
 
@@ -18,19 +19,17 @@ public static class ItemRules
         {
             throw new InvalidItemException($"An item type is at most {MaxTypeLength} characters long.");
         }
+        if (type.Any(char.IsControl))
+        {
+            throw new InvalidItemException("An item type may not hold control characters.");
+        }
         if (type.Contains('*') || type.Any(char.IsWhiteSpace))
         {
             throw new InvalidItemException($"Item type '{type}' may not hold '*' or white space.");
         }
     }
 
-    public static void ValidateFields(JsonElement fields)
-    {
-        if (fields.ValueKind != JsonValueKind.Object)
-        {
-            throw new InvalidItemException($"An item's fields must be a JSON object, not {fields.ValueKind.ToString().ToLowerInvariant()}.");
-        }
-    }
+    public static void ValidateFields(JsonElement fields, ItemLimits limits) => JsonRules.ValidateFields(fields, limits);
 
     public static TimeSpan? ToLease(double? seconds)
     {
@@ -45,10 +44,10 @@ public static class ItemRules
         return TimeSpan.FromMilliseconds(Math.Max(1, Math.Round(s * 1000)));
     }
 
-    public static void Validate(AddItem command)
+    public static void Validate(AddItem command, ItemLimits limits)
     {
         ValidateType(command.Type);
-        ValidateFields(command.Fields);
+        ValidateFields(command.Fields, limits);
         if (command.ProcessBound && command.Responsible is null)
         {
             throw new InvalidItemException("A process-bound item needs a responsible peer: add it over a peer connection.");
@@ -59,12 +58,31 @@ public static class ItemRules
         }
     }
 
-    public static void Validate(UpdateItem command)
+    public static void Validate(UpdateItem command, ItemLimits limits)
     {
         if (command.Type is not null)
         {
             ValidateType(command.Type);
         }
-        ValidateFields(command.Fields);
+        ValidateFields(command.Fields, limits);
+    }
+
+    /// What a reconnecting peer re-asserts: no more items than the limit, each a valid item.
+    public static void Validate(IReadOnlyList<ReassertedItem> items, ItemLimits limits)
+    {
+        if (items.Count > limits.MaxReassertItems)
+        {
+            throw new LimitReachedException(nameof(ItemLimits.MaxReassertItems),
+                $"One Reassert carries at most {limits.MaxReassertItems} items; this one has {items.Count}. Send them in several calls.");
+        }
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is not { } item)
+            {
+                throw new InvalidItemException($"Item {i} of the Reassert is null.");
+            }
+            ValidateType(item.Type);
+            ValidateFields(item.Fields, limits);
+        }
     }
 }

@@ -39,15 +39,37 @@ public sealed record Pattern(string Type, IReadOnlyDictionary<string, JsonElemen
         return true;
     }
 
-    public void Validate()
+    public void Validate(ItemLimits limits)
     {
         if (string.IsNullOrWhiteSpace(Type))
         {
             throw new InvalidItemException("A pattern needs a type: an exact type, or a prefix ending in '*'.");
         }
+        if (Type.Length > ItemRules.MaxTypeLength || Type.Any(char.IsControl))
+        {
+            throw new InvalidItemException($"A pattern's type is at most {ItemRules.MaxTypeLength} printable characters long.");
+        }
         if (Type.IndexOf('*') is var star and >= 0 && star != Type.Length - 1)
         {
             throw new InvalidItemException($"Pattern type '{Type}' may hold '*' only at its end.");
         }
+        if (Responsible is not null && (Responsible.Length > Peers.PeerRules.MaxIdLength || Responsible.Any(char.IsControl)))
+        {
+            throw new InvalidItemException($"A pattern's responsible is a peer id of at most {Peers.PeerRules.MaxIdLength} printable characters.");
+        }
+        if (Fields is null)
+        {
+            return;
+        }
+        if (Fields.Count > limits.MaxPatternFields)
+        {
+            throw new LimitReachedException(nameof(ItemLimits.MaxPatternFields),
+                $"A pattern holds at most {limits.MaxPatternFields} field equalities; this one has {Fields.Count}.");
+        }
+        foreach (var name in Fields.Keys)
+        {
+            JsonRules.ValidateName(name, limits, "the pattern's fields");
+        }
+        JsonRules.ValidateValues(Fields.Values, limits, "the pattern's fields");
     }
 }

@@ -9,9 +9,9 @@ public static class PeerRules
     {
         Require(peerId, "peerId", MaxIdLength);
         Require(incarnation, "incarnation", MaxIdLength);
-        if (name is { Length: > MaxNameLength })
+        if (name is { Length: > MaxNameLength } || (name?.Any(char.IsControl) ?? false))
         {
-            throw new InvalidPeerException($"A peer name is at most {MaxNameLength} characters long.");
+            throw new InvalidPeerException($"A peer name is at most {MaxNameLength} printable characters long.");
         }
     }
 
@@ -24,6 +24,10 @@ public static class PeerRules
         if (value.Length > maxLength)
         {
             throw new InvalidPeerException($"A {what} is at most {maxLength} characters long.");
+        }
+        if (value.Any(char.IsControl))
+        {
+            throw new InvalidPeerException($"A {what} may not hold control characters.");
         }
     }
 }

@@ -8,12 +8,13 @@ namespace Equip.Infrastructure.Components;
 /// What the REST API asks of the component layer. A property value is set by updating the
 /// property's item, which its container follows and applies; the value is also kept in the
 /// component's request as one of its last values, so that a relaunch starts from it.
-public sealed class ComponentCommands(IDataspace dataspace)
+public sealed class ComponentCommands(IDataspace dataspace, ItemLimits limits)
 {
     private const int ConflictRetries = 5;
 
     public async Task<PropertyFields> SetPropertyAsync(string componentId, string name, JsonElement value, CancellationToken cancellationToken)
     {
+        EctRules.Value(value, limits, "the property's value");
         var component = await FindAsync(Ect.ComponentItemId(componentId), Ect.Component, Fields(("componentId", componentId)), cancellationToken) is { } item
             ? EctJson.Read<ComponentFields>(item.Fields)
             : null;
@@ -50,6 +51,9 @@ public sealed class ComponentCommands(IDataspace dataspace)
         {
             throw new InvalidItemException("A component request needs a capability.");
         }
+        EctRules.Name(request.Capability, "capability");
+        EctRules.Name(request.ContainerId, "containerId");
+        EctRules.Values(request.InitialValues, limits, "initialValues");
         if (request.ContainerId is not null && request.Selector is not null)
         {
             throw new InvalidItemException("A component request names a container or gives a selector, not both.");

@@ -34,7 +34,7 @@ public sealed record ImportResult(int RequestsCreated, int RequestsExisting, int
 /// Export and import of an installation (the original's saved configurations). An import gives
 /// every request a new identity and rewrites the links and constants that refer to it; a request,
 /// link or constant equal to one that exists is not made again, so importing twice changes nothing.
-public sealed class InstallationTransfer(IDataspace dataspace, ComponentCommands components, LinkCommands links)
+public sealed class InstallationTransfer(IDataspace dataspace, ComponentCommands components, LinkCommands links, ItemLimits limits)
 {
     public async Task<InstallationDocument> ExportAsync(CancellationToken cancellationToken)
     {
@@ -90,7 +90,7 @@ public sealed class InstallationTransfer(IDataspace dataspace, ComponentCommands
     }
 
     /// Refuses a document with an entry that lacks what every entry needs, before anything is made.
-    private static void Validate(InstallationDocument document)
+    private void Validate(InstallationDocument document)
     {
         for (var i = 0; i < (document.Requests?.Count ?? 0); i++)
         {
@@ -98,6 +98,7 @@ public sealed class InstallationTransfer(IDataspace dataspace, ComponentCommands
             {
                 throw new InvalidItemException($"requests[{i}] needs a capability.");
             }
+            EctRules.Values(document.Requests[i].InitialValues, limits, $"requests[{i}].initialValues");
         }
         for (var i = 0; i < (document.Links?.Count ?? 0); i++)
         {
@@ -108,10 +109,11 @@ public sealed class InstallationTransfer(IDataspace dataspace, ComponentCommands
         }
         for (var i = 0; i < (document.Constants?.Count ?? 0); i++)
         {
-            if (document.Constants![i] is not { Destination: not null })
+            if (document.Constants![i] is not { Destination: not null } constant || constant.Value.ValueKind == JsonValueKind.Undefined)
             {
-                throw new InvalidItemException($"constants[{i}] needs a destination.");
+                throw new InvalidItemException($"constants[{i}] needs a destination and a value.");
             }
+            EctRules.Value(constant.Value, limits, $"constants[{i}].value");
         }
     }
 

@@ -56,8 +56,9 @@ public sealed class InstallationView
         return new InstallationView(snapshot.Revision, containers, components, requests);
     }
 
+    /// The containers by id; of two items claiming one container id (a faulty peer's), the first.
     public IReadOnlyDictionary<string, ContainerInfo> PlacementTargets() =>
-        Containers.ToDictionary(
+        Containers.DistinctBy(c => c.Fields.ContainerId).ToDictionary(
             c => c.Fields.ContainerId,
             c => new ContainerInfo(
                 c.Fields.ContainerId,

@@ -8,7 +8,7 @@ namespace Equip.Infrastructure.Components;
 /// Makes links and constants, refusing ones that could never work: a reference that names no
 /// component, or a destination known to be read-only (from the running component, or from the
 /// schema of the capability its request asks for).
-public sealed class LinkCommands(IDataspace dataspace)
+public sealed class LinkCommands(IDataspace dataspace, ItemLimits limits)
 {
     public async Task<ItemState> LinkAsync(LinkFields link, CancellationToken cancellationToken)
     {
@@ -21,6 +21,7 @@ public sealed class LinkCommands(IDataspace dataspace)
     public async Task<ItemState> ConstantAsync(ConstantFields constant, CancellationToken cancellationToken)
     {
         Validate(constant.Destination, "destination");
+        EctRules.Value(constant.Value, limits, "the constant's value");
         await EnsureWritableAsync(constant.Destination, cancellationToken);
         return (await dataspace.AddAsync(new AddItem(null, Ect.Constant, EctJson.Write(constant)), cancellationToken)).Item;
     }
@@ -44,6 +45,9 @@ public sealed class LinkCommands(IDataspace dataspace)
         {
             throw new InvalidItemException($"The {role} needs a property and a component: {{\"componentRequestId\",\"property\"}} or {{\"containerId\",\"component\",\"property\"}}.");
         }
+        EctRules.Name(reference.Property, $"{role}'s property");
+        EctRules.Name(reference.ContainerId, $"{role}'s containerId");
+        EctRules.Name(reference.Component, $"{role}'s component");
     }
 
     private async Task EnsureWritableAsync(PropertyReference destination, CancellationToken cancellationToken)

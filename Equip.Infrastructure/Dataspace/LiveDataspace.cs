@@ -7,17 +7,17 @@ namespace Equip.Infrastructure.Dataspace;
 
 /// The dataspace: writes go through the write queue; items are read from memory (the live
 /// items), the change log from the store and, for what is not stored yet, from memory.
-internal sealed class LiveDataspace(IDbContextFactory<EquipDbContext> contexts, WriteQueue writes, LiveItems items, LiveLog log, ReadGate reads) : IDataspace
+internal sealed class LiveDataspace(IDbContextFactory<EquipDbContext> contexts, WriteQueue writes, LiveItems items, LiveLog log, ReadGate reads, ItemLimits limits) : IDataspace
 {
     public Task<AddResult> AddAsync(AddItem command, CancellationToken cancellationToken)
     {
-        ItemRules.Validate(command);
+        ItemRules.Validate(command, limits);
         return writes.EnqueueAsync(new AddItemOperation(command), cancellationToken);
     }
 
     public Task<ItemState> UpdateAsync(UpdateItem command, CancellationToken cancellationToken)
     {
-        ItemRules.Validate(command);
+        ItemRules.Validate(command, limits);
         return writes.EnqueueAsync(new UpdateItemOperation(command), cancellationToken);
     }
 
@@ -31,13 +31,13 @@ internal sealed class LiveDataspace(IDbContextFactory<EquipDbContext> contexts, 
 
     public Task<IReadOnlyList<ItemState>> QueryAsync(Pattern pattern, Guid? after, int limit, CancellationToken cancellationToken)
     {
-        pattern.Validate();
+        pattern.Validate(limits);
         return Task.FromResult(items.Query(pattern, after, limit).Items);
     }
 
     public Task<DataspaceSnapshot> SnapshotAsync(Pattern pattern, CancellationToken cancellationToken)
     {
-        pattern.Validate();
+        pattern.Validate(limits);
         return Task.FromResult(items.Query(pattern, null, int.MaxValue));
     }
 

@@ -13,7 +13,8 @@ internal sealed class PeerSessions(
     IDbContextFactory<EquipDbContext> contexts,
     WriteQueue writes,
     IOptions<PeerOptions> peerOptions,
-    IOptions<LeaseOptions> leaseOptions) : IPeerSessions
+    IOptions<LeaseOptions> leaseOptions,
+    ItemLimits limits) : IPeerSessions
 {
     public async Task<RegistrationResult> RegisterAsync(string peerId, string incarnation, string name, DeviceGrant? grant, CancellationToken cancellationToken)
     {
@@ -33,11 +34,7 @@ internal sealed class PeerSessions(
 
     public Task<IReadOnlyList<ItemState>> ReassertAsync(PeerActor peer, IReadOnlyList<ReassertedItem> items, CancellationToken cancellationToken)
     {
-        foreach (var item in items)
-        {
-            ItemRules.ValidateType(item.Type);
-            ItemRules.ValidateFields(item.Fields);
-        }
+        ItemRules.Validate(items, limits);
         return writes.EnqueueAsync(new ReassertOperation(peer, items), cancellationToken);
     }
 

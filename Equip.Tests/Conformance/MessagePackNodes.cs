@@ -85,6 +85,8 @@ internal static class MessagePackNodes
                 return JsonValue.Create(reader.ReadString());
             case MessagePackType.Boolean:
                 return JsonValue.Create(reader.ReadBoolean());
+            case MessagePackType.Integer when reader.NextCode == MessagePackCode.UInt64:
+                return JsonValue.Create(reader.ReadUInt64()); // above long.MaxValue, which ReadInt64 refuses
             case MessagePackType.Integer:
                 return JsonValue.Create(reader.ReadInt64());
             case MessagePackType.Float:

@@ -190,17 +190,18 @@ public abstract partial class ProtocolConformanceTests(ConformanceServer fixture
     }
 
     [Fact]
-    public async Task AnUnknownMethodOrAnUnbindableArgumentFailsWithoutACodeAndTheConnectionStaysOpen()
+    public async Task AnUnknownMethodOrAnUnbindableArgumentFailsWithInvalidAndTheConnectionStaysOpen()
     {
         var (hub, _) = await RegisteredAsync();
 
         var unknown = await hub.CallAsync("Teleport", J("{}"));
         var unbindable = await hub.CallAsync("Get", JsonValue.Create("not a guid"));
+        var tooMany = await hub.CallAsync("Get", JsonValue.Create(Guid.NewGuid().ToString()), JsonValue.Create(1));
 
-        Assert.NotNull(unknown.Error);
-        Assert.Null(Code(unknown));
-        Assert.NotNull(unbindable.Error);
-        Assert.Null(Code(unbindable));
+        Assert.Equal("invalid", Code(unknown));
+        Assert.Equal("invalid", Code(unbindable));
+        Assert.Contains("Get", unbindable.Error);
+        Assert.Equal("invalid", Code(tooMany));
         Assert.NotNull(await hub.ResultAsync("Add", Thing("still open")));
     }
 

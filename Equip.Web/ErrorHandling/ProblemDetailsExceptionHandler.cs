@@ -8,14 +8,16 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Equip.Web.ErrorHandling;
 
-/// Turns refusals into RFC 7807 problem details; anything else stays a 500 for the default handler.
-internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+/// Turns refusals into RFC 7807 problem details, and logs each as the client's mistake (a warning);
+/// anything else stays a 500 for the default handler, which logs it as the server's failure.
+internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title) = exception switch
         {
             InvalidItemException => (StatusCodes.Status400BadRequest, "Invalid item"),
+            LimitReachedException => (StatusCodes.Status400BadRequest, "Limit reached"),
             ItemNotFoundException => (StatusCodes.Status404NotFound, "Item not found"),
             DeviceKeyNotFoundException => (StatusCodes.Status404NotFound, "Key not found"),
             NotPermittedException => (StatusCodes.Status403Forbidden, "Forbidden"),
@@ -36,6 +38,10 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             return false;
         }
         var problem = new ProblemDetails { Status = status, Title = title, Detail = DetailOf(exception) };
+        if (status < StatusCodes.Status500InternalServerError)
+        {
+            Refused(logger, context.Request.Method, Printable.Of(context.Request.Path.Value), status, Printable.Of(problem.Detail));
+        }
         switch (exception)
         {
             case ChangeLogCompactedException compacted:
@@ -43,6 +49,9 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
                 break;
             case RevisionMismatchException mismatch:
                 problem.Extensions["currentRevision"] = mismatch.Actual;
+                break;
+            case LimitReachedException limit:
+                problem.Extensions["limit"] = $"{ItemLimitOptions.Section}:{limit.Limit}";
                 break;
         }
         context.Response.StatusCode = status;
@@ -60,4 +69,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
     private static string DetailOf(Exception exception) => exception is BadHttpRequestException { InnerException: { } inner }
         ? $"{exception.Message} {inner.Message}"
         : exception.Message;
+
+    [LoggerMessage(1, LogLevel.Warning, "Refused {Method} {Path} ({Status}): {Reason}", EventName = "RequestRefused")]
+    private static partial void Refused(ILogger logger, string method, string path, int status, string reason);
 }

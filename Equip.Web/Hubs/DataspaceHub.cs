@@ -19,6 +19,7 @@ internal sealed class DataspaceHub(
     IHubContext<DataspaceHub> hub,
     IOptions<LimitOptions> limits,
     IOptions<HubLimitOptions> hubLimits,
+    ItemLimits itemLimits,
     DeviceKeys keys,
     EquipMetrics metrics) : Hub
 {
@@ -137,12 +138,9 @@ internal sealed class DataspaceHub(
     {
         var connection = Connection;
         connection.RequireActor();
-        if (string.IsNullOrWhiteSpace(request.SubscriptionId))
-        {
-            throw new InvalidItemException("A subscription needs a subscriptionId, chosen by the client.");
-        }
+        SubscriptionRules.ValidateId(request.SubscriptionId, itemLimits);
         var pattern = request.Pattern.ToPattern();
-        pattern.Validate();
+        pattern.Validate(itemLimits);
         var subscription = connection.AddSubscription(request.SubscriptionId, pattern, hubLimits.Value.MaxSubscriptionsPerConnection);
         try
         {
@@ -165,6 +163,10 @@ internal sealed class DataspaceHub(
     public async Task<IReadOnlyList<WireItem>> Reassert(IReadOnlyList<ReassertedItemMessage> items)
     {
         var actor = Connection.RequireActor();
+        if (items.Any(i => i is null))
+        {
+            throw new InvalidItemException("A Reassert's list of items holds a null; pass each item as an object.");
+        }
         var asserted = items.Select(i => new ReassertedItem(i.Id, i.Type, i.Fields, i.ProcessBound, ItemRules.ToLease(i.LeaseSeconds), i.KnownRevision)).ToList();
         var stored = await peers.ReassertAsync(actor, asserted, Started);
         return stored.Select(i => i.ToWire()).ToList();

@@ -63,6 +63,7 @@ internal sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilte
     public static string? CodeOf(Exception error) => error switch
     {
         InvalidItemException => HubErrors.Invalid,
+        LimitReachedException => HubErrors.LimitReached,
         NotPermittedException => HubErrors.Forbidden,
         NotResponsibleException => HubErrors.NotResponsible,
         ItemOwnedException => HubErrors.Owned,

@@ -40,6 +40,7 @@ internal static class HubSetup
             })
             .AddJsonProtocol()
             .AddMessagePackProtocol(o => o.SerializerOptions = EquipMessagePack.Options);
+        builder.Services.RefuseUnboundArguments();
         return builder;
     }
 

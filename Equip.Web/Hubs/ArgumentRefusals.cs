@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
+using System.Text.Json;
+using Equip.Protocol;
+using Equip.Web.ErrorHandling;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+
+namespace Equip.Web.Hubs;
+
+/// An invocation whose arguments do not bind to its method's parameters (a string where an id
+/// belongs, an argument too many, a method that does not exist) never reaches the hub's filters:
+/// SignalR answers it with a bare "Failed to invoke" and logs nothing useful. This protocol
+/// wrapper turns each such binding failure into a hub error with the code invalid, saying what
+/// did not bind, and logs it as the client's mistake (a warning), as HubErrorFilter does for
+/// the refusals of the calls that did bind; and answers so a JSON invocation the framework could
+/// not read at all but that is one (see Rescued), where the framework would close the connection.
+internal sealed class ArgumentRefusingProtocol(IHubProtocol inner, ILogger logger) : IHubProtocol
+{
+    public string Name => inner.Name;
+
+    public int Version => inner.Version;
+
+    public TransferFormat TransferFormat => inner.TransferFormat;
+
+    public bool IsVersionSupported(int version) => inner.IsVersionSupported(version);
+
+    public bool TryParseMessage(ref ReadOnlySequence<byte> input, IInvocationBinder binder, [NotNullWhen(true)] out HubMessage? message)
+    {
+        var before = input;
+        try
+        {
+            if (!inner.TryParseMessage(ref input, binder, out message))
+            {
+                return false;
+            }
+        }
+        catch (InvalidDataException unreadable) when (TransferFormat == TransferFormat.Text && Rescued(before, unreadable) is { } rescued)
+        {
+            message = rescued;
+            return true;
+        }
+        if (message is InvocationBindingFailureMessage failure)
+        {
+            message = Refused(failure.InvocationId, failure.Target, Describe(failure.BindingFailure.SourceException));
+        }
+        return true;
+    }
+
+    public void WriteMessage(HubMessage message, IBufferWriter<byte> output) => inner.WriteMessage(message, output);
+
+    public ReadOnlyMemory<byte> GetMessageBytes(HubMessage message) => inner.GetMessageBytes(message);
+
+    private InvocationBindingFailureMessage Refused(string? invocationId, string target, string why)
+    {
+        var reason = $"The arguments of '{target}' do not fit its parameters: {why}";
+        HubErrorFilterLog.Refused(logger, Printable.Of(target), HubErrors.Invalid, Printable.Of(reason));
+        return new InvocationBindingFailureMessage(invocationId, target, ExceptionDispatchInfo.Capture(new HubException($"{HubErrors.Invalid}: {reason}")));
+    }
+
+    /// A JSON invocation the framework could not read, as a refusal when it is an invocation all
+    /// the same: a JSON object whose type is 1 with an invocationId and a target. The framework's
+    /// reader stops at 64 levels of nesting, so arguments nested deeper (or arguments that are not
+    /// an array) would otherwise close the connection. Anything else stays unreadable.
+    private InvocationBindingFailureMessage? Rescued(ReadOnlySequence<byte> input, InvalidDataException unreadable)
+    {
+        if (input.PositionOf((byte)0x1e) is not { } end)
+        {
+            return null;
+        }
+        var reader = new Utf8JsonReader(input.Slice(0, end), new JsonReaderOptions { MaxDepth = int.MaxValue });
+        int? type = null;
+        string? invocationId = null;
+        string? target = null;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                switch (name)
+                {
+                    case "type" when reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value):
+                        type = value;
+                        break;
+                    case "invocationId" when reader.TokenType == JsonTokenType.String:
+                        invocationId = reader.GetString();
+                        break;
+                    case "target" when reader.TokenType == JsonTokenType.String:
+                        target = reader.GetString();
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+        }
+        catch (Exception broken) when (broken is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+        return type == HubProtocolConstants.InvocationMessageType && !string.IsNullOrEmpty(invocationId) && target is not null
+            ? Refused(invocationId, target, Describe(unreadable))
+            : null;
+    }
+
+    /// The framework's words and, where they say only that binding failed, the reason beneath.
+    private static string Describe(Exception error)
+    {
+        var words = error.Message;
+        if (error.InnerException is { } inner)
+        {
+            words = $"{words} {inner.Message}";
+        }
+        return words.Length <= 500 ? words : words[..500] + "…";
+    }
+}
+
+internal static class ArgumentRefusals
+{
+    /// Adds a wrapper of each hub protocol registered so far (JSON and MessagePack) after it:
+    /// SignalR uses the last protocol of a name. The originals stay registered, so that a later
+    /// AddSignalR (the dashboard's Blazor circuit calls one, and speaks a protocol of its own)
+    /// finds them and adds no second plain one.
+    public static IServiceCollection RefuseUnboundArguments(this IServiceCollection services)
+    {
+        var types = services.Where(d => d.ServiceType == typeof(IHubProtocol)
+                && d.ImplementationType is { } type
+                && (type == typeof(JsonHubProtocol) || type.Name == "MessagePackHubProtocol"))
+            .Select(d => d.ImplementationType!).ToList();
+        foreach (var type in types)
+        {
+            services.AddSingleton<IHubProtocol>(sp => new ArgumentRefusingProtocol(
+                (IHubProtocol)ActivatorUtilities.CreateInstance(sp, type),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<HubErrorFilter>()));
+        }
+        return services;
+    }
+}
