@@ -26,7 +26,7 @@ public sealed class EquipClient : IAsyncDisposable
     private ClientConnection? _connection;
     private Task? _run;
     private bool _needsReassert;
-    private volatile HubException? _fencedBy;
+    private volatile HubException? _closedForGoodBy;
     private bool _needsSync;
     private long _syncAfter;
     private bool _sessionPresent;
@@ -215,7 +215,7 @@ public sealed class EquipClient : IAsyncDisposable
         {
             if (HubErrors.CodeOf(error?.Message) is HubErrors.StaleIncarnation or HubErrors.KeyRevoked)
             {
-                _fencedBy = new HubException(error!.Message, error); // the server closed this connection for a newer incarnation
+                _closedForGoodBy = new HubException(error!.Message, error); // fenced off by a newer incarnation, or the key was revoked
             }
             _work.Release();
             return Task.CompletedTask;
@@ -258,7 +258,7 @@ public sealed class EquipClient : IAsyncDisposable
         var connection = session.Hub;
         if (connection.State != HubConnectionState.Connected)
         {
-            throw _fencedBy ?? (Exception)new InvalidOperationException("The connection closed.");
+            throw _closedForGoodBy ?? (Exception)new InvalidOperationException("The connection closed.");
         }
         if (_replicas.NextUnsubscribed() is { } replica)
         {

@@ -14,7 +14,7 @@ namespace Equip.Protocol;
 /// </summary>
 internal static class EctShape
 {
-    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> Checked = new();
+    private static readonly ConcurrentDictionary<Type, Member[]> Checked = new();
 
     public static bool IsComplete(object? value) => value switch
     {
@@ -24,12 +24,20 @@ internal static class EctShape
         IDictionary => true,
         IEnumerable list => list.Cast<object?>().All(e => e is null || IsComplete(e)),
         _ when value.GetType().Assembly != typeof(EctShape).Assembly => true,
-        _ => CheckedOf(value.GetType()).All(p => p.GetValue(value) is var member && (member is null ? IsNullable(p) : IsComplete(member))),
+        _ => CheckedOf(value.GetType()).All(m => m.Property.GetValue(value) is var member && (member is null ? m.Nullable : IsComplete(member))),
     };
 
-    private static bool IsNullable(PropertyInfo property) => Nullable.GetUnderlyingType(property.PropertyType) is not null
-        || new NullabilityInfoContext().Create(property).ReadState != NullabilityState.NotNull;
+    /// A record's members with whether each may be null, worked out once per type (reading the
+    /// nullability annotations is reflection too costly for every item the link engine reads).
+    private static Member[] CheckedOf(Type type) =>
+        Checked.GetOrAdd(type, t =>
+        {
+            var nullability = new NullabilityInfoContext();
+            return t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.GetIndexParameters().Length == 0)
+                .Select(p => new Member(p, Nullable.GetUnderlyingType(p.PropertyType) is not null || nullability.Create(p).ReadState != NullabilityState.NotNull))
+                .ToArray();
+        });
 
-    private static PropertyInfo[] CheckedOf(Type type) =>
-        Checked.GetOrAdd(type, t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToArray());
+    private sealed record Member(PropertyInfo Property, bool Nullable);
 }

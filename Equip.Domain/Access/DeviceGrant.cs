@@ -13,11 +13,9 @@ public sealed record DeviceGrant(Guid KeyId, string KeyName, IReadOnlySet<string
         }
     }
 
-    public void EnsurePermitsContainer(string? containerId)
-    {
-        if (ContainerIds.Count > 0 && (containerId is null || !ContainerIds.Contains(containerId)))
-        {
-            throw new NotPermittedException($"Key '{KeyName}' may not publish container '{containerId}'; it is bound to containers {string.Join(", ", ContainerIds.Order())}.");
-        }
-    }
+    /// Why this key may not publish the container, or null when it may.
+    public string? RefusalOfContainer(string? containerId) =>
+        ContainerIds.Count > 0 && (containerId is null || !ContainerIds.Contains(containerId))
+            ? $"Key '{KeyName}' may not publish container '{containerId}'; it is bound to containers {string.Join(", ", ContainerIds.Order())}."
+            : null;
 }

@@ -51,7 +51,10 @@ public sealed partial class AdminKey
     /// signed in with another admin key is no longer valid.
     public string Stamp => _hash[..16];
 
-    public bool Matches(string key) => Keys.HashesEqual(Keys.Hash(key), _hash);
+    public bool Matches(string key) => MatchesHash(Keys.Hash(key));
+
+    /// Whether a key's hash (Keys.Hash) is this admin key's.
+    public bool MatchesHash(string hash) => Keys.HashesEqual(hash, _hash);
 
     [LoggerMessage(1, LogLevel.Information, "Made an admin key and stored it in {KeyFile} (readable by its owner only).")]
     private static partial void Made(ILogger logger, string keyFile);

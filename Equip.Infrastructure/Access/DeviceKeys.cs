@@ -29,9 +29,9 @@ public sealed partial class DeviceKeys(IDbContextFactory<EquipDbContext> context
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// The grant of a key that exists and is not revoked.
-    public DeviceGrant? Find(string key) =>
-        _byHash.TryGetValue(Keys.Hash(key), out var found) && !found.IsRevoked ? found.ToGrant() : null;
+    /// The grant of the key with this hash (Keys.Hash), if it exists and is not revoked.
+    public DeviceGrant? FindByHash(string hash) =>
+        _byHash.TryGetValue(hash, out var found) && !found.IsRevoked ? found.ToGrant() : null;
 
     /// The grant of a key, by id, unless it was revoked.
     public DeviceGrant? GrantOf(Guid keyId) =>

@@ -15,33 +15,28 @@ internal static class ComponentAuthority
     private const string ContainerIdField = "containerId";
     private static readonly HashSet<string> OfAContainer = [Ect.Container, Ect.Capability, Ect.Component];
 
-    public static bool PeerMayWrite(PeerActor? by, string type, JsonElement fields)
-    {
-        try
-        {
-            EnsurePeerMayWrite(by, type, fields);
-            return true;
-        }
-        catch (NotPermittedException)
-        {
-            return false;
-        }
-    }
+    public static bool PeerMayWrite(PeerActor? by, string type, JsonElement fields) => RefusalOf(by, type, fields) is null;
 
     public static void EnsurePeerMayWrite(PeerActor? by, string type, JsonElement fields)
     {
+        if (RefusalOf(by, type, fields) is { } refusal)
+        {
+            throw new NotPermittedException(refusal);
+        }
+    }
+
+    /// Why the peer may not write such an item, or null when it may.
+    private static string? RefusalOf(PeerActor? by, string type, JsonElement fields)
+    {
         if (by is null)
         {
-            return;
+            return null;
         }
         if (AdminOnly.Contains(type))
         {
-            throw new NotPermittedException($"Items of type '{type}' are made by the admin (REST or the dashboard), not by peers.");
+            return $"Items of type '{type}' are made by the admin (REST or the dashboard), not by peers.";
         }
-        if (by.Grant is { } grant && OfAContainer.Contains(type))
-        {
-            grant.EnsurePermitsContainer(ContainerIdOf(fields));
-        }
+        return by.Grant is { } grant && OfAContainer.Contains(type) ? grant.RefusalOfContainer(ContainerIdOf(fields)) : null;
     }
 
     private static string? ContainerIdOf(JsonElement fields) =>

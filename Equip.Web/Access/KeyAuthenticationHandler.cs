@@ -39,11 +39,12 @@ internal sealed partial class KeyAuthenticationHandler(
         {
             return Task.FromResult(AuthenticateResult.Fail("The key is unknown or revoked."));
         }
-        if (admin.Matches(key))
+        var hash = Keys.Hash(key); // once, for the admin key and the device keys alike
+        if (admin.MatchesHash(hash))
         {
             return Task.FromResult(Success(Callers.AdminPrincipal(SchemeName, admin.Stamp)));
         }
-        return Task.FromResult(devices.Find(key) is { } grant
+        return Task.FromResult(devices.FindByHash(hash) is { } grant
             ? Success(Callers.DevicePrincipal(SchemeName, grant))
             : AuthenticateResult.Fail("The key is unknown or revoked."));
     }

@@ -62,9 +62,10 @@ public static partial class RequestRateLimits
         var seconds = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds));
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        if (ThrottledWarning.ShouldLog("rest:" + PartitionOf(http)))
+        var caller = PartitionOf(http);
+        if (ThrottledWarning.ShouldLog("rest:" + caller))
         {
-            Refused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestRateLimits)), PartitionOf(http));
+            Refused(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestRateLimits)), caller);
         }
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
         {
