@@ -90,7 +90,13 @@ passed=$((passed + ${node_passed:-0}))
 failed=$((failed + ${node_failed:-0}))
 [ "$node_status" -eq 0 ] && [ "${node_failed:-0}" -eq 0 ] || status=1
 echo "JavaScript client: ${node_passed:-0} passed, ${node_failed:-0} failed"
-grep -E '^not ok|^    not ok' "$node_log" | head -n 20 | sed 's/^/FAILED (node): /'
+# Each failed node test, with the start of its error (the YAML block TAP writes after it).
+awk '
+  /^(    )?not ok/ { print "FAILED (node): " $0; block = 1; lines = 0; next }
+  block && /^ *\.\.\.$/ { block = 0; next }
+  block && /^ *(ok|not ok|# Subtest)/ { block = 0 }
+  block && lines++ < 12 && !/duration_ms|^ *---$/ { print "    " $0 }
+' "$node_log" | head -n 60
 
 # CI shows only the end of the output: name every failed test there, with the start of its message.
 for trx in "${trx_files[@]}"; do
