@@ -53,6 +53,7 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AdminKey>();
         services.AddSingleton<DeviceKeys>();
+        services.AddSingleton<DashboardSessions>();
         services.AddSingleton<IDbContextFactory<EquipDbContext>>(sp => CreateContextFactory(
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value,
             sp.GetRequiredService<IOptions<EquipOptions>>().Value));
@@ -73,6 +74,7 @@ public static class DependencyInjection
         // Started in this order and stopped in reverse: the schema first, the writer last to stop.
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<DeviceKeys>());
+        services.AddHostedService(sp => sp.GetRequiredService<DashboardSessions>());
         services.AddHostedService(sp => sp.GetRequiredService<WriteQueue>());
         services.AddHostedService<LeaseSweeper>();
         services.AddHostedService<ChangeLogPruner>();

@@ -15,6 +15,7 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Peer> Peers => Set<Peer>();
     public DbSet<RevisionGapEntry> RevisionGaps => Set<RevisionGapEntry>();
     public DbSet<DeviceKey> DeviceKeys => Set<DeviceKey>();
+    public DbSet<EndedSession> EndedSessions => Set<EndedSession>();
 
     protected abstract string JsonColumnType { get; }
 
@@ -34,5 +35,6 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
         modelBuilder.ApplyConfiguration(new RevisionGapConfiguration());
         modelBuilder.ApplyConfiguration(new PeerConfiguration());
         modelBuilder.ApplyConfiguration(new DeviceKeyConfiguration());
+        modelBuilder.ApplyConfiguration(new EndedSessionConfiguration());
     }
 }

@@ -87,6 +87,66 @@ public sealed class SignInTests(Browser browser, ITestOutputHelper output) : IAs
         await Expect(Page).ToHaveURLAsync(_session.At("/signin?ReturnUrl=%2F").ToString());
     }
 
+    /// A sign-out ends the session on the server: a copy of the cookie (another browser) is
+    /// refused, and the session's open pages, in this browser or that one, go to the sign-in.
+    [Fact]
+    public async Task SigningOutRefusesEveryCopyOfTheCookieAndSendsItsOpenPagesToTheSignIn()
+    {
+        await _session.SignInAsync(Page);
+        var cookie = await DashboardSession.SessionCookieAsync(Page);
+        var otherTab = await Page.Context.NewPageAsync();
+        await _session.GotoAsync("/peers", otherTab);
+        var elsewhere = await _session.OpenAsync(browser, signIn: false); // another browser, holding a copy of the cookie
+        Assert.NotNull(cookie);
+        await elsewhere.Context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = cookie.Name, Value = cookie.Value, Domain = cookie.Domain, Path = cookie.Path }]);
+        await _session.GotoAsync("/links", elsewhere);
+        using var copied = CopiedCookieClient(cookie!.Value);
+        Assert.Equal(HttpStatusCode.OK, (await copied.GetAsync("/links")).StatusCode);
+
+        await _session.GotoAsync("/constants");
+        await Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(_session.At("/signin").ToString());
+
+        var refused = await copied.GetAsync("/links");
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal(_session.At("/signin?ReturnUrl=%2Flinks"), refused.Headers.Location);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await copied.GetAsync("/api/items")).StatusCode);
+        await Expect(elsewhere).ToHaveURLAsync(_session.At("/signin").ToString());
+        await Expect(otherTab).ToHaveURLAsync(_session.At("/signin").ToString());
+        await Expect(elsewhere.GetByRole(AriaRole.Form, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    /// Ended sessions are kept in the store: a restart does not bring a signed-out cookie back.
+    [Fact]
+    public async Task ASignedOutCookieStaysRefusedAfterARestart()
+    {
+        await _session.SignInAsync(Page);
+        var cookie = await DashboardSession.SessionCookieAsync(Page);
+        await Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(_session.At("/signin").ToString());
+        await _session.SignInAsync(Page); // a new session, which the restart keeps
+        var kept = await DashboardSession.SessionCookieAsync(Page);
+
+        await _session.Installation.KillServerAsync();
+        await _session.Installation.StartServerAsync();
+
+        using var signedOut = CopiedCookieClient(cookie!.Value);
+        Assert.Equal(HttpStatusCode.Redirect, (await signedOut.GetAsync("/links")).StatusCode);
+        using var signedIn = CopiedCookieClient(kept!.Value);
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync("/links")).StatusCode);
+    }
+
+    private HttpClient CopiedCookieClient(string value)
+    {
+        var cookies = new CookieContainer();
+        cookies.Add(_session.Installation.Address, new System.Net.Cookie(DashboardSession.SessionCookie, value));
+        return new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false })
+        {
+            BaseAddress = _session.Installation.Address,
+            Timeout = DashboardSession.Deadline,
+        };
+    }
+
     /// Blazor's antiforgery guards both forms: a post without the token (a form on another site)
     /// is refused, the same post with the page's token is taken.
     [Fact]

@@ -45,10 +45,10 @@ public static class AccessSetup
                 o.Events.OnRedirectToAccessDenied = context => context.HttpContext.ForbidAsync(KeyAuthenticationHandler.SchemeName);
                 o.Events.OnValidatePrincipal = context =>
                 {
-                    var admin = context.HttpContext.RequestServices.GetRequiredService<AdminKey>();
-                    if (context.Principal?.FindFirst(Callers.AdminStampClaim)?.Value != admin.Stamp)
+                    var services = context.HttpContext.RequestServices;
+                    if (!DashboardSignIn.Holds(context.Principal, services.GetRequiredService<AdminKey>(), services.GetRequiredService<DashboardSessions>()))
                     {
-                        context.RejectPrincipal(); // signed in with an admin key that has since been replaced
+                        context.RejectPrincipal(); // signed out, or signed in with an admin key since replaced
                     }
                     return Task.CompletedTask;
                 };

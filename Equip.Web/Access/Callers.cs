@@ -17,8 +17,21 @@ public static class Callers
     /// dashboard session out.
     public const string AdminStampClaim = "equip:admin-stamp";
 
+    /// Names the dashboard session a cookie belongs to, which a sign-out ends (DashboardSessions).
+    public const string SessionClaim = "equip:session";
+
     public static ClaimsPrincipal AdminPrincipal(string scheme, string adminStamp) => new(new ClaimsIdentity(
         [new Claim(ClaimTypes.Name, Admin), new Claim(ClaimTypes.Role, Admin), new Claim(AdminStampClaim, adminStamp)], scheme));
+
+    /// The admin, signed in to the dashboard: the admin principal, in a session of its own.
+    public static ClaimsPrincipal DashboardPrincipal(string scheme, string adminStamp, string sessionId)
+    {
+        var principal = AdminPrincipal(scheme, adminStamp);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionClaim, sessionId));
+        return principal;
+    }
+
+    public static string? SessionId(this ClaimsPrincipal? user) => user?.FindFirstValue(SessionClaim);
 
     public static ClaimsPrincipal DevicePrincipal(string scheme, DeviceGrant grant) => new(new ClaimsIdentity(
         [new Claim(ClaimTypes.Name, grant.KeyName), new Claim(ClaimTypes.Role, Device), new Claim(KeyIdClaim, grant.KeyId.ToString())], scheme));

@@ -64,6 +64,20 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("device_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Equip.Domain.Access.EndedSession", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("SessionId");
+
+                    b.ToTable("ended_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Equip.Domain.Dataspace.Item", b =>
                 {
                     b.Property<Guid>("Id")

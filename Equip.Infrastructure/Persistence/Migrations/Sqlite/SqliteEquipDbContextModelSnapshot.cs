@@ -59,6 +59,20 @@ namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("device_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Equip.Domain.Access.EndedSession", b =>
+                {
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SessionId");
+
+                    b.ToTable("ended_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Equip.Domain.Dataspace.Item", b =>
                 {
                     b.Property<Guid>("Id")
