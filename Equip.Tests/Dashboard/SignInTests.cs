@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Equip.Protocol;
 using Equip.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -114,6 +116,35 @@ public sealed class SignInTests(Browser browser, ITestOutputHelper output) : IAs
         await Expect(elsewhere).ToHaveURLAsync(_session.At("/signin").ToString());
         await Expect(otherTab).ToHaveURLAsync(_session.At("/signin").ToString());
         await Expect(elsewhere.GetByRole(AriaRole.Form, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    /// A hub connection made with the dashboard's cookie (a script in a signed-in browser) is
+    /// closed by the sign-out, as a device's connection is by its key's revocation.
+    [Fact]
+    public async Task SigningOutClosesTheHubConnectionsMadeWithTheSessionsCookie()
+    {
+        var cookies = new CookieContainer();
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = _session.Installation.Address };
+        var signIn = new Dictionary<string, string> { ["_handler"] = "signin", ["Input.Key"] = TestKeys.Admin };
+        Assert.Equal(HttpStatusCode.Redirect, (await http.PostAsync("/signin", new FormUrlEncodedContent(signIn.Append(await AntiforgeryTokenAsync(http, "/signin"))))).StatusCode);
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(_session.Installation.Address, HubNames.Path), o => o.Cookies = cookies)
+            .WithKeepAliveInterval(TimeSpan.FromMilliseconds(300)) // within the server's compressed client timeout (2 s)
+            .Build();
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Closed += error =>
+        {
+            closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
+        await hub.StartAsync().WaitAsync(DashboardSession.Deadline);
+        Assert.NotNull(await hub.InvokeAsync<RegisterResponse>(HubNames.Register, new RegisterRequest { PeerId = "script", Incarnation = "a", Name = "script" }).WaitAsync(DashboardSession.Deadline));
+
+        var signOut = new Dictionary<string, string> { ["_handler"] = "signout" };
+        Assert.Equal(HttpStatusCode.Redirect, (await http.PostAsync("/signout", new FormUrlEncodedContent(signOut.Append(await AntiforgeryTokenAsync(http, "/signout"))))).StatusCode);
+
+        var reason = await closed.Task.WaitAsync(DashboardSession.Deadline);
+        Assert.Equal(HubErrors.KeyRevoked, HubErrors.CodeOf(reason?.Message));
     }
 
     /// Ended sessions are kept in the store: a restart does not bring a signed-out cookie back.

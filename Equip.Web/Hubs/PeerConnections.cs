@@ -12,10 +12,12 @@ internal sealed class PeerConnections
     private readonly ConcurrentDictionary<string, PeerConnection> _byPeer = new();
     private readonly ClosingHubLifetimeManager _closer;
 
-    public PeerConnections(ClosingHubLifetimeManager closer, DeviceKeys keys)
+    public PeerConnections(ClosingHubLifetimeManager closer, DeviceKeys keys, DashboardSessions sessions)
     {
         _closer = closer;
         keys.Revoked += CloseMadeWith;
+        sessions.Ended += (session, _) => CloseWhere(c => c.Context.User.SessionId() == session,
+            "The dashboard session this connection was made with is signed out.");
     }
 
     public void Add(PeerConnection connection) => _byConnection[connection.Context.ConnectionId] = connection;
@@ -48,11 +50,14 @@ internal sealed class PeerConnections
     }
 
     /// Closes every connection made with the key: a revoked key stops working at once.
-    private void CloseMadeWith(Guid keyId)
+    private void CloseMadeWith(Guid keyId) =>
+        CloseWhere(c => c.Context.User.KeyId() == keyId, "The key this connection was made with is revoked.");
+
+    private void CloseWhere(Func<PeerConnection, bool> madeWith, string why)
     {
-        foreach (var connection in _byConnection.Values.Where(c => c.Context.User.KeyId() == keyId))
+        foreach (var connection in _byConnection.Values.Where(madeWith))
         {
-            _ = _closer.CloseAsync(connection.Context.ConnectionId, $"{HubErrors.KeyRevoked}: The key this connection was made with is revoked.", allowReconnect: false);
+            _ = _closer.CloseAsync(connection.Context.ConnectionId, $"{HubErrors.KeyRevoked}: {why}", allowReconnect: false);
         }
     }
 
