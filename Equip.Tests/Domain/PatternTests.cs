@@ -60,6 +60,13 @@ public sealed class PatternTests
     public void FieldsMatchWhenEveryTopLevelOneIsPresentWithAnEqualValue(string pattern, string fields, bool matches) =>
         Assert.Equal(matches, Fields(pattern).Matches(ItemOf(fields: fields)));
 
+    [Theory]
+    [InlineData("9007199254740993", "9007199254740992")]
+    [InlineData("1e-30", "0")]
+    [InlineData("1000000000000000000000000000001", "1e30")]
+    public void NumbersThatDifferInValueDoNotMatchHoweverClose(string expected, string actual) =>
+        Assert.False(Fields($"{{'a':{expected}}}").Matches(ItemOf(fields: $"{{'a':{actual}}}")));
+
     [Fact]
     public void NoFieldsOrEmptyFieldsMatchEveryItem()
     {
