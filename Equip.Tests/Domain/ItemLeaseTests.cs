@@ -95,6 +95,18 @@ public sealed class ItemLeaseTests
     }
 
     [Fact]
+    public void ARenewalWithALengthReplacesTheDurationTheItemHad()
+    {
+        var item = Created(TimeSpan.FromSeconds(30));
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        item.RenewLease(TimeSpan.FromMinutes(2), Now);
+
+        Assert.Equal(TimeSpan.FromMinutes(2), item.LeaseDuration);
+        Assert.Equal(Now.AddMinutes(2), item.LeaseExpiresAt);
+    }
+
+    [Fact]
     public void ARenewalOfAnItemWithoutALeaseAndWithoutALengthIsRefused()
     {
         var item = Created();

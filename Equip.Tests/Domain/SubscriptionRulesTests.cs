@@ -13,6 +13,7 @@ public sealed class SubscriptionRulesTests
     [Theory]
     [InlineData(null)]
     [InlineData("")]
+    [InlineData("   ")]
     [InlineData(" \t")]
     [InlineData("lamps\u0000")]
     [InlineData("lamps\r\n")]
