@@ -31,7 +31,7 @@ public static class AccessRules
 
     public static void ValidateKeyName(string? name)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxKeyNameLength || name.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxKeyNameLength || name.Any(char.IsControl)) // kept trimmed
         {
             throw new InvalidItemException($"A key needs a name of 1 to {MaxKeyNameLength} printable characters.");
         }

@@ -63,10 +63,11 @@ public sealed class AccessRulesTests
     public void AKeyNameOfPrintableCharactersIsAccepted(string name) => AccessRules.ValidateKeyName(name);
 
     [Fact]
-    public void AKeyNameIsAtMostItsLength()
+    public void AKeyNameIsAtMostItsLengthOnceTrimmed()
     {
         AccessRules.ValidateKeyName(new string('k', AccessRules.MaxKeyNameLength));
         Assert.Throws<InvalidItemException>(() => AccessRules.ValidateKeyName(new string('k', AccessRules.MaxKeyNameLength + 1)));
+        AccessRules.ValidateKeyName($"  {new string('k', AccessRules.MaxKeyNameLength)} "); // stored trimmed, so it fits
     }
 
     [Theory]
