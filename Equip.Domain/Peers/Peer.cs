@@ -25,9 +25,12 @@ public sealed class Peer
     public DateTimeOffset LastSeenAt { get; private set; }
     public DateTimeOffset? ReconnectingSince { get; private set; }
 
-    /// The incarnation the current one replaced: it may not come back (a stale process that
-    /// reconnects must not end the live one, or two would take turns ending each other).
-    public string? ReplacedIncarnation { get; private set; }
+    /// The incarnations the current one and its predecessors replaced, the latest first (at most
+    /// PeerRules.MaxReplacedIncarnations): none may come back. A stale process that reconnects
+    /// must not end the live one, or two would take turns ending each other; and one cut off
+    /// while the device was replaced and restarted, which never heard it was fenced, must not
+    /// end the live one when its network returns.
+    public IReadOnlyList<string> ReplacedIncarnations { get; private set; } = [];
 
     /// Changes at every registration; items re-asserted since carry it, so that sync complete can
     /// sweep the ones that were not.
@@ -58,13 +61,13 @@ public sealed class Peer
     /// session ended; a different incarnation ends the old one (the caller removes its items).
     public Registration Connect(string incarnation, string name, long epoch, DateTimeOffset now)
     {
-        if (incarnation == ReplacedIncarnation)
+        if (ReplacedIncarnations.Contains(incarnation))
         {
             throw new StaleIncarnationException(PeerId, incarnation);
         }
         if (incarnation != Incarnation)
         {
-            ReplacedIncarnation = Incarnation;
+            ReplacedIncarnations = [Incarnation, .. ReplacedIncarnations.Take(PeerRules.MaxReplacedIncarnations - 1)];
             IncarnationEpoch = epoch;
         }
         var sessionPresent = incarnation == Incarnation && State != PeerState.Gone;

@@ -5,6 +5,9 @@ public static class PeerRules
     public const int MaxIdLength = 256;
     public const int MaxNameLength = 256;
 
+    /// How many replaced incarnations of a peer are refused for good (the latest ones).
+    public const int MaxReplacedIncarnations = 16;
+
     public static void ValidateRegistration(string? peerId, string? incarnation, string? name)
     {
         Require(peerId, "peerId", MaxIdLength);

@@ -20,7 +20,7 @@ public sealed class PeerTests
         Assert.Equal(new PeerView("lamp-1", "Lamp", "inc-1", PeerState.Connected, Now, Now), peer.ToView());
         Assert.Equal(1, peer.SyncEpoch);
         Assert.Equal(1, peer.IncarnationEpoch);
-        Assert.Null(peer.ReplacedIncarnation);
+        Assert.Empty(peer.ReplacedIncarnations);
         Assert.Null(peer.ReconnectingSince);
     }
 
@@ -111,7 +111,7 @@ public sealed class PeerTests
         Assert.Null(peer.ReconnectingSince);
         Assert.Equal(2, peer.SyncEpoch);
         Assert.Equal(1, peer.IncarnationEpoch);
-        Assert.Null(peer.ReplacedIncarnation);
+        Assert.Empty(peer.ReplacedIncarnations);
     }
 
     [Theory]
@@ -127,7 +127,7 @@ public sealed class PeerTests
         Assert.Equal(new Registration(false, ended), registration);
         Assert.Equal("inc-2", peer.Incarnation);
         Assert.Equal(PeerState.Connected, peer.State);
-        Assert.Equal("inc-1", peer.ReplacedIncarnation);
+        Assert.Equal(["inc-1"], peer.ReplacedIncarnations);
         Assert.Equal(5, peer.SyncEpoch);
         Assert.Equal(5, peer.IncarnationEpoch);
     }
@@ -144,6 +144,24 @@ public sealed class PeerTests
         Assert.Equal(PeerState.Reconnecting, peer.State);
         Assert.Equal(2, peer.SyncEpoch);
         Assert.Equal("Lamp", peer.Name);
+    }
+
+    [Fact]
+    public void TheLatestReplacedIncarnationsAreAllRefusedAndTheOldestBeyondTheLimitIsForgotten()
+    {
+        var peer = Registered(); // inc-1
+        for (var i = 2; i <= PeerRules.MaxReplacedIncarnations + 2; i++)
+        {
+            peer.Connect($"inc-{i}", "Lamp", i, Now);
+        }
+
+        Assert.Equal(PeerRules.MaxReplacedIncarnations, peer.ReplacedIncarnations.Count);
+        Assert.Equal($"inc-{PeerRules.MaxReplacedIncarnations + 1}", peer.ReplacedIncarnations[0]); // the latest first
+        foreach (var stale in Enumerable.Range(2, PeerRules.MaxReplacedIncarnations).Select(i => $"inc-{i}"))
+        {
+            Assert.Throws<StaleIncarnationException>(() => peer.Connect(stale, "Old lamp", 99, Now));
+        }
+        Assert.Equal(new Registration(false, $"inc-{PeerRules.MaxReplacedIncarnations + 2}"), peer.Connect("inc-1", "Lamp", 100, Now));
     }
 
     [Fact]

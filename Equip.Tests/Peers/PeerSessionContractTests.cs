@@ -280,6 +280,27 @@ public abstract class PeerSessionContractTests : IAsyncLifetime
         await AddAsync(store, newer, processBound: false);
     }
 
+    /// A process cut off while its device was replaced and restarted twice never heard it was
+    /// fenced; when its network returns it must not end the live one (the store keeps the list).
+    [Fact]
+    public async Task IncarnationsReplacedSeveralRestartsAgoCannotComeBackEvenAfterAServerRestart()
+    {
+        var before = await StartAsync();
+        await before.Peers.RegisterAsync("lamp-1", "inc-a", "lamp");
+        await before.Peers.RegisterAsync("lamp-1", "inc-b", "lamp");
+        await before.Peers.RegisterAsync("lamp-1", "inc-c", "lamp");
+        await before.DisposeAsync();
+        _hosts.Remove(before);
+
+        var after = await StartAsync();
+        foreach (var stale in new[] { "inc-a", "inc-b" })
+        {
+            await Assert.ThrowsAsync<StaleIncarnationException>(() => after.Peers.RegisterAsync("lamp-1", stale, "lamp"));
+        }
+        Assert.Equal("inc-c", (await PeerAsync(after, "lamp-1")).Incarnation);
+        Assert.True((await after.Peers.RegisterAsync("lamp-1", "inc-c", "lamp")).SessionPresent);
+    }
+
     [Fact]
     public async Task ReassertionRestoresItemsRemovedWithTheSessionButNotItemsSomeoneDeleted()
     {

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Equip.Domain.Access;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Equip.Infrastructure.Persistence.Configurations;
@@ -17,17 +15,7 @@ internal sealed class DeviceKeyConfiguration : IEntityTypeConfiguration<DeviceKe
         builder.Property(k => k.Hash).HasMaxLength(64).IsRequired();
         builder.Property(k => k.Prefix).HasMaxLength(16).IsRequired();
         builder.HasIndex(k => k.Hash).IsUnique();
-        IdList(builder.Property(k => k.ContainerIds));
-        IdList(builder.Property(k => k.PeerIds));
+        builder.Property(k => k.ContainerIds).AsJsonList();
+        builder.Property(k => k.PeerIds).AsJsonList();
     }
-
-    private static void IdList(PropertyBuilder<IReadOnlyList<string>> property) => property
-        .HasConversion(
-            ids => JsonSerializer.Serialize(ids, (JsonSerializerOptions?)null),
-            text => JsonSerializer.Deserialize<List<string>>(text, (JsonSerializerOptions?)null) ?? new List<string>(),
-            new ValueComparer<IReadOnlyList<string>>(
-                (a, b) => a!.SequenceEqual(b!),
-                ids => ids.Aggregate(0, (hash, id) => HashCode.Combine(hash, id.GetHashCode())),
-                ids => ids.ToList()))
-        .IsRequired();
 }

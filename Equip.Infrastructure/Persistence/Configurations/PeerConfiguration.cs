@@ -13,7 +13,7 @@ internal sealed class PeerConfiguration : IEntityTypeConfiguration<Peer>
         builder.Property(p => p.PeerId).HasMaxLength(PeerRules.MaxIdLength);
         builder.Property(p => p.Incarnation).HasMaxLength(PeerRules.MaxIdLength).IsRequired();
         builder.Property(p => p.Name).HasMaxLength(PeerRules.MaxNameLength).IsRequired();
-        builder.Property(p => p.ReplacedIncarnation).HasMaxLength(PeerRules.MaxIdLength);
+        builder.Property(p => p.ReplacedIncarnations).AsJsonList();
         builder.Property(p => p.State).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(p => p.State);
     }

@@ -158,9 +158,9 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ReconnectingSince")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("ReplacedIncarnation")
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)");
+                    b.Property<string>("ReplacedIncarnations")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("State")
                         .IsRequired()

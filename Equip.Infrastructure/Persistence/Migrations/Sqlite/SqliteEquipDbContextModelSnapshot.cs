@@ -153,8 +153,8 @@ namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long?>("ReconnectingSince")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("ReplacedIncarnation")
-                        .HasMaxLength(256)
+                    b.Property<string>("ReplacedIncarnations")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("State")
