@@ -1,24 +1,22 @@
 using Equip.Domain.Dataspace;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Equip.Tests.Domain;
 
 /// Leases: how they start, run, renew, restart and shorten; none of this takes a revision.
 public sealed class ItemLeaseTests
 {
-    private static readonly Guid Id = Guid.Parse("019ac1d3-0c55-7b2e-9d41-6a0f3e8b2c17");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 20, 0, 0, TimeSpan.Zero));
+    private static readonly Guid Id = ItemClock.Id;
+    private readonly ItemClock _clock = new();
 
-    private DateTimeOffset Now => _time.GetUtcNow();
+    private DateTimeOffset Now => _clock.Now;
 
-    private Item Created(TimeSpan? lease = null, string? responsible = "lamp-1", long revision = 7) =>
-        Item.Create(new AddItem(Id, "demo.Lamp", Json.Quoted("{'on':true}"), responsible, ProcessBound: true, Lease: lease), Id, revision, Now);
+    private Item Created(TimeSpan? lease = null, string? responsible = "lamp-1", long revision = 7) => _clock.Created(lease, responsible, revision);
 
     [Fact]
     public void AnItemAddedWithoutALeaseHasNoneAndNeverExpires()
     {
         var item = Created();
-        _time.Advance(TimeSpan.FromDays(10_000));
+        _clock.Time.Advance(TimeSpan.FromDays(10_000));
 
         Assert.Null(item.LeaseDuration);
         Assert.Null(item.LeaseExpiresAt);
@@ -30,9 +28,9 @@ public sealed class ItemLeaseTests
     {
         var item = Created(TimeSpan.FromSeconds(30));
 
-        _time.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromTicks(1));
+        _clock.Time.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromTicks(1));
         Assert.False(item.IsExpired(Now));
-        _time.Advance(TimeSpan.FromTicks(1));
+        _clock.Time.Advance(TimeSpan.FromTicks(1));
         Assert.True(item.IsExpired(Now));
     }
 
@@ -40,7 +38,7 @@ public sealed class ItemLeaseTests
     public void AReaddWithALeaseRenewsForTheNewDuration()
     {
         var item = Created(TimeSpan.FromSeconds(30));
-        _time.Advance(TimeSpan.FromSeconds(20));
+        _clock.Time.Advance(TimeSpan.FromSeconds(20));
 
         item.Readd(new AddItem(Id, "demo.Lamp", Json.Empty, "lamp-1", Lease: TimeSpan.FromMinutes(5)), 9, Now);
 
@@ -74,7 +72,7 @@ public sealed class ItemLeaseTests
     public void ARenewalExtendsTheLeaseFromNowWithoutARevision()
     {
         var item = Created(TimeSpan.FromSeconds(30));
-        _time.Advance(TimeSpan.FromSeconds(25));
+        _clock.Time.Advance(TimeSpan.FromSeconds(25));
 
         item.RenewLease(null, Now);
 
@@ -98,7 +96,7 @@ public sealed class ItemLeaseTests
     public void ARenewalWithALengthReplacesTheDurationTheItemHad()
     {
         var item = Created(TimeSpan.FromSeconds(30));
-        _time.Advance(TimeSpan.FromSeconds(10));
+        _clock.Time.Advance(TimeSpan.FromSeconds(10));
 
         item.RenewLease(TimeSpan.FromMinutes(2), Now);
 
@@ -121,7 +119,7 @@ public sealed class ItemLeaseTests
     {
         var leased = Created(TimeSpan.FromSeconds(30));
         var unleased = Created();
-        _time.Advance(TimeSpan.FromSeconds(29));
+        _clock.Time.Advance(TimeSpan.FromSeconds(29));
 
         leased.RestartLease(Now);
         unleased.RestartLease(Now);
@@ -154,7 +152,7 @@ public sealed class ItemLeaseTests
         var item = Created(TimeSpan.FromSeconds(30));
         var renewed = item.Copy();
         var asserted = item.Copy();
-        _time.Advance(TimeSpan.FromSeconds(1));
+        _clock.Time.Advance(TimeSpan.FromSeconds(1));
 
         renewed.RenewLease(null, Now);
         asserted.MarkAsserted(3);

@@ -1,17 +1,15 @@
 using Equip.Domain.Dataspace;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Equip.Tests.Domain;
 
 public sealed class ItemTests
 {
-    private static readonly Guid Id = Guid.Parse("019ac1d3-0c55-7b2e-9d41-6a0f3e8b2c17");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 20, 0, 0, TimeSpan.Zero));
+    private static readonly Guid Id = ItemClock.Id;
+    private readonly ItemClock _clock = new();
 
-    private DateTimeOffset Now => _time.GetUtcNow();
+    private DateTimeOffset Now => _clock.Now;
 
-    private Item Created(TimeSpan? lease = null, string? responsible = "lamp-1", long revision = 7) =>
-        Item.Create(new AddItem(Id, "demo.Lamp", Json.Quoted("{'on':true}"), responsible, ProcessBound: true, Lease: lease), Id, revision, Now);
+    private Item Created(TimeSpan? lease = null, string? responsible = "lamp-1", long revision = 7) => _clock.Created(lease, responsible, revision);
 
     [Fact]
     public void ACreatedItemHoldsWhatItWasAddedWithAndItsLeaseRunsFromNow()
@@ -36,7 +34,7 @@ public sealed class ItemTests
     {
         var item = Created(TimeSpan.FromSeconds(30));
         var createdAt = Now;
-        _time.Advance(TimeSpan.FromSeconds(20));
+        _clock.Time.Advance(TimeSpan.FromSeconds(20));
 
         item.Readd(new AddItem(Id, "demo.Light", Json.Quoted("{'on':false}"), "lamp-1", ProcessBound: false), 9, Now);
 
@@ -55,7 +53,7 @@ public sealed class ItemTests
     {
         var item = Created(TimeSpan.FromSeconds(30));
         var expiry = item.LeaseExpiresAt;
-        _time.Advance(TimeSpan.FromSeconds(20));
+        _clock.Time.Advance(TimeSpan.FromSeconds(20));
 
         item.Update(new UpdateItem(Id, null, Json.Quoted("{'level':3}")), 8, Now);
 
