@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Equip.Domain.Peers;
 
 namespace Equip.Domain.Dataspace;
@@ -29,8 +28,6 @@ public static class ItemRules
         }
     }
 
-    public static void ValidateFields(JsonElement fields, ItemLimits limits) => JsonRules.ValidateFields(fields, limits);
-
     public static TimeSpan? ToLease(double? seconds)
     {
         if (seconds is not { } s)
@@ -47,7 +44,7 @@ public static class ItemRules
     public static void Validate(AddItem command, ItemLimits limits)
     {
         ValidateType(command.Type);
-        ValidateFields(command.Fields, limits);
+        JsonRules.ValidateFields(command.Fields, limits);
         if (command.ProcessBound && command.Responsible is null)
         {
             throw new InvalidItemException("A process-bound item needs a responsible peer: add it over a peer connection.");
@@ -64,7 +61,7 @@ public static class ItemRules
         {
             ValidateType(command.Type);
         }
-        ValidateFields(command.Fields, limits);
+        JsonRules.ValidateFields(command.Fields, limits);
     }
 
     /// What a reconnecting peer re-asserts: no more items than the limit, each a valid item.
@@ -82,7 +79,7 @@ public static class ItemRules
                 throw new InvalidItemException($"Item {i} of the Reassert is null.");
             }
             ValidateType(item.Type);
-            ValidateFields(item.Fields, limits);
+            JsonRules.ValidateFields(item.Fields, limits);
         }
     }
 }

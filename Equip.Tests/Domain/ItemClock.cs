@@ -3,15 +3,15 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Equip.Tests.Domain;
 
-/// A clock and an item made on it, for the item tests: each test gets its own.
-public sealed class ItemClock
+/// A clock and an item made on it, for the item tests: xunit makes one per test.
+public abstract class ItemClock
 {
-    public static readonly Guid Id = Guid.Parse("019ac1d3-0c55-7b2e-9d41-6a0f3e8b2c17");
+    protected static readonly Guid Id = Guid.Parse("019ac1d3-0c55-7b2e-9d41-6a0f3e8b2c17");
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 20, 0, 0, TimeSpan.Zero));
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 20, 0, 0, TimeSpan.Zero));
 
-    public DateTimeOffset Now => Time.GetUtcNow();
+    protected DateTimeOffset Now => Time.GetUtcNow();
 
-    public Item Created(TimeSpan? lease = null, string? responsible = "lamp-1", long revision = 7) =>
+    protected Item Created(TimeSpan? lease = null, string? responsible = "lamp-1", long revision = 7) =>
         Item.Create(new AddItem(Id, "demo.Lamp", Json.Quoted("{'on':true}"), responsible, ProcessBound: true, Lease: lease), Id, revision, Now);
 }

@@ -3,20 +3,13 @@ using Equip.Domain.Dataspace;
 namespace Equip.Tests.Domain;
 
 /// Leases: how they start, run, renew, restart and shorten; none of this takes a revision.
-public sealed class ItemLeaseTests
+public sealed class ItemLeaseTests : ItemClock
 {
-    private static readonly Guid Id = ItemClock.Id;
-    private readonly ItemClock _clock = new();
-
-    private DateTimeOffset Now => _clock.Now;
-
-    private Item Created(TimeSpan? lease = null, string? responsible = "lamp-1", long revision = 7) => _clock.Created(lease, responsible, revision);
-
     [Fact]
     public void AnItemAddedWithoutALeaseHasNoneAndNeverExpires()
     {
         var item = Created();
-        _clock.Time.Advance(TimeSpan.FromDays(10_000));
+        Time.Advance(TimeSpan.FromDays(10_000));
 
         Assert.Null(item.LeaseDuration);
         Assert.Null(item.LeaseExpiresAt);
@@ -28,9 +21,9 @@ public sealed class ItemLeaseTests
     {
         var item = Created(TimeSpan.FromSeconds(30));
 
-        _clock.Time.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromTicks(1));
+        Time.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromTicks(1));
         Assert.False(item.IsExpired(Now));
-        _clock.Time.Advance(TimeSpan.FromTicks(1));
+        Time.Advance(TimeSpan.FromTicks(1));
         Assert.True(item.IsExpired(Now));
     }
 
@@ -38,7 +31,7 @@ public sealed class ItemLeaseTests
     public void AReaddWithALeaseRenewsForTheNewDuration()
     {
         var item = Created(TimeSpan.FromSeconds(30));
-        _clock.Time.Advance(TimeSpan.FromSeconds(20));
+        Time.Advance(TimeSpan.FromSeconds(20));
 
         item.Readd(new AddItem(Id, "demo.Lamp", Json.Empty, "lamp-1", Lease: TimeSpan.FromMinutes(5)), 9, Now);
 
@@ -72,7 +65,7 @@ public sealed class ItemLeaseTests
     public void ARenewalExtendsTheLeaseFromNowWithoutARevision()
     {
         var item = Created(TimeSpan.FromSeconds(30));
-        _clock.Time.Advance(TimeSpan.FromSeconds(25));
+        Time.Advance(TimeSpan.FromSeconds(25));
 
         item.RenewLease(null, Now);
 
@@ -96,7 +89,7 @@ public sealed class ItemLeaseTests
     public void ARenewalWithALengthReplacesTheDurationTheItemHad()
     {
         var item = Created(TimeSpan.FromSeconds(30));
-        _clock.Time.Advance(TimeSpan.FromSeconds(10));
+        Time.Advance(TimeSpan.FromSeconds(10));
 
         item.RenewLease(TimeSpan.FromMinutes(2), Now);
 
@@ -119,7 +112,7 @@ public sealed class ItemLeaseTests
     {
         var leased = Created(TimeSpan.FromSeconds(30));
         var unleased = Created();
-        _clock.Time.Advance(TimeSpan.FromSeconds(29));
+        Time.Advance(TimeSpan.FromSeconds(29));
 
         leased.RestartLease(Now);
         unleased.RestartLease(Now);
@@ -152,7 +145,7 @@ public sealed class ItemLeaseTests
         var item = Created(TimeSpan.FromSeconds(30));
         var renewed = item.Copy();
         var asserted = item.Copy();
-        _clock.Time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
 
         renewed.RenewLease(null, Now);
         asserted.MarkAsserted(3);

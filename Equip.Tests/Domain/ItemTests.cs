@@ -2,15 +2,8 @@ using Equip.Domain.Dataspace;
 
 namespace Equip.Tests.Domain;
 
-public sealed class ItemTests
+public sealed class ItemTests : ItemClock
 {
-    private static readonly Guid Id = ItemClock.Id;
-    private readonly ItemClock _clock = new();
-
-    private DateTimeOffset Now => _clock.Now;
-
-    private Item Created(TimeSpan? lease = null, string? responsible = "lamp-1", long revision = 7) => _clock.Created(lease, responsible, revision);
-
     [Fact]
     public void ACreatedItemHoldsWhatItWasAddedWithAndItsLeaseRunsFromNow()
     {
@@ -34,7 +27,7 @@ public sealed class ItemTests
     {
         var item = Created(TimeSpan.FromSeconds(30));
         var createdAt = Now;
-        _clock.Time.Advance(TimeSpan.FromSeconds(20));
+        Time.Advance(TimeSpan.FromSeconds(20));
 
         item.Readd(new AddItem(Id, "demo.Light", Json.Quoted("{'on':false}"), "lamp-1", ProcessBound: false), 9, Now);
 
@@ -53,7 +46,7 @@ public sealed class ItemTests
     {
         var item = Created(TimeSpan.FromSeconds(30));
         var expiry = item.LeaseExpiresAt;
-        _clock.Time.Advance(TimeSpan.FromSeconds(20));
+        Time.Advance(TimeSpan.FromSeconds(20));
 
         item.Update(new UpdateItem(Id, null, Json.Quoted("{'level':3}")), 8, Now);
 

@@ -20,16 +20,14 @@ public static class Callers
     /// Names the dashboard session a cookie belongs to, which a sign-out ends (DashboardSessions).
     public const string SessionClaim = "equip:session";
 
-    public static ClaimsPrincipal AdminPrincipal(string scheme, string adminStamp) => new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.Name, Admin), new Claim(ClaimTypes.Role, Admin), new Claim(AdminStampClaim, adminStamp)], scheme));
+    public static ClaimsPrincipal AdminPrincipal(string scheme, string adminStamp) => new(new ClaimsIdentity(AdminClaims(adminStamp), scheme));
 
-    /// The admin, signed in to the dashboard: the admin principal, in a session of its own.
-    public static ClaimsPrincipal DashboardPrincipal(string scheme, string adminStamp, string sessionId)
-    {
-        var principal = AdminPrincipal(scheme, adminStamp);
-        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionClaim, sessionId));
-        return principal;
-    }
+    /// The admin, signed in to the dashboard: the admin's claims, in a session of its own.
+    public static ClaimsPrincipal DashboardPrincipal(string scheme, string adminStamp, string sessionId) =>
+        new(new ClaimsIdentity([.. AdminClaims(adminStamp), new Claim(SessionClaim, sessionId)], scheme));
+
+    private static Claim[] AdminClaims(string adminStamp) =>
+        [new Claim(ClaimTypes.Name, Admin), new Claim(ClaimTypes.Role, Admin), new Claim(AdminStampClaim, adminStamp)];
 
     public static string? SessionId(this ClaimsPrincipal? user) => user?.FindFirstValue(SessionClaim);
 

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Equip.Infrastructure.Access;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -28,7 +29,7 @@ public static class DashboardSignIn
 
     /// Ends the browser's session on the server (a copy of its cookie is refused from now on, and
     /// its open tabs but the one that signs out, if named, leave), then deletes the cookie.
-    public static async Task SignOutAsync(HttpContext http, string? tab = null)
+    public static async Task SignOutAsync(HttpContext http, string? tab)
     {
         if (http.User.SessionId() is { } session)
         {
@@ -39,7 +40,7 @@ public static class DashboardSignIn
 
     /// Whether a cookie's principal still holds: made with today's admin key, in a session that
     /// was not signed out.
-    public static bool Holds(System.Security.Claims.ClaimsPrincipal? principal, AdminKey admin, DashboardSessions sessions) =>
+    public static bool Holds(ClaimsPrincipal? principal, AdminKey admin, DashboardSessions sessions) =>
         principal?.FindFirst(Callers.AdminStampClaim)?.Value == admin.Stamp
         && principal.SessionId() is { } session && !sessions.IsEnded(session);
 }
