@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Equip.Protocol;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -75,6 +76,30 @@ public sealed class EquipClient : IAsyncDisposable
     /// <summary>Replaces an item's fields.</summary>
     public async Task<WireItem> UpdateAsync(UpdateRequest request) =>
         (await Enqueue(new PendingWrite(HubNames.Update, request, request.Id, request.LeaseSeconds)))!;
+
+    /// <summary>
+    /// Sets the item's value (its top-level field "value"; the other fields stay as they are), as
+    /// a high-rate value: sent with the values queued next to it in one SetValues frame, without
+    /// waiting for the answers to those before it, and replaced in the queue by a later value of
+    /// the same item that comes before it is sent. Completes with the revision the value was
+    /// given (or the revision of the value that replaced it).
+    /// </summary>
+    public async Task<long> SetValueAsync(Guid itemId, JsonElement value)
+    {
+        var write = new PendingWrite(HubNames.SetValues, new ValueEntry(itemId, value), itemId, null);
+        await Enqueue(write);
+        return write.Revision;
+    }
+
+    /// A value of the item read from the source when it is sent: a property that changes often
+    /// costs one write per frame, not one per set. The caller keeps the write and queues another
+    /// only once this one is no longer waiting.
+    internal PendingWrite QueueValue(Guid itemId, Func<JsonElement> source)
+    {
+        var write = PendingWrite.OfValue(itemId, source);
+        _ = Enqueue(write);
+        return write;
+    }
 
     /// <summary>Deletes an item.</summary>
     public Task DeleteAsync(Guid id, long? expectedRevision = null) =>
@@ -211,6 +236,17 @@ public sealed class EquipClient : IAsyncDisposable
             _owned.AdoptSeen(m.Events.Where(e => e.Kind != "deleted").Select(e => e.Item));
             _replicas.Of(m.SubscriptionId)?.ApplyChanges(m);
         });
+        connection.On<ValuesMessage>(HubNames.Values, m =>
+        {
+            _owned.AdoptSeenValues(m.Values);
+            _replicas.Of(m.SubscriptionId)?.ApplyValues(m);
+        });
+        var session = new ClientConnection(connection);
+        connection.On<ValuesAppliedMessage>(HubNames.ValuesApplied, m => _sender.Applied(session, m, (write, revision) =>
+        {
+            _owned.ValueAcknowledged(write.ItemId, write.SentValue, revision);
+            _replicas.ApplyOwnValue(write.ItemId, write.SentValue, revision);
+        }));
         connection.Closed += error =>
         {
             if (HubErrors.CodeOf(error?.Message) is HubErrors.StaleIncarnation or HubErrors.KeyRevoked)
@@ -220,7 +256,7 @@ public sealed class EquipClient : IAsyncDisposable
             _work.Release();
             return Task.CompletedTask;
         };
-        _connection = new ClientConnection(connection);
+        _connection = session;
         // A connect into a network that drops packets silently would hang until the OS gives up:
         // opening the connection gets ServerTimeout, then the next attempt comes after the backoff.
         // Register is not bounded so: it is a write, which may wait its turn on a busy server, and
@@ -267,6 +303,7 @@ public sealed class EquipClient : IAsyncDisposable
                 SubscriptionId = replica.SubscriptionId,
                 Pattern = replica.Pattern,
                 FromRevision = replica.HasSnapshot ? replica.Revision : null,
+                CompactValues = true,
             }, stop);
             _replicas.Subscribed(replica);
             return true;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Equip.Protocol;
 
 namespace Equip.Client;
@@ -52,6 +53,33 @@ internal sealed class OwnedItems(string peerId)
         }
     }
 
+    /// A value of an own item was acknowledged at the revision.
+    public void ValueAcknowledged(Guid id, JsonElement value, long revision)
+    {
+        lock (_items)
+        {
+            if (_items.TryGetValue(id, out var held) && held.Item.Revision < revision)
+            {
+                _items[id] = held with { Item = held.Item with { Revision = revision }, Value = value };
+            }
+        }
+    }
+
+    /// Own items' values that another peer (a link, an administrator) set, as a subscription shows them.
+    public void AdoptSeenValues(IEnumerable<WireValue> values)
+    {
+        lock (_items)
+        {
+            foreach (var value in values)
+            {
+                if (_items.TryGetValue(value.ItemId, out var held) && held.Item.Revision < value.Revision)
+                {
+                    _items[value.ItemId] = held with { Item = held.Item with { Revision = value.Revision }, Value = value.Value };
+                }
+            }
+        }
+    }
+
     /// Own items that another peer changed, as a subscription shows them: a later re-assertion
     /// states what the server last had, not what this peer last wrote, so that a restored item
     /// does not bring back a value that had been replaced.
@@ -63,7 +91,7 @@ internal sealed class OwnedItems(string peerId)
             {
                 if (item.Responsible == peerId && _items.TryGetValue(item.Id, out var held) && held.Item.Revision < item.Revision)
                 {
-                    _items[item.Id] = held with { Item = item };
+                    _items[item.Id] = held with { Item = item, Value = null };
                 }
             }
         }
@@ -78,7 +106,7 @@ internal sealed class OwnedItems(string peerId)
             {
                 Id = o.Item.Id,
                 Type = o.Item.Type,
-                Fields = o.Item.Fields,
+                Fields = o.Fields,
                 ProcessBound = o.Item.ProcessBound,
                 LeaseSeconds = o.LeaseSeconds,
                 KnownRevision = o.Item.Revision,

@@ -36,6 +36,7 @@ internal sealed class PendingWrites(int capacity)
             if (write.IsSquashable
                 && _lastOf.TryGetValue(write.ItemId, out var older)
                 && older.Value.IsSquashable
+                && older.Value.Method == write.Method
                 && older.Value.Carrier is null)
             {
                 _queue.Remove(older);
@@ -86,6 +87,27 @@ internal sealed class PendingWrites(int capacity)
             }
             return null;
         }
+    }
+
+    /// The values queued next to one another from the first write not yet on its way over this
+    /// connection (at most max), marked as on their way over it: one SetValues frame.
+    public List<PendingWrite> TakeValues(object connection, int max)
+    {
+        var frame = new List<PendingWrite>();
+        lock (_queue)
+        {
+            var node = _queue.First;
+            while (node is not null && ReferenceEquals(node.Value.Carrier, connection))
+            {
+                node = node.Next;
+            }
+            for (; node is not null && node.Value.IsValue && frame.Count < max; node = node.Next)
+            {
+                node.Value.Carrier = connection;
+                frame.Add(node.Value);
+            }
+        }
+        return frame;
     }
 
     public void Sending(PendingWrite write, object connection)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Equip.Protocol;
 
 namespace Equip.Client;
@@ -143,6 +144,56 @@ public sealed class Replica
             }
         }
         Publish(changes);
+    }
+
+    /// Value changes of the subscription (compact entries): only the value and revision of an item
+    /// held change; an item not held does not match the pattern and is left out.
+    internal void ApplyValues(ValuesMessage message)
+    {
+        var changes = new List<ReplicaChange>();
+        lock (_items)
+        {
+            foreach (var value in message.Values)
+            {
+                if (value.Revision <= Revision)
+                {
+                    continue;
+                }
+                Revision = value.Revision;
+                if (SetValue(value.ItemId, value.Value, value.Revision) is { } changed)
+                {
+                    changes.Add(new ReplicaChange(ReplicaChangeKind.Updated, changed, null));
+                }
+            }
+        }
+        Publish(changes);
+    }
+
+    /// A value this client set was applied at the revision: the item it holds takes it (the server
+    /// does not send a connection its own values back).
+    internal void ApplyOwnValue(Guid id, JsonElement value, long revision)
+    {
+        WireItem? changed;
+        lock (_items)
+        {
+            changed = SetValue(id, value, revision);
+        }
+        if (changed is not null)
+        {
+            Publish([new ReplicaChange(ReplicaChangeKind.Updated, changed, null)]);
+        }
+    }
+
+    /// The caller holds the lock.
+    private WireItem? SetValue(Guid id, JsonElement value, long revision)
+    {
+        if (!_items.TryGetValue(id, out var held) || held.Revision >= revision)
+        {
+            return null;
+        }
+        var changed = held with { Fields = WireFields.WithValue(held.Fields, value), Revision = revision };
+        _items[id] = changed;
+        return changed;
     }
 
     private void Publish(List<ReplicaChange> changes)

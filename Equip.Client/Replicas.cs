@@ -28,6 +28,20 @@ internal sealed class Replicas
         }
     }
 
+    /// A value this client set was applied: every replica holding the item takes it.
+    public void ApplyOwnValue(Guid id, System.Text.Json.JsonElement value, long revision)
+    {
+        Replica[] all;
+        lock (_all)
+        {
+            all = [.. _all.Values];
+        }
+        foreach (var replica in all)
+        {
+            replica.ApplyOwnValue(id, value, revision);
+        }
+    }
+
     public Replica? NextUnsubscribed()
     {
         lock (_all)

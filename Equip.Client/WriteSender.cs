@@ -4,18 +4,49 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Equip.Client;
 
-/// One connection to the server, with the client's own writes on their way over it.
+/// One connection to the server, with the client's own writes on their way over it: pipelined
+/// updates, and SetValues frames waiting for their acknowledgement, in the order sent.
 internal sealed class ClientConnection(HubConnection hub)
 {
+    private readonly Queue<(long Sequence, List<PendingWrite> Values)> _frames = new();
     private int _inFlight;
+    private long _sequence;
 
     public HubConnection Hub => hub;
 
+    /// Values and pipelined updates sent and not yet answered.
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    public void Sent() => Interlocked.Increment(ref _inFlight);
+    public void Sent(int count = 1) => Interlocked.Add(ref _inFlight, count);
 
-    public void Answered() => Interlocked.Decrement(ref _inFlight);
+    public void Answered(int count = 1) => Interlocked.Add(ref _inFlight, -count);
+
+    /// Numbers a frame of values about to be sent and remembers it until acknowledged.
+    public long Frame(List<PendingWrite> values)
+    {
+        lock (_frames)
+        {
+            var sequence = ++_sequence;
+            _frames.Enqueue((sequence, values));
+            Sent(values.Count);
+            return sequence;
+        }
+    }
+
+    /// The frames an acknowledgement through the sequence covers, oldest first.
+    public List<(long Sequence, List<PendingWrite> Values)> Acknowledged(long sequence)
+    {
+        var covered = new List<(long, List<PendingWrite>)>();
+        lock (_frames)
+        {
+            while (_frames.TryPeek(out var frame) && frame.Sequence <= sequence)
+            {
+                covered.Add(_frames.Dequeue());
+            }
+        }
+        covered.ForEach(f => Answered(f.Item2.Count));
+        return covered;
+    }
 }
 
 /// Sends the client's own writes over a connection, in the order they were made. Unreliable value
@@ -34,6 +65,15 @@ internal sealed class WriteSender(PendingWrites pending, OwnedItems owned, int m
         if (_pause.IsPaused || pending.Next(connection) is not { } write)
         {
             return false;
+        }
+        if (write.IsValue)
+        {
+            if (connection.InFlight >= maxInFlight)
+            {
+                return false;
+            }
+            await SendValuesAsync(connection, stop);
+            return true;
         }
         if (write.IsSquashable)
         {
@@ -55,6 +95,54 @@ internal sealed class WriteSender(PendingWrites pending, OwnedItems owned, int m
         }
         await SendAsync(connection, write, stop);
         return true;
+    }
+
+    /// The values queued next to one another, as one SetValues frame, sent without waiting: the
+    /// server's ValuesApplied answers them (see Applied).
+    private async Task SendValuesAsync(ClientConnection connection, CancellationToken stop)
+    {
+        var values = pending.TakeValues(connection, maxInFlight - connection.InFlight);
+        foreach (var value in values)
+        {
+            value.Retried = true;
+        }
+        var entries = new ValueEntry[values.Count];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            entries[i] = new ValueEntry(values[i].ItemId, values[i].TakeValue());
+        }
+        var sequence = connection.Frame(values);
+        var request = new SetValuesRequest { Sequence = sequence, Values = entries };
+        await connection.Hub.SendAsync(HubNames.SetValues, request, stop);
+    }
+
+    /// The server applied (or refused) this connection's values through the sequence.
+    public void Applied(ClientConnection connection, ValuesAppliedMessage applied, Action<PendingWrite, long> acknowledged)
+    {
+        var next = 0;
+        foreach (var (sequence, values) in connection.Acknowledged(applied.Sequence))
+        {
+            for (var i = 0; i < values.Count; i++)
+            {
+                var write = values[i];
+                var revision = next < applied.Revisions.Count ? applied.Revisions[next++] : 0;
+                var refusal = revision > 0 ? null : applied.Refused.FirstOrDefault(r => r.Sequence == sequence && (r.Index == i || r.Index is null));
+                if (refusal?.Code == HubErrors.Stopping)
+                {
+                    pending.NotSent(write, connection); // not applied: it goes again on the next connection
+                    continue;
+                }
+                pending.Remove(write);
+                if (refusal is not null)
+                {
+                    write.Fail(new EquipRefusedException(refusal.Code, $"{refusal.Code}: {refusal.Message}"));
+                    continue;
+                }
+                acknowledged(write, revision);
+                write.Applied(revision);
+            }
+        }
+        answered();
     }
 
     private void Pipeline(ClientConnection connection, PendingWrite write, CancellationToken stop)

@@ -2,6 +2,7 @@ using Equip.Domain.Dataspace;
 using Equip.Infrastructure.Access;
 using Equip.Infrastructure.ChangeLog;
 using Equip.Infrastructure.Components;
+using Equip.Infrastructure.Components.Links;
 using Equip.Infrastructure.Dataspace;
 using Equip.Infrastructure.Dataspace.Live;
 using Equip.Infrastructure.Leases;
@@ -64,6 +65,7 @@ public static class DependencyInjection
         services.AddMetrics();
         services.AddSingleton<EquipMetrics>();
         services.AddSingleton<LiveItems>();
+        services.AddSingleton<ILiveItems>(sp => sp.GetRequiredService<LiveItems>());
         services.AddSingleton<LiveLog>();
         services.AddSingleton<BatchWriter>();
         services.AddSingleton<WriteQueue>();
@@ -83,6 +85,10 @@ public static class DependencyInjection
         services.AddSingleton<ComponentCommands>();
         services.AddSingleton<LinkCommands>();
         services.AddSingleton<InstallationTransfer>();
+        services.AddSingleton<LinkRoutes>();
+        services.AddSingleton<LinkStatuses>();
+        services.AddSingleton<LinkCarrier>();
+        services.AddSingleton<IValueRouting>(sp => sp.GetRequiredService<LinkCarrier>());
         services.AddSingleton<LinkEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<LinkEngine>());
 

@@ -12,6 +12,12 @@ public static class HubNames
     /// Client callback: events of a subscription, in revision order.
     public const string Changes = "Changes";
 
+    /// Client callback: value changes of a subscription made with compactValues.
+    public const string Values = "Values";
+
+    /// Client callback: acknowledges the connection's SetValues calls through a sequence number.
+    public const string ValuesApplied = "ValuesApplied";
+
     /// Hub method: Begins a session (or resumes it): the first call on a connection.
     public const string Register = "Register";
 
@@ -20,6 +26,9 @@ public static class HubNames
 
     /// Hub method: Replaces an item's fields (and optionally type and lease).
     public const string Update = "Update";
+
+    /// Hub method: Sets item values (sent without waiting for an answer; see ValuesApplied).
+    public const string SetValues = "SetValues";
 
     /// Hub method: Deletes an item.
     public const string Delete = "Delete";

@@ -16,6 +16,13 @@ public sealed record SubscribeRequest
 
     /// Replay the log after this revision instead of sending a snapshot.
     [Key("fromRevision")] public long? FromRevision { get; init; }
+
+    /// Receive value changes as compact Values entries instead of whole-item Changes events.
+    [Key("compactValues")] public bool CompactValues { get; init; }
+
+    /// Receive also the value changes this connection made itself (with SetValues); without it
+    /// they are not sent back.
+    [Key("ownValues")] public bool OwnValues { get; init; }
 }
 
 /// The answer to Subscribe, sent once the subscription's first message is queued.

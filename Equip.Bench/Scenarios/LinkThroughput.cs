@@ -76,19 +76,38 @@ internal static class LinkThroughput
         return windows.Sum(w => w.Outstanding);
     }
 
+    /// Sets the source as fast as the window lets it, waiting, as the MQTT publishers wait for
+    /// their socket, while more values than the client sends at once are on their way
+    /// (MaxValuesInFlight), or while the value just set waits in the client's queue to be sent:
+    /// values set meanwhile would only take one another's place there, spending the processor
+    /// the server needs.
     private static async Task SendAsync(Level source, LinkWindow window, CancellationToken stop)
     {
+        var onTheirWay = new Queue<Task>();
         try
         {
             while (true)
             {
-                source.Value.Value = LinkWindow.Number(await window.NextAsync(stop));
+                var published = source.Value.SetAsync(LinkWindow.Number(await window.NextAsync(stop)));
+                if (onTheirWay.TryPeek(out _) && onTheirWay.Last() == published)
+                {
+                    await published; // it joined a value still queued: the next one would too
+                    continue;
+                }
+                onTheirWay.Enqueue(published);
+                while (onTheirWay.Count > InFlight)
+                {
+                    await onTheirWay.Dequeue();
+                }
             }
         }
         catch (OperationCanceledException)
         {
         }
     }
+
+    /// As EquipClientOptions.MaxValuesInFlight.
+    private const int InFlight = 32;
 
     /// Each link carries its first value before the clock starts: the engine has seen both ends.
     private static async Task FirstValuesAsync(Installation installation, Guid[] requests, int links, LinkWindow[] windows)

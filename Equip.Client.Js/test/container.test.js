@@ -20,8 +20,11 @@ describe('ComponentContainer against the real server', () => {
   const request = (capability, containerId, initialValues) =>
     server.rest('POST', '/api/component-requests', { capability, containerId, initialValues });
 
-  const valueOf = async (componentId, name) =>
-    (await server.rest('GET', `/api/components/${componentId}`)).properties.find((p) => p.name === name)?.value;
+  // undefined until the server has the component (the container knows it first).
+  const valueOf = async (componentId, name) => {
+    const response = await server.fetch(`/api/components/${componentId}`);
+    return response.ok ? (await response.json()).properties.find((p) => p.name === name)?.value : undefined;
+  };
 
   before(async () => { server = await startServer(); });
   after(async () => {

@@ -48,6 +48,26 @@ public sealed class ComponentProperty<T> : ComponentProperty
     }
 
     /// <summary>
+    /// Sets the value as <see cref="Value"/> does, and completes once the server has applied it (or
+    /// a later value that took its place before it was sent): a device that produces values
+    /// faster than they can go can wait for the server this way. Completes at once when the
+    /// value is the one the property has, or when the component is not running.
+    /// </summary>
+    public Task SetAsync(T value)
+    {
+        PropertyValues.Check(value, nameof(value));
+        lock (Owner.Gate)
+        {
+            if (PropertyValues.AreEqual(_value, value))
+            {
+                return Task.CompletedTask;
+            }
+            _value = value;
+            return Owner.Running?.Publish(this) ?? Task.CompletedTask;
+        }
+    }
+
+    /// <summary>
     /// Raised with the new value when a value written from outside was applied (never for the
     /// component's own sets), on the container's loop: handlers must be quick.
     /// </summary>

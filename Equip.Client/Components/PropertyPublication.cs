@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Equip.Protocol;
 
 namespace Equip.Client.Components;
@@ -7,6 +8,8 @@ namespace Equip.Client.Components;
 /// container's doing (or older): only a later revision is someone else's write.
 internal sealed class PropertyPublication(RunningComponent running, ComponentProperty property)
 {
+    private PendingWrite? _value;
+
     public RunningComponent Running => running;
 
     public ComponentProperty Property => property;
@@ -22,18 +25,45 @@ internal sealed class PropertyPublication(RunningComponent running, ComponentPro
     /// Whether the item may hold a value someone else wrote; the caller holds the gate.
     public bool MayHoldOthersWrite(WireItem item) => Unanswered == 0 && item.Revision > LastOwnRevision;
 
+    /// Publishes the property's value; the caller holds the gate. A value write still waiting to
+    /// be sent takes it (it reads the value when it goes), so a property set many times between
+    /// two frames costs one value on the wire.
+    public Task PublishValue()
+    {
+        if (_value is not { IsWaiting: true })
+        {
+            _value = running.Container.Client.QueueValue(ItemId, CurrentValue);
+            _ = TrackAsync(Revision(_value));
+        }
+        return _value.Done;
+    }
+
+    private JsonElement CurrentValue()
+    {
+        lock (running.Component.Gate)
+        {
+            return property.ValueAsJson();
+        }
+    }
+
+    private static async Task<long> Revision(PendingWrite write)
+    {
+        await write.Done;
+        return write.Revision;
+    }
+
     /// Counts a write the container just queued (the caller holds the gate), and once it is
     /// answered asks for the item to be looked at again: a write from someone else may have come
     /// in meanwhile.
-    public async Task TrackAsync(Task<WireItem> write)
+    public async Task TrackAsync(Task<long> write)
     {
         Unanswered++;
         try
         {
-            var stored = await write;
+            var revision = await write;
             lock (running.Component.Gate)
             {
-                LastOwnRevision = Math.Max(LastOwnRevision, stored.Revision);
+                LastOwnRevision = Math.Max(LastOwnRevision, revision);
             }
         }
         catch (Exception)

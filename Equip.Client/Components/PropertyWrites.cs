@@ -38,13 +38,27 @@ internal sealed class PropertyWrites
             }
             var value = item.Fields.ValueKind == JsonValueKind.Object && item.Fields.TryGetProperty("value", out var v) ? v : default;
             var offer = publication.Property.Offer(value, out changed);
-            // Only the value is anyone else's to write: a refused value, or a write that also
-            // changed the property's name, type or read-only flag, is answered with the real item.
-            if (offer == PropertyOffer.Refused || !JsonElement.DeepEquals(item.Fields, EctFields.Property(component.ComponentId, publication.Property)))
+            // Only the value is anyone else's to write: a refused value is answered with the
+            // property's own, a write that also changed its name, type or read-only flag with the
+            // real item.
+            if (!HasShapeOf(item.Fields, component.ComponentId, publication.Property))
+            {
+                publication.Running.Republish(publication.Property);
+            }
+            else if (offer == PropertyOffer.Refused)
             {
                 publication.Running.Publish(publication.Property);
             }
         }
         return changed is null ? null : (component, changed);
     }
+
+    /// Whether the fields name the property as it is: its component, name, type and read-only flag.
+    private static bool HasShapeOf(JsonElement fields, string componentId, ComponentProperty property) =>
+        fields.ValueKind == JsonValueKind.Object
+        && IsString(fields, "componentId", componentId) && IsString(fields, "name", property.Name) && IsString(fields, "type", property.Type)
+        && fields.TryGetProperty("readOnly", out var readOnly) && readOnly.ValueKind == (property.ReadOnly ? JsonValueKind.True : JsonValueKind.False);
+
+    private static bool IsString(JsonElement fields, string name, string expected) =>
+        fields.TryGetProperty(name, out var member) && member.ValueKind == JsonValueKind.String && member.ValueEquals(expected);
 }

@@ -46,26 +46,33 @@ internal sealed class RunningComponent(ComponentContainer container, Component c
         var publication = new PropertyPublication(this, property);
         _properties[property.Name] = publication;
         container.Register(publication);
-        _ = publication.TrackAsync(AddOwnAsync(() => new AddRequest
+        _ = publication.TrackAsync(UpdatedRevisionAsync(AddOwnAsync(() => new AddRequest
         {
             Id = publication.ItemId,
             Type = Ect.Property,
             Fields = EctFields.Property(component.ComponentId, property),
             ProcessBound = true,
-        }));
+        })));
     }
 
-    /// Publishes a property's value now (the whole item, as fields replace); the caller holds the gate.
-    public void Publish(ComponentProperty property)
+    /// Publishes a property's value (SetValues); the caller holds the gate. Completes once the
+    /// server applied it.
+    public Task Publish(ComponentProperty property) => _properties[property.Name].PublishValue();
+
+    /// Publishes a property's whole item again (someone changed more than its value: its name,
+    /// type or read-only flag); the caller holds the gate.
+    public void Republish(ComponentProperty property)
     {
         var publication = _properties[property.Name];
-        _ = publication.TrackAsync(container.Client.UpdateAsync(new UpdateRequest
+        _ = publication.TrackAsync(UpdatedRevisionAsync(container.Client.UpdateAsync(new UpdateRequest
         {
             Id = publication.ItemId,
             Fields = EctFields.Property(component.ComponentId, property),
             Unreliable = true,
-        }));
+        })));
     }
+
+    private static async Task<long> UpdatedRevisionAsync(Task<WireItem> update) => (await update).Revision;
 
     /// Adds the item made by the function (called under the gate at each attempt, so that a retry
     /// carries the values set meanwhile), again while another container holds its id.

@@ -1,3 +1,5 @@
+using Equip.Domain.Peers;
+
 namespace Equip.Domain.Dataspace;
 
 public enum ChangeKind
@@ -20,8 +22,19 @@ public enum DeleteReason
 /// Readded marks an update made by adding (or re-asserting) an item that existed: its publisher
 /// announced it again, as when a component is relaunched. It is known in the server process
 /// only (the wire and the stored log show an update).
+/// ValueOnly marks a value change (SetValues, a link carrying a value): an unreliable update of
+/// the item's "value" field alone, which subscribers may receive as a compact value entry.
+/// By is the peer association the change came from (null for the admin and the server's
+/// engines), so that a connection need not be sent the echo of its own values.
 public sealed record ChangeEvent(long Revision, ChangeKind Kind, DeleteReason? Reason, ItemState Item, DateTimeOffset OccurredAt, bool Unreliable = false, bool Readded = false)
 {
+    public bool ValueOnly { get; init; }
+
+    public PeerActor? By { get; init; }
+
+    public static ChangeEvent ValueSet(ItemState item, PeerActor? by) =>
+        new(item.Revision, ChangeKind.Updated, null, item, item.UpdatedAt, Unreliable: true) { ValueOnly = true, By = by };
+
     public static ChangeEvent Added(ItemState item, DateTimeOffset at) => new(item.Revision, ChangeKind.Added, null, item, at);
 
     public static ChangeEvent Updated(ItemState item, DateTimeOffset at, bool unreliable = false) =>

@@ -12,6 +12,14 @@ public interface IDataspace
 
     Task<ItemState> RenewLeaseAsync(RenewLease command, CancellationToken cancellationToken = default);
 
+    /// Queues the values, waiting while the writer is full, and returns once they are queued;
+    /// the outcome goes to the command's OnApplied. Values that break the item rules are refused
+    /// each on its own; the others are applied.
+    ValueTask EnqueueValuesAsync(SetValues command, CancellationToken cancellationToken = default);
+
+    /// Sets the values and answers once they are applied.
+    Task<ValuesOutcome> SetValuesAsync(SetValues command, CancellationToken cancellationToken = default);
+
     Task<ItemState?> GetAsync(Guid id, CancellationToken cancellationToken = default);
 
     /// Items matching the pattern in id order, starting after the given id.

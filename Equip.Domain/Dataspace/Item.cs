@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Equip.Domain.Dataspace;
@@ -6,13 +7,41 @@ namespace Equip.Domain.Dataspace;
 /// which stamps the global revision the change was given.
 public sealed class Item
 {
+    private JsonElement _fields;
+    private JsonElement? _value;
+
     private Item()
     {
     }
 
     public Guid Id { get; private set; }
     public string Type { get; private set; } = "";
-    public JsonElement Fields { get; private set; }
+
+    /// The fields; a value set in place (SetValue) is written into them when they are read.
+    public JsonElement Fields
+    {
+        get
+        {
+            if (_value is { } value)
+            {
+                _fields = JsonValues.WithValue(_fields, value);
+                _value = null;
+            }
+            return _fields;
+        }
+        private set
+        {
+            _fields = value;
+            _value = null;
+        }
+    }
+
+    /// The top-level field "value", read without writing the fields out.
+    public JsonElement? Value => _value ?? JsonValues.ValueOf(_fields);
+
+    /// Whether the fields are an object (one that can hold a value).
+    public bool HasFieldsObject => _fields.ValueKind == JsonValueKind.Object;
+
     public string? Responsible { get; private set; }
     public bool ProcessBound { get; private set; }
     public TimeSpan? LeaseDuration { get; private set; }
@@ -63,6 +92,24 @@ public sealed class Item
         Touch(revision, now);
     }
 
+    /// A value change: the top-level field "value" becomes the value, nothing else changes. The
+    /// fields are not rewritten now (see Fields); readers get the state through ToState.
+    public void SetValue(JsonElement value, long revision, DateTimeOffset now)
+    {
+        _value = value;
+        Touch(revision, now);
+    }
+
+    /// UTF-8 bytes the fields would take with "value" replaced by the value: what the item
+    /// limits count, worked out without writing the fields.
+    public long FieldsBytesWith(JsonElement value)
+    {
+        static int Bytes(JsonElement json) => JsonMarshal.GetRawUtf8Value(json).Length;
+        var member = JsonValues.ValueField.Length + 3; // "value": and a comma
+        var old = JsonValues.ValueOf(_fields) is { } stored ? Bytes(stored) + member : 0;
+        return Bytes(_fields) - old + Bytes(value) + member;
+    }
+
     /// Renewal is lease bookkeeping, not a change of content: it takes no revision and makes no event.
     public void RenewLease(TimeSpan? lease, DateTimeOffset now)
     {
@@ -108,7 +155,7 @@ public sealed class Item
         && LeaseDuration == other.LeaseDuration && AssertedEpoch == other.AssertedEpoch;
 
     public ItemState ToState() =>
-        new(Id, Type, Fields, Responsible, ProcessBound, LeaseExpiresAt, Revision, CreatedAt, UpdatedAt);
+        ItemState.Of(Id, Type, _fields, _value, Responsible, ProcessBound, LeaseExpiresAt, Revision, CreatedAt, UpdatedAt);
 
     private void Touch(long revision, DateTimeOffset now)
     {

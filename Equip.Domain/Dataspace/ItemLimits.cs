@@ -23,6 +23,9 @@ public sealed record ItemLimits
     /// Items one Reassert call may carry.
     public int MaxReassertItems { get; init; } = 10_000;
 
+    /// Values one SetValues call may carry.
+    public int MaxValuesPerCall { get; init; } = 10_000;
+
     /// Field equalities one pattern (a query or a subscription) may hold.
     public int MaxPatternFields { get; init; } = 64;
 

@@ -46,6 +46,21 @@ public static class JsonRules
         }
     }
 
+    /// One value (a property's): the same rules as for an item's fields.
+    public static void ValidateValue(JsonElement value, ItemLimits limits, string what)
+    {
+        if (value.ValueKind == JsonValueKind.Undefined)
+        {
+            throw new InvalidItemException($"{what} is missing.");
+        }
+        if (JsonMarshal.GetRawUtf8Value(value).Length is var bytes && bytes > limits.MaxFieldsBytes)
+        {
+            throw new LimitReachedException(nameof(ItemLimits.MaxFieldsBytes), $"{what} is {bytes} bytes of JSON; an item's fields are at most {limits.MaxFieldsBytes}.");
+        }
+        var nodes = 0;
+        Walk(value, 1, ref nodes, limits, what);
+    }
+
     /// A property name: not too long, printable.
     public static void ValidateName(string name, ItemLimits limits, string what)
     {

@@ -8,14 +8,17 @@ public sealed record Pattern(string Type, IReadOnlyDictionary<string, JsonElemen
 {
     public static readonly Pattern All = new("*");
 
-    public bool IsPrefix => Type.EndsWith('*');
+    public bool IsPrefix { get; } = Type?.EndsWith('*') == true;
 
-    public string TypePrefix => Type.TrimEnd('*');
+    public string TypePrefix { get; } = Type?.TrimEnd('*') ?? "";
+
+    /// Whether a change of the item's "value" field alone can change whether it matches.
+    public bool NamesValue => Fields?.ContainsKey(JsonValues.ValueField) == true;
 
     public bool Matches(ItemState item) =>
         MatchesType(item.Type)
         && (Responsible is null || Responsible == item.Responsible)
-        && MatchesFields(item.Fields);
+        && (Fields is not { Count: > 0 } || MatchesFields(item.Fields));
 
     public bool MatchesType(string type) => IsPrefix ? type.StartsWith(TypePrefix, StringComparison.Ordinal) : type == Type;
 

@@ -5,7 +5,7 @@ namespace Equip.Infrastructure.ChangeLog;
 
 /// Drops the events beyond the newest RetainCount and those older than RetainAge, and records how
 /// far the log now starts, so that readers behind it are told to resynchronise.
-internal sealed class PruneChangeLogOperation(ChangeLogOptions options) : WriteOperation<long>
+internal sealed class PruneChangeLogOperation(ChangeLogOptions options) : StoreOperation<long>
 {
     protected override async Task<long> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {

@@ -5,9 +5,10 @@ using Equip.Protocol;
 
 namespace Equip.Infrastructure.Components;
 
-/// What the REST API asks of the component layer. A property value is set by updating the
-/// property's item, which its container follows and applies; the value is also kept in the
-/// component's request as one of its last values, so that a relaunch starts from it.
+/// What the REST API asks of the component layer. A property value is set as the value of the
+/// property's item (as a link sets it), which its container follows and applies; the value is
+/// also kept in the component's request as one of its last values, so that a relaunch starts
+/// from it.
 public sealed class ComponentCommands(IDataspace dataspace, ItemLimits limits)
 {
     private const int ConflictRetries = 5;
@@ -36,8 +37,12 @@ public sealed class ComponentCommands(IDataspace dataspace, ItemLimits limits)
         {
             throw new InvalidItemException($"Property '{name}' holds a {property.Type}; {value.GetRawText()} does not convert to one without loss.");
         }
+        var outcome = await dataspace.SetValuesAsync(new SetValues([new ValueWrite(propertyItem.Id, converted)]), cancellationToken);
+        if (outcome.Refused is [{ Error: var refused }, ..])
+        {
+            throw refused; // the item went meanwhile
+        }
         var set = property with { Value = converted };
-        await dataspace.UpdateAsync(new UpdateItem(propertyItem.Id, null, EctJson.Write(set)), cancellationToken);
         if (component.ComponentRequestId is { } requestId)
         {
             await RememberLastValueAsync(requestId, name, converted, cancellationToken);

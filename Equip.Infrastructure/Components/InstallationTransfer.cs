@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Equip.Domain.Dataspace;
+using Equip.Infrastructure.Components.Links;
 using Equip.Protocol;
 
 namespace Equip.Infrastructure.Components;

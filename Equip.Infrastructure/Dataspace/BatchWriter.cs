@@ -20,6 +20,7 @@ internal sealed class BatchWriter(
     LiveItems live,
     LiveLog log,
     ChangeBroadcaster broadcaster,
+    IValueRouting routing,
     PeerBroadcaster peerBroadcaster,
     TimeProvider time,
     EquipMetrics metrics,
@@ -115,6 +116,7 @@ internal sealed class BatchWriter(
                     operation.Fail(refused);
                 }
             }
+            routing.Carry(context, firstEvent: 0);
             var changes = context.Changes();
             if (flush || context.MustCommit(changes) || context.Revision > _ceiling)
             {
@@ -154,7 +156,7 @@ internal sealed class BatchWriter(
         var started = Stopwatch.GetTimestamp();
         var db = await context.DbAsync(CancellationToken.None);
         var store = context.Store!;
-        await _behind.WriteToAsync(db, changes, CancellationToken.None);
+        await _behind.WriteToAsync(db, changes, context.Values, CancellationToken.None);
         var events = log.Unflushed();
         events.AddRange(context.Events);
         var stored = await _behind.StoredRevisionsAsync(db, events, CancellationToken.None);
@@ -196,7 +198,7 @@ internal sealed class BatchWriter(
     /// The batch is answered without a commit: the next one stores it.
     private void Defer(WriteContext context, List<ItemChange> changes)
     {
-        _behind.Defer(changes);
+        _behind.Defer(changes, context.Values);
         log.Append(context.Events);
     }
 
@@ -204,7 +206,7 @@ internal sealed class BatchWriter(
     private void Publish(WriteContext context, List<ItemChange> changes)
     {
         _revision = context.Revision;
-        live.Apply(changes.Select(c => KeyValuePair.Create(c.Id, c.Current)), context.Revision);
+        live.Apply(changes.Select(c => KeyValuePair.Create(c.Id, c.Current)), context.Values, context.Revision);
         broadcaster.Publish(context.Events);
         metrics.Published(context.Events.Count);
         if (context.Store is { } store)

@@ -5,13 +5,13 @@ using Equip.Infrastructure.Components;
 
 namespace Equip.Infrastructure.Dataspace;
 
-internal sealed class AddItemOperation(AddItem command) : WriteOperation<AddResult>
+internal sealed class AddItemOperation(AddItem command) : MemoryOperation<AddResult>
 {
-    protected override async Task<AddResult> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    protected override AddResult Run(WriteContext context)
     {
-        var author = await context.AuthorAsync(command.By, cancellationToken);
+        var author = context.Author(command.By);
         ComponentAuthority.EnsurePeerMayWrite(command.By, command.Type, command.Fields);
-        var existing = command.Id is { } id ? await context.FindItemAsync(id, cancellationToken) : null;
+        var existing = command.Id is { } id ? context.FindItem(id) : null;
         if (existing is not null)
         {
             AccessRules.EnsureMayReadd(existing, command);
@@ -22,7 +22,7 @@ internal sealed class AddItemOperation(AddItem command) : WriteOperation<AddResu
         }
         var item = Item.Create(command, command.Id ?? Guid.CreateVersion7(), context.NextRevision(), context.Now);
         Assertion.Mark(item, author);
-        await context.InsertAsync(item, cancellationToken);
+        context.Insert(item);
         context.Record(ChangeEvent.Added(item.ToState(), context.Now));
         return new AddResult(item.ToState(), Created: true);
     }
@@ -41,12 +41,12 @@ internal static class Assertion
     }
 }
 
-internal sealed class UpdateItemOperation(UpdateItem command) : WriteOperation<ItemState>
+internal sealed class UpdateItemOperation(UpdateItem command) : MemoryOperation<ItemState>
 {
-    protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    protected override ItemState Run(WriteContext context)
     {
-        var author = await context.AuthorAsync(command.By, cancellationToken);
-        var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
+        var author = context.Author(command.By);
+        var item = context.FindItem(command.Id) ?? throw new ItemNotFoundException(command.Id);
         AccessRules.EnsureMayChange(item, command.By);
         ComponentAuthority.EnsurePeerMayWrite(command.By, command.Type ?? item.Type, command.Fields);
         item.EnsureRevision(command.ExpectedRevision);
@@ -61,12 +61,12 @@ internal sealed class UpdateItemOperation(UpdateItem command) : WriteOperation<I
     }
 }
 
-internal sealed class DeleteItemOperation(DeleteItem command) : WriteOperation<ItemState>
+internal sealed class DeleteItemOperation(DeleteItem command) : MemoryOperation<ItemState>
 {
-    protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    protected override ItemState Run(WriteContext context)
     {
-        await context.AuthorAsync(command.By, cancellationToken);
-        var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
+        context.Author(command.By);
+        var item = context.FindItem(command.Id) ?? throw new ItemNotFoundException(command.Id);
         AccessRules.EnsureMayChange(item, command.By);
         item.EnsureRevision(command.ExpectedRevision);
         context.Remove(item);
@@ -75,12 +75,12 @@ internal sealed class DeleteItemOperation(DeleteItem command) : WriteOperation<I
     }
 }
 
-internal sealed class RenewLeaseOperation(RenewLease command) : WriteOperation<ItemState>
+internal sealed class RenewLeaseOperation(RenewLease command) : MemoryOperation<ItemState>
 {
-    protected override async Task<ItemState> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    protected override ItemState Run(WriteContext context)
     {
-        var author = await context.AuthorAsync(command.By, cancellationToken);
-        var item = await context.FindItemAsync(command.Id, cancellationToken) ?? throw new ItemNotFoundException(command.Id);
+        var author = context.Author(command.By);
+        var item = context.FindItem(command.Id) ?? throw new ItemNotFoundException(command.Id);
         AccessRules.EnsureMayChange(item, command.By);
         item.RenewLease(command.Lease, context.Now);
         Assertion.Mark(item, author);
@@ -90,14 +90,14 @@ internal sealed class RenewLeaseOperation(RenewLease command) : WriteOperation<I
 
 /// Deletes those of the given items whose lease has still expired when the transaction runs
 /// (a renewal may have come in between the sweep's read and this write).
-internal sealed class ExpireLeasesOperation(IReadOnlyList<Guid> candidates) : WriteOperation<int>
+internal sealed class ExpireLeasesOperation(IReadOnlyList<Guid> candidates) : MemoryOperation<int>
 {
-    protected override async Task<int> RunAsync(WriteContext context, CancellationToken cancellationToken)
+    protected override int Run(WriteContext context)
     {
         var expired = 0;
         foreach (var id in candidates)
         {
-            if (await context.FindItemAsync(id, cancellationToken) is { } item && item.IsExpired(context.Now))
+            if (context.FindItem(id) is { } item && item.IsExpired(context.Now))
             {
                 context.Remove(item);
                 context.Record(ChangeEvent.Deleted(item.ToState(), context.NextRevision(), DeleteReason.LeaseExpired, context.Now));

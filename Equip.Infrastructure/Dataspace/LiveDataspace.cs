@@ -21,6 +21,40 @@ internal sealed class LiveDataspace(IDbContextFactory<EquipDbContext> contexts, 
         return writes.EnqueueAsync(new UpdateItemOperation(command), cancellationToken);
     }
 
+    public ValueTask EnqueueValuesAsync(SetValues command, CancellationToken cancellationToken) =>
+        writes.QueueAsync(ToOperation(command), cancellationToken);
+
+    public async Task<ValuesOutcome> SetValuesAsync(SetValues command, CancellationToken cancellationToken) =>
+        await writes.EnqueueAsync(ToOperation(command), cancellationToken);
+
+    /// The values' own checks run here, on the caller's thread; a call that breaks a rule as a
+    /// whole still goes through the writer, so that its outcome comes in the order it was sent.
+    private SetValuesOperation ToOperation(SetValues command)
+    {
+        List<ValueRefusal>? refused = null;
+        DataspaceException? refuseAll = null;
+        if (command.Values.Count > limits.MaxValuesPerCall)
+        {
+            refuseAll = new LimitReachedException(nameof(ItemLimits.MaxValuesPerCall),
+                $"One SetValues carries at most {limits.MaxValuesPerCall} values; this one has {command.Values.Count}. Send them in several calls.");
+        }
+        else
+        {
+            for (var i = 0; i < command.Values.Count; i++)
+            {
+                try
+                {
+                    JsonRules.ValidateValue(command.Values[i].Value, limits, $"value {i}");
+                }
+                catch (DataspaceException refusal)
+                {
+                    (refused ??= []).Add(new ValueRefusal(i, refusal));
+                }
+            }
+        }
+        return new SetValuesOperation(command, limits, refused) { RefuseAll = refuseAll };
+    }
+
     public Task DeleteAsync(DeleteItem command, CancellationToken cancellationToken) =>
         writes.EnqueueAsync(new DeleteItemOperation(command), cancellationToken);
 

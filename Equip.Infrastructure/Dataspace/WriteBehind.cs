@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Equip.Domain.Dataspace;
+using Equip.Infrastructure.Dataspace.Live;
 using Equip.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,12 +31,17 @@ internal sealed class WriteBehind
 
     public void Load(IEnumerable<Guid> stored) => _stored.UnionWith(stored);
 
-    /// Changes applied and published without a commit: the next commit writes them.
-    public void Defer(IEnumerable<ItemChange> changes)
+    /// Changes applied and published without a commit: the next commit writes them (values set
+    /// in place by writing the live item as it is then).
+    public void Defer(IEnumerable<ItemChange> changes, IEnumerable<ValueChange> values)
     {
         foreach (var change in changes)
         {
             _unflushed[change.Id] = (change.Current ?? change.Original!, change.Current is null);
+        }
+        foreach (var value in values)
+        {
+            _unflushed[value.State.Id] = (value.Item, false);
         }
         Since ??= Stopwatch.GetTimestamp();
     }
@@ -46,12 +52,19 @@ internal sealed class WriteBehind
 
     /// Adds the unflushed items and the batch's changes to the context, as inserts, updates and
     /// deletes according to which rows the store has.
-    public async Task WriteToAsync(EquipDbContext db, IReadOnlyList<ItemChange> batch, CancellationToken cancellationToken)
+    public async Task WriteToAsync(EquipDbContext db, IReadOnlyList<ItemChange> batch, IEnumerable<ValueChange> values, CancellationToken cancellationToken)
     {
         _writing = new Dictionary<Guid, (Item, bool)>(_unflushed);
         foreach (var change in batch)
         {
             _writing[change.Id] = (change.Current ?? change.Original!, change.Current is null);
+        }
+        foreach (var value in values)
+        {
+            // Not set on the live item until the batch is published: the row gets a copy that has it.
+            var row = value.Item.Copy();
+            row.SetValue(value.Value, value.State.Revision, value.State.UpdatedAt);
+            _writing[value.State.Id] = (row, false);
         }
         if (_verify)
         {

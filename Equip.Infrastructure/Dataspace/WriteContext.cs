@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Dataspace.Live;
@@ -22,6 +23,7 @@ internal sealed class WriteContext(
 {
     private readonly List<ChangeEvent> _events = [];
     private readonly Dictionary<Guid, (Item? Original, Item? Current)> _items = [];
+    private readonly Dictionary<Guid, ValueChange> _values = [];
     private readonly HashSet<Guid> _unreliable = [];
     private readonly HashSet<string> _peersLoaded = [];
 
@@ -48,15 +50,58 @@ internal sealed class WriteContext(
     }
 
     /// The item as this batch sees it, including its changes so far; the batch may change it.
-    public Task<Item?> FindItemAsync(Guid id, CancellationToken cancellationToken) => Task.FromResult(Find(id));
+    public Item? FindItem(Guid id) => Find(id);
 
-    public Task InsertAsync(Item item, CancellationToken cancellationToken)
-    {
+    public void Insert(Item item) =>
         _items[item.Id] = (_items.TryGetValue(item.Id, out var known) ? known.Original : live.Find(item.Id), item);
-        return Task.CompletedTask;
+
+    public void Remove(Item item)
+    {
+        _values.Remove(item.Id);
+        _items[item.Id] = (_items.TryGetValue(item.Id, out var known) ? known.Original : live.Find(item.Id), null);
     }
 
-    public void Remove(Item item) => _items[item.Id] = (_items.TryGetValue(item.Id, out var known) ? known.Original : live.Find(item.Id), null);
+    /// The item as the batch sees it, to check before setting its value: the batch's copy when the
+    /// batch changed it otherwise, else the live item (not to be changed here: see SetValue).
+    public Item? ItemForValue(Guid id) =>
+        _items.TryGetValue(id, out var known) ? known.Current
+        : _values.TryGetValue(id, out var pending) ? pending.Item
+        : live.Find(id);
+
+    /// The item's value as the batch sees it.
+    public JsonElement? ValueOf(Item item) =>
+        _values.TryGetValue(item.Id, out var pending) && pending.Item == item ? pending.Value : item.Value;
+
+    /// Sets the value of an item found with ItemForValue, with the next revision: on the batch's
+    /// copy, or, for an item the batch has not otherwise changed, in place once the batch is
+    /// published (no copy, no re-indexing: a value is no index key).
+    public long SetValue(Item item, JsonElement value, PeerActor? by, Peer? author)
+    {
+        var revision = NextRevision();
+        long? epoch = author is not null && item.Responsible == author.PeerId ? author.SyncEpoch : null;
+        ItemState state;
+        if (_items.TryGetValue(item.Id, out var known) && known.Current == item)
+        {
+            item.SetValue(value, revision, now);
+            if (epoch is { } asserted)
+            {
+                item.MarkAsserted(asserted);
+            }
+            state = item.ToState();
+        }
+        else
+        {
+            var pending = _values.GetValueOrDefault(item.Id);
+            var before = pending?.State ?? live.FindWithState(item.Id)!.Value.State;
+            state = before.WithValue(value, revision, now);
+            _values[item.Id] = new ValueChange(item, value, state, epoch ?? pending?.AssertedEpoch);
+        }
+        Record(ChangeEvent.ValueSet(state, by));
+        return revision;
+    }
+
+    /// The values the batch sets in place, item by item (the latest of each).
+    public IReadOnlyCollection<ValueChange> Values => _values.Values;
 
     /// An unreliable value: written behind even on a persistent item.
     public void MarkUnreliable(Item item) => _unreliable.Add(item.Id);
@@ -73,11 +118,10 @@ internal sealed class WriteContext(
     }
 
     /// The items a peer is responsible for, as this batch sees them (ordered by id).
-    public Task<List<Item>> ItemsOfAsync(string peerId, CancellationToken cancellationToken)
+    public List<Item> ItemsOf(string peerId)
     {
         var ids = live.IdsOf(peerId).Concat(_items.Where(i => i.Value.Current?.Responsible == peerId).Select(i => i.Key)).Distinct();
-        var items = ids.Select(Find).OfType<Item>().Where(i => i.Responsible == peerId).OrderBy(i => i.Id).ToList();
-        return Task.FromResult(items);
+        return [.. ids.Select(Find).OfType<Item>().Where(i => i.Responsible == peerId).OrderBy(i => i.Id)];
     }
 
     /// Reads the given peers in one query (before the batch's operations run).
@@ -98,17 +142,17 @@ internal sealed class WriteContext(
 
     /// The peer a write comes from, checked to still speak for it (fencing); null for
     /// administrators. Read as this batch left it, else as last committed (from memory).
-    public Task<Peer?> AuthorAsync(PeerActor? by, CancellationToken cancellationToken)
+    public Peer? Author(PeerActor? by)
     {
         if (by is null)
         {
-            return Task.FromResult<Peer?>(null);
+            return null;
         }
         var peer = Store?.Db.Peers.Local.FindEntry(by.PeerId)?.Entity
             ?? committedPeers.GetValueOrDefault(by.PeerId)
             ?? throw new StaleIncarnationException(by.PeerId, by.Incarnation);
         peer.EnsureSpeaksFor(by);
-        return Task.FromResult<Peer?>(peer);
+        return peer;
     }
 
     /// The last change to an item after the revision: made by this batch, written behind, or stored.
@@ -145,6 +189,15 @@ internal sealed class WriteContext(
         }
         var original = live.Find(id);
         var copy = original?.Copy();
+        if (copy is not null && _values.Remove(id, out var pending))
+        {
+            // A value this batch set in place: the copy takes it, and the copy is published instead.
+            copy.SetValue(pending.Value, pending.State.Revision, pending.State.UpdatedAt);
+            if (pending.AssertedEpoch is { } epoch)
+            {
+                copy.MarkAsserted(epoch);
+            }
+        }
         _items[id] = (original, copy);
         return copy;
     }

@@ -3,7 +3,8 @@ using Equip.Domain.Peers;
 namespace Equip.Infrastructure.Dataspace;
 
 /// One write waiting for the writer. Its effect is applied inside a shared transaction and its
-/// caller is answered only after that transaction commits.
+/// caller is answered only after that transaction commits (or, when it changed nothing the
+/// store must have first, once the batch is applied).
 internal interface IWriteOperation
 {
     bool IsAnswered { get; }
@@ -11,7 +12,7 @@ internal interface IWriteOperation
     /// What the operation will read, so that a transaction fetches it for all its operations at once.
     Reads Reads { get; }
 
-    Task ApplyAsync(WriteContext context, CancellationToken cancellationToken);
+    ValueTask ApplyAsync(WriteContext context, CancellationToken cancellationToken);
 
     void Succeed();
 
@@ -21,7 +22,7 @@ internal interface IWriteOperation
 internal abstract class WriteOperation<TResult> : IWriteOperation
 {
     private readonly TaskCompletionSource<TResult> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private TResult? _result;
+    private protected TResult? Result;
 
     public Task<TResult> Answer => _answer.Task;
 
@@ -29,12 +30,31 @@ internal abstract class WriteOperation<TResult> : IWriteOperation
 
     public virtual Reads Reads => Reads.Nothing;
 
-    public async Task ApplyAsync(WriteContext context, CancellationToken cancellationToken) =>
-        _result = await RunAsync(context, cancellationToken);
+    public abstract ValueTask ApplyAsync(WriteContext context, CancellationToken cancellationToken);
 
-    public void Succeed() => _answer.TrySetResult(_result!);
+    public virtual void Succeed() => _answer.TrySetResult(Result!);
 
-    public void Fail(Exception error) => _answer.TrySetException(error);
+    public virtual void Fail(Exception error) => _answer.TrySetException(error);
+}
+
+/// A write that needs nothing but the live items: it runs on the writer's thread without waiting.
+internal abstract class MemoryOperation<TResult> : WriteOperation<TResult>
+{
+    public sealed override ValueTask ApplyAsync(WriteContext context, CancellationToken cancellationToken)
+    {
+        Result = Run(context);
+        return default;
+    }
+
+    /// Must check everything that can refuse the write before changing anything or taking a revision.
+    protected abstract TResult Run(WriteContext context);
+}
+
+/// A write that reads or changes the store (peers, the stored change log): the batch commits.
+internal abstract class StoreOperation<TResult> : WriteOperation<TResult>
+{
+    public sealed override async ValueTask ApplyAsync(WriteContext context, CancellationToken cancellationToken) =>
+        Result = await RunAsync(context, cancellationToken);
 
     /// Must check everything that can refuse the write before changing anything or taking a revision.
     protected abstract Task<TResult> RunAsync(WriteContext context, CancellationToken cancellationToken);

@@ -31,6 +31,18 @@ internal sealed class WriteQueue : BackgroundService
 
     public async Task<TResult> EnqueueAsync<TResult>(WriteOperation<TResult> operation, CancellationToken cancellationToken)
     {
+        await QueueAsync(operation, cancellationToken);
+        // Once queued, the write happens even if the caller stops waiting: never leave it half-known.
+        return await operation.Answer.WaitAsync(cancellationToken);
+    }
+
+    /// Queues the operation (waiting while the queue is full) without waiting for its answer.
+    public async ValueTask QueueAsync(IWriteOperation operation, CancellationToken cancellationToken)
+    {
+        if (_pending.Writer.TryWrite(operation))
+        {
+            return;
+        }
         try
         {
             await _pending.Writer.WriteAsync(operation, cancellationToken);
@@ -39,8 +51,6 @@ internal sealed class WriteQueue : BackgroundService
         {
             throw new ServiceStoppingException();
         }
-        // Once queued, the write happens even if the caller stops waiting: never leave it half-known.
-        return await operation.Answer.WaitAsync(cancellationToken);
     }
 
     /// The live items are loaded before anything can read or write them.

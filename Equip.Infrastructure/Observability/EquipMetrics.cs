@@ -11,7 +11,6 @@ public sealed class EquipMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _events;
     private readonly Counter<long> _propagations;
-    private readonly Histogram<double> _propagationLatency;
     private readonly Histogram<double> _commitLatency;
     private readonly Histogram<long> _batchSize;
     private readonly UpDownCounter<long> _connections;
@@ -20,10 +19,7 @@ public sealed class EquipMetrics : IDisposable
     {
         _meter = meters.Create(MeterName);
         _events = _meter.CreateCounter<long>("equip.events", "{event}", "Change events published (one per revision).");
-        _propagations = _meter.CreateCounter<long>("equip.link.propagations", "{value}", "Values the link engine wrote to a destination property.");
-        _propagationLatency = _meter.CreateHistogram<double>("equip.link.propagation.duration", "s",
-            "Time a link engine write of a destination property took, from queueing it to applied.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
+        _propagations = _meter.CreateCounter<long>("equip.link.propagations", "{value}", "Values the links carried to a destination property (in the writer's batch that changed the source).");
         _commitLatency = _meter.CreateHistogram<double>("equip.commit.duration", "s", "Time a commit of the store took, from opening its transaction to COMMIT.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5] });
         _batchSize = _meter.CreateHistogram<long>("equip.commit.batch_size", "{write}", "Writes in one group commit.",
@@ -39,11 +35,7 @@ public sealed class EquipMetrics : IDisposable
         _batchSize.Record(writes);
     }
 
-    public void Propagated(TimeSpan took)
-    {
-        _propagations.Add(1);
-        _propagationLatency.Record(took.TotalSeconds);
-    }
+    public void Propagated() => _propagations.Add(1);
 
     public void ConnectionOpened() => _connections.Add(1);
 

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Equip.Infrastructure.Peers;
 
 internal sealed class RegisterPeerOperation(string peerId, string incarnation, string name, TimeSpan reconnectWindow)
-    : WriteOperation<RegistrationResult>
+    : StoreOperation<RegistrationResult>
 {
     public override Reads Reads => Reads.PeerOf(peerId);
 
@@ -25,10 +25,10 @@ internal sealed class RegisterPeerOperation(string peerId, string incarnation, s
             sessionPresent = registration.SessionPresent;
             if (registration.EndedIncarnation is not null)
             {
-                context.Delete([.. (await context.ItemsOfAsync(peerId, cancellationToken)).Where(i => i.ProcessBound)], DeleteReason.Bound);
+                context.Delete([.. context.ItemsOf(peerId).Where(i => i.ProcessBound)], DeleteReason.Bound);
             }
             var latest = context.Now + reconnectWindow;
-            foreach (var item in (await context.ItemsOfAsync(peerId, cancellationToken)).Where(i => i.LeaseExpiresAt > latest))
+            foreach (var item in context.ItemsOf(peerId).Where(i => i.LeaseExpiresAt > latest))
             {
                 item.TruncateLease(latest);
             }
@@ -42,7 +42,7 @@ internal sealed class RegisterPeerOperation(string peerId, string incarnation, s
 }
 
 /// The association ended; nothing happens if a newer association has already replaced it.
-internal sealed class DisconnectPeerOperation(PeerActor actor) : WriteOperation<bool>
+internal sealed class DisconnectPeerOperation(PeerActor actor) : StoreOperation<bool>
 {
     public override Reads Reads => Reads.PeerOf(actor);
 
@@ -59,7 +59,7 @@ internal sealed class DisconnectPeerOperation(PeerActor actor) : WriteOperation<
 }
 
 /// Ends the actor's session now, unless a newer association has replaced it.
-internal sealed class EndPeerOperation(PeerActor actor) : WriteOperation<bool>
+internal sealed class EndPeerOperation(PeerActor actor) : StoreOperation<bool>
 {
     public override Reads Reads => Reads.PeerOf(actor);
 
@@ -76,7 +76,7 @@ internal sealed class EndPeerOperation(PeerActor actor) : WriteOperation<bool>
 }
 
 /// Ends the sessions of the given peers whose grace period is over when the transaction runs.
-internal sealed class ReapPeersOperation(IReadOnlyList<string> candidates, TimeSpan grace) : WriteOperation<int>
+internal sealed class ReapPeersOperation(IReadOnlyList<string> candidates, TimeSpan grace) : StoreOperation<int>
 {
     protected override async Task<int> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
@@ -95,7 +95,7 @@ internal sealed class ReapPeersOperation(IReadOnlyList<string> candidates, TimeS
 
 /// At start-up every association of the previous run has failed: connected peers become
 /// reconnecting from now, and get the grace period to come back.
-internal sealed class RecoverPeersOperation : WriteOperation<int>
+internal sealed class RecoverPeersOperation : StoreOperation<int>
 {
     protected override async Task<int> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
@@ -110,7 +110,7 @@ internal static class PeerEnding
     public static async Task EndAsync(WriteContext context, Peer peer, CancellationToken cancellationToken)
     {
         var peerId = peer.PeerId;
-        context.Delete([.. (await context.ItemsOfAsync(peerId, cancellationToken)).Where(i => i.ProcessBound)], DeleteReason.Bound);
+        context.Delete([.. context.ItemsOf(peerId).Where(i => i.ProcessBound)], DeleteReason.Bound);
         peer.End(context.Now);
     }
 }

@@ -12,17 +12,17 @@ namespace Equip.Infrastructure.Peers;
 /// peer may not publish (ComponentAuthority) is neither added nor changed: a missing one is left
 /// out (so the peer drops it), an existing one is answered as stored. One such item does not
 /// refuse the whole call, which would leave the peer reconnecting for ever.
-internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<ReassertedItem> items) : WriteOperation<IReadOnlyList<ItemState>>
+internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<ReassertedItem> items) : StoreOperation<IReadOnlyList<ItemState>>
 {
     protected override async Task<IReadOnlyList<ItemState>> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
-        var peer = (await context.AuthorAsync(actor, cancellationToken))!;
+        var peer = context.Author(actor)!;
         var results = new List<ItemState>(items.Count);
         foreach (var asserted in items)
         {
             var permitted = ComponentAuthority.PeerMayWrite(actor, asserted.Type, asserted.Fields);
             var add = new AddItem(asserted.Id, asserted.Type, asserted.Fields, actor.PeerId, asserted.ProcessBound, asserted.Lease, actor);
-            var existing = await context.FindItemAsync(asserted.Id, cancellationToken);
+            var existing = context.FindItem(asserted.Id);
             if (existing is null && await WasDeletedForGoodAsync(context, asserted, cancellationToken))
             {
                 continue; // deleted by someone since the peer saw it: it does not come back
@@ -35,7 +35,7 @@ internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<Reasserte
             {
                 var item = Item.Create(add, asserted.Id, context.NextRevision(), context.Now);
                 item.MarkAsserted(peer.SyncEpoch);
-                await context.InsertAsync(item, cancellationToken);
+                context.Insert(item);
                 context.Record(ChangeEvent.Added(item.ToState(), context.Now));
                 results.Add(item.ToState());
                 continue;
@@ -75,12 +75,12 @@ internal sealed class ReassertOperation(PeerActor actor, IReadOnlyList<Reasserte
 
 /// Mark and sweep: the items this incarnation asserted before and not since it registered are
 /// ones it deleted while the server could not hear it (see Peer.LetGoOf).
-internal sealed class SyncCompleteOperation(PeerActor actor) : WriteOperation<int>
+internal sealed class SyncCompleteOperation(PeerActor actor) : StoreOperation<int>
 {
     protected override async Task<int> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
-        var peer = (await context.AuthorAsync(actor, cancellationToken))!;
-        var letGo = (await context.ItemsOfAsync(peer.PeerId, cancellationToken)).Where(i => peer.LetGoOf(i.AssertedEpoch)).ToList();
+        var peer = context.Author(actor)!;
+        var letGo = context.ItemsOf(peer.PeerId).Where(i => peer.LetGoOf(i.AssertedEpoch)).ToList();
         return context.Delete(letGo, DeleteReason.Explicit);
     }
 }

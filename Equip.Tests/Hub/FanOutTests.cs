@@ -4,6 +4,7 @@ using Equip.Protocol;
 using Equip.Tests.Support;
 using Equip.Web.Hubs;
 using Microsoft.Extensions.DependencyInjection;
+using Equip.Web.Hubs.FanOut;
 
 namespace Equip.Tests.Hub;
 

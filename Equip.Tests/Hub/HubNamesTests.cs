@@ -9,7 +9,7 @@ namespace Equip.Tests.Hub;
 /// hub method is named by a HubNames constant, and every method constant names a hub method.
 public class HubNamesTests
 {
-    private static readonly string[] Callbacks = [HubNames.Path, HubNames.Snapshot, HubNames.Changes];
+    private static readonly string[] Callbacks = [HubNames.Path, HubNames.Snapshot, HubNames.Changes, HubNames.Values, HubNames.ValuesApplied];
 
     [Fact]
     public void EveryHubMethodIsNamedFromTheProtocolAndEveryNameHasItsMethod()

@@ -1,25 +1,37 @@
 using System.Text.Json;
+using Equip.Domain.Dataspace;
 using Equip.Protocol;
-using Equip.Web.Hubs;
+using Equip.Web.Hubs.FanOut;
 
 namespace Equip.Tests.Hub;
 
 /// The per-connection outbox on its own: what a lagging receiver is sent.
 public sealed class OutboxTests
 {
-    private static OutboxEvent Event(string subscription, Guid item, long revision, bool unreliable) => new(subscription, new WireEvent
+    private static OutboxEvent Event(string subscription, Guid item, long revision, bool unreliable) =>
+        new(subscription, new EventFrame(new SharedEvent(Changed(item, revision, unreliable)), Matches: true), unreliable);
+
+    internal static ChangeEvent Changed(Guid item, long revision, bool unreliable = false) =>
+        ChangeEvent.Updated(new ItemState(item, "demo.Value", JsonDocument.Parse($$"""{"value":{{revision}}}""").RootElement.Clone(), "lamp-1", true, null, revision,
+            DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch), DateTimeOffset.UnixEpoch, unreliable);
+
+    /// An outbox whose messages are kept, in order, as written.
+    internal static (Outbox Outbox, List<(string Method, object Message)> Sent) Capturing(int capacity = 100, Action? onOverflow = null)
     {
-        Revision = revision,
-        Kind = "updated",
-        Item = new WireItem { Id = item, Type = "demo.Value", Fields = JsonDocument.Parse($$"""{"v":{{revision}}}""").RootElement.Clone(), Revision = revision },
-        Matches = true,
-    }, unreliable);
+        var sent = new List<(string, object)>();
+        var outbox = new Outbox(capacity, onOverflow ?? (() => { }), (method, message) =>
+        {
+            sent.Add((method, message));
+            return ValueTask.CompletedTask;
+        });
+        return (outbox, sent);
+    }
 
     [Fact]
-    public async Task ALaggingReceiverGetsOnlyTheLatestUnreliableValuePerItemInRevisionOrder()
+    public void ALaggingReceiverGetsOnlyTheLatestUnreliableValuePerItemInRevisionOrder()
     {
         var overflowed = false;
-        var outbox = new Outbox(100, () => overflowed = true);
+        var (outbox, sent) = Capturing(onOverflow: () => overflowed = true);
         Guid a = Guid.NewGuid(), b = Guid.NewGuid();
         outbox.Append(Event("s", a, 1, unreliable: true));
         outbox.Append(Event("s", b, 2, unreliable: true));
@@ -28,61 +40,97 @@ public sealed class OutboxTests
         outbox.Append(Event("s", a, 5, unreliable: true));
         outbox.Append(Event("t", a, 5, unreliable: true));
 
-        var sent = await SendOnceAsync(outbox, messages: 2);
+        outbox.Flush();
 
-        var changes = sent.Cast<ChangesMessage>().ToList();
+        var changes = sent.Select(m => Assert.IsType<ChangesFrame>(m.Message)).ToList();
         Assert.Equal(["s", "t"], changes.Select(c => c.SubscriptionId));
-        Assert.Equal([2L, 4, 5], changes[0].Events.Select(e => e.Revision));
-        Assert.Equal([5L], changes[1].Events.Select(e => e.Revision));
+        Assert.Equal([2L, 4, 5], changes[0].Events.Select(e => e.Event.Revision));
+        Assert.Equal([5L], changes[1].Events.Select(e => e.Event.Revision));
+        Assert.All(sent, m => Assert.Equal(HubNames.Changes, m.Method));
         Assert.False(overflowed);
     }
 
     [Fact]
-    public async Task ReliableEventsAreNeverSquashed()
+    public void ALaggingReceiverGetsTheLatestValueOfEachItemAndEveryAcknowledgementInOneMessage()
     {
-        var outbox = new Outbox(100, () => { });
+        var (outbox, sent) = Capturing();
+        Guid a = Guid.NewGuid(), b = Guid.NewGuid();
+        outbox.Append(new OutboxValue("s", new SharedEvent(Changed(a, 1))));
+        outbox.Append(new OutboxApplied(7, new ValuesOutcome([11, 12], [])));
+        outbox.Append(new OutboxApplied(8, new ValuesOutcome([0], [new ValueRefusal(0, new ItemNotFoundException(b))])));
+        outbox.Append(new OutboxValue("s", new SharedEvent(Changed(b, 2))));
+        outbox.Append(new OutboxValue("s", new SharedEvent(Changed(a, 3))));
+
+        outbox.Flush();
+
+        Assert.Equal([HubNames.ValuesApplied, HubNames.Values], sent.Select(m => m.Method));
+        var applied = Assert.IsType<ValuesAppliedMessage>(sent[0].Message);
+        Assert.Equal(8, applied.Sequence);
+        Assert.Equal([11L, 12, 0], applied.Revisions);
+        var refused = Assert.Single(applied.Refused);
+        Assert.Equal((8L, 0, HubErrors.NotFound), (refused.Sequence, refused.Index!.Value, refused.Code));
+        var values = Assert.IsType<ValuesFrame>(sent[1].Message);
+        Assert.Equal([2L, 3], values.Values.Select(v => v.Event.Revision));
+    }
+
+    [Fact]
+    public void ReliableEventsAreNeverSquashed()
+    {
+        var (outbox, sent) = Capturing();
         var item = Guid.NewGuid();
         for (var revision = 1; revision <= 5; revision++)
         {
             outbox.Append(Event("s", item, revision, unreliable: false));
         }
 
-        var sent = await SendOnceAsync(outbox, messages: 1);
+        outbox.Flush();
 
-        Assert.Equal([1L, 2, 3, 4, 5], Assert.IsType<ChangesMessage>(Assert.Single(sent)).Events.Select(e => e.Revision));
+        Assert.Equal([1L, 2, 3, 4, 5], Assert.IsType<ChangesFrame>(Assert.Single(sent).Message).Events.Select(e => e.Event.Revision));
     }
 
     [Fact]
     public void AReceiverTooFarBehindIsCutOffInsteadOfBufferingWithoutBound()
     {
         var overflowed = 0;
-        var outbox = new Outbox(3, () => overflowed++);
+        var (outbox, sent) = Capturing(capacity: 3, onOverflow: () => overflowed++);
 
         for (var revision = 1; revision <= 10; revision++)
         {
             outbox.Append(Event("s", Guid.NewGuid(), revision, unreliable: false));
         }
+        outbox.Flush();
 
         Assert.Equal(1, overflowed);
+        Assert.Empty(sent);
     }
 
-    /// Everything appended before the signal goes out in one batch.
-    internal static async Task<List<object>> SendOnceAsync(Outbox outbox, int messages)
+    [Fact]
+    public async Task WhatIsAppendedWhileAWriteWaitsGoesOutWhenItIsDoneInOrder()
     {
-        var sent = new List<object>();
-        outbox.Signal();
-        using var stop = new CancellationTokenSource();
-        var pump = outbox.PumpAsync((_, message) =>
+        var sent = new List<long>();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var outbox = new Outbox(100, () => { }, async (_, message) =>
         {
+            var revisions = ((ChangesFrame)message).Events.Select(e => e.Event.Revision).ToList();
+            if (revisions.Contains(1))
+            {
+                await release.Task;
+            }
             lock (sent)
             {
-                sent.Add(message);
+                sent.AddRange(revisions);
             }
-            return Task.CompletedTask;
-        }, stop.Token);
-        await Support.Wait.UntilAsync(() => Task.FromResult(sent.Count >= messages), $"{messages} messages are sent");
-        await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pump);
-        return sent;
+        });
+        var item = Guid.NewGuid();
+        outbox.Append(Event("s", item, 1, unreliable: false));
+        outbox.Flush();
+        outbox.Append(Event("s", item, 2, unreliable: false));
+        outbox.Flush();
+        Assert.Empty(sent);
+
+        release.SetResult();
+
+        await Support.Wait.UntilAsync(() => Task.FromResult(sent.Count == 2), "both events are sent");
+        Assert.Equal([1L, 2], sent);
     }
 }

@@ -1,20 +1,21 @@
 using Equip.Domain.Dataspace;
 using Equip.Web.Hubs;
+using Equip.Web.Hubs.FanOut;
 
 namespace Equip.Tests.Hub;
 
 /// The dispatcher's index on its own: which subscriptions an event's type leads to.
 public sealed class SubscriptionIndexTests
 {
-    private static readonly Outbox Outbox = new(100, () => { });
+    private static readonly Outbox Outbox = OutboxTests.Capturing().Outbox;
 
     private static Subscription Subscribing(string type, string? responsible = null) =>
-        new(type, new Pattern(type, Responsible: responsible), Outbox);
+        new(type, new Pattern(type, Responsible: responsible), Outbox, SubscriptionOptions.Default, () => null);
 
-    private static List<string> Candidates(SubscriptionIndex index, string type)
+    private static List<string> Candidates(SubscriptionIndex index, string type, string? responsible = null)
     {
         var found = new List<Subscription>();
-        index.FindByType(type, found);
+        index.Find(type, responsible, found);
         return [.. found.Select(s => s.Id).Order(StringComparer.Ordinal)];
     }
 
@@ -40,7 +41,7 @@ public sealed class SubscriptionIndexTests
     {
         var index = new SubscriptionIndex();
         var first = Subscribing("ect.*");
-        var second = new Subscription("second", new Pattern("ect.*"), Outbox);
+        var second = new Subscription("second", new Pattern("ect.*"), Outbox, SubscriptionOptions.Default, () => null);
         var exact = Subscribing("ect.Link");
         index.Add(first);
         index.Add(second);
@@ -57,11 +58,19 @@ public sealed class SubscriptionIndexTests
     }
 
     [Fact]
-    public void TheResponsiblePeerDoesNotNarrowTheCandidatesTheSubscriptionFiltersIt()
+    public void AnEventLeadsToTheSubscriptionsOfAnyResponsibleAndToThoseOfItsOwnOnly()
     {
         var index = new SubscriptionIndex();
-        index.Add(Subscribing("demo.*", responsible: "lamp-1"));
+        index.Add(new Subscription("lamp-1", new Pattern("demo.*", Responsible: "lamp-1"), Outbox, SubscriptionOptions.Default, () => null));
+        index.Add(new Subscription("lamp-2", new Pattern("demo.Thing", Responsible: "lamp-2"), Outbox, SubscriptionOptions.Default, () => null));
+        index.Add(new Subscription("anyone", new Pattern("demo.Thing"), Outbox, SubscriptionOptions.Default, () => null));
 
-        Assert.Equal(["demo.*"], Candidates(index, "demo.Thing"));
+        Assert.Equal(["anyone", "lamp-1"], Candidates(index, "demo.Thing", "lamp-1"));
+        Assert.Equal(["anyone", "lamp-2"], Candidates(index, "demo.Thing", "lamp-2"));
+        Assert.Equal(["anyone"], Candidates(index, "demo.Thing", "lamp-3"));
+        Assert.Equal(["anyone"], Candidates(index, "demo.Thing"));
+
+        index.Remove(new Subscription("never added", new Pattern("demo.*", Responsible: "lamp-1"), Outbox, SubscriptionOptions.Default, () => null));
+        Assert.Equal(3, index.Count);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Equip.Domain.Dataspace;
 using Equip.Protocol;
 using Equip.Web.Hubs;
+using Equip.Web.Hubs.FanOut;
 
 namespace Equip.Tests.Hub;
 
@@ -10,38 +11,38 @@ public sealed class SubscriptionTests
 {
     private static readonly JsonElement NoFields = JsonDocument.Parse("{}").RootElement.Clone();
 
-    private static ChangeEvent Added(long revision, string type = "demo.Thing") =>
-        ChangeEvent.Added(new ItemState(Guid.NewGuid(), type, NoFields, "lamp-1", false, null, revision, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch), DateTimeOffset.UnixEpoch);
+    private static SharedEvent Added(long revision, string type = "demo.Thing") =>
+        new(ChangeEvent.Added(new ItemState(Guid.NewGuid(), type, NoFields, "lamp-1", false, null, revision, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch), DateTimeOffset.UnixEpoch));
 
     private static OutboxSnapshot Snapshot(long revision) =>
         new(new SnapshotMessage { SubscriptionId = "s", Revision = revision, Items = [] });
 
     [Fact]
-    public async Task LiveEventsOfferedBeforeItStartsFollowItsFirstMessageOnlyWhenNewerThanItsRevision()
+    public void LiveEventsOfferedBeforeItStartsFollowItsFirstMessageOnlyWhenNewerThanItsRevision()
     {
-        var outbox = new Outbox(100, () => { });
-        var subscription = new Subscription("s", new Pattern("demo.*"), outbox);
+        var (outbox, sent) = OutboxTests.Capturing();
+        var subscription = new Subscription("s", new Pattern("demo.*"), outbox, SubscriptionOptions.Default, () => null);
 
         var queuedWhileBuffering = subscription.Offer([Added(1), Added(2), Added(3)]);
         subscription.Start(2, () => outbox.Append(Snapshot(2)));
         var queuedLive = subscription.Offer([Added(4), Added(5, type: "other.Thing")]);
         var queuedNothing = subscription.Offer([Added(6, type: "other.Thing")]);
 
-        var sent = await OutboxTests.SendOnceAsync(outbox, messages: 2);
+        outbox.Flush();
+
         Assert.False(queuedWhileBuffering);
         Assert.True(queuedLive);
         Assert.False(queuedNothing);
-        Assert.Equal(2, Assert.IsType<SnapshotMessage>(sent[0]).Revision);
-        Assert.Equal([3L, 4], Assert.IsType<ChangesMessage>(sent[1]).Events.Select(e => e.Revision));
-        Assert.Equal(2, sent.Count);
+        Assert.Equal(2, Assert.IsType<SnapshotMessage>(sent[0].Message).Revision);
+        Assert.Equal([3L, 4], sent.Skip(1).SelectMany(m => Assert.IsType<ChangesFrame>(m.Message).Events).Select(e => e.Event.Revision));
     }
 
     [Fact]
     public void AClosedSubscriptionQueuesNothingEvenFromABatchInFlight()
     {
-        var outbox = new Outbox(100, () => { });
-        var live = new Subscription("live", new Pattern("demo.*"), outbox);
-        var buffering = new Subscription("buffering", new Pattern("demo.*"), outbox);
+        var (outbox, _) = OutboxTests.Capturing();
+        var live = new Subscription("live", new Pattern("demo.*"), outbox, SubscriptionOptions.Default, () => null);
+        var buffering = new Subscription("buffering", new Pattern("demo.*"), outbox, SubscriptionOptions.Default, () => null);
         live.Start(0, () => { });
 
         live.Close();

@@ -1,11 +1,14 @@
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Access;
+using Equip.Infrastructure.Dataspace;
 using Equip.Infrastructure.Observability;
 using Equip.Web.Access;
 using Equip.Protocol;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Equip.Web.Hubs.Connections;
+using Equip.Web.Hubs.FanOut;
 
 namespace Equip.Web.Hubs;
 
@@ -16,7 +19,7 @@ internal sealed class DataspaceHub(
     IPeerSessions peers,
     PeerConnections connections,
     ChangeDispatcher dispatcher,
-    IHubContext<DataspaceHub> hub,
+    ClosingHubLifetimeManager lifetime,
     IOptions<LimitOptions> limits,
     IOptions<HubLimitOptions> hubLimits,
     ItemLimits itemLimits,
@@ -35,8 +38,7 @@ internal sealed class DataspaceHub(
     {
         var connectionId = Context.ConnectionId;
         metrics.ConnectionOpened();
-        connections.Add(new PeerConnection(Context, dispatcher, hubLimits.Value.MaxPendingMessages,
-            (method, message) => hub.Clients.Client(connectionId).SendAsync(method, message)));
+        connections.Add(new PeerConnection(Context, dispatcher, hubLimits.Value.MaxPendingMessages, lifetime.ContextOf(connectionId)));
         return Task.CompletedTask;
     }
 
@@ -99,6 +101,34 @@ internal sealed class DataspaceHub(
         return (await dataspace.UpdateAsync(command, Started)).ToWire();
     }
 
+    /// Queues the values and returns: the outcome comes as ValuesApplied, after the events of the
+    /// batch that applied them, so a device's values do not wait for one another.
+    [HubMethodName(HubNames.SetValues)]
+    public async Task SetValues(SetValuesRequest request)
+    {
+        var connection = Connection;
+        var sequence = request.Sequence;
+        var entries = request.Values ?? [];
+        if (connection.Actor is not { } actor)
+        {
+            connection.Applied(sequence, ValuesOutcome.RefusedAll(entries.Count, new HubException($"{HubErrors.NotRegistered}: Call Register(peerId, incarnation, name) before SetValues.")));
+            return;
+        }
+        var values = new ValueWrite[entries.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = new ValueWrite(entries[i].ItemId, entries[i].Value);
+        }
+        try
+        {
+            await dataspace.EnqueueValuesAsync(new SetValues(values, actor) { OnApplied = outcome => connection.Applied(sequence, outcome) }, Started);
+        }
+        catch (ServiceStoppingException stopping)
+        {
+            connection.Applied(sequence, ValuesOutcome.RefusedAll(values.Length, stopping));
+        }
+    }
+
     [HubMethodName(HubNames.Delete)]
     public async Task Delete(DeleteRequest request)
     {
@@ -141,7 +171,8 @@ internal sealed class DataspaceHub(
         SubscriptionRules.ValidateId(request.SubscriptionId, itemLimits);
         var pattern = request.Pattern.ToPattern();
         pattern.Validate(itemLimits);
-        var subscription = connection.AddSubscription(request.SubscriptionId, pattern, hubLimits.Value.MaxSubscriptionsPerConnection);
+        var options = new SubscriptionOptions(request.CompactValues, request.OwnValues);
+        var subscription = connection.AddSubscription(request.SubscriptionId, pattern, options, hubLimits.Value.MaxSubscriptionsPerConnection);
         try
         {
             var revision = request.FromRevision is { } from
@@ -230,7 +261,7 @@ internal sealed class DataspaceHub(
         {
             foreach (var change in replayed)
             {
-                Connection.Outbox.Append(new OutboxEvent(subscription.Id, change.ToWire(subscription.Pattern.Matches(change.Item)), Unreliable: false));
+                Connection.Outbox.Append(new OutboxEvent(subscription.Id, new EventFrame(new SharedEvent(change), subscription.Pattern.Matches(change.Item)), Unreliable: false));
             }
         });
         return replayedUpTo;

@@ -2,6 +2,9 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Equip.Infrastructure.Peers;
 using Equip.Protocol;
+using Equip.Web.Hubs.Refusals;
+using Equip.Web.Hubs.Connections;
+using Equip.Web.Hubs.FanOut;
 
 namespace Equip.Web.Hubs;
 

@@ -1,12 +1,14 @@
+using System.Text.Json;
 using Equip.Domain.Dataspace;
 
 namespace Equip.Infrastructure.Dataspace.Live;
 
 /// The current items, in memory, with the indexes that reads look them up by: id, type (and so
 /// type prefix), responsible peer and lease expiry. The writer replaces items whole after each
-/// batch (an item here is never changed in place: the writer changes copies), so readers under
-/// the lock see the dataspace at one revision.
-internal sealed class LiveItems
+/// batch (it changes copies), except for value changes, which it applies to the item in place
+/// (a value is no key of any index); either way under the lock, so readers under the lock see
+/// the dataspace at one revision.
+internal sealed class LiveItems : ILiveItems
 {
     private static readonly Guid Last = new("ffffffff-ffff-ffff-ffff-ffffffffffff");
 
@@ -30,11 +32,24 @@ internal sealed class LiveItems
         }
     }
 
-    /// Replaces the items that the batch changed (null: deleted) and moves to its revision.
-    public void Apply(IEnumerable<KeyValuePair<Guid, Item?>> changes, long revision)
+    /// Replaces the items that the batch changed (null: deleted), sets the values it changed in
+    /// place, and moves to its revision.
+    public void Apply(IEnumerable<KeyValuePair<Guid, Item?>> changes, IEnumerable<ValueChange> values, long revision)
     {
         lock (_gate)
         {
+            foreach (var value in values)
+            {
+                if (_byId.TryGetValue(value.State.Id, out var entry) && entry.Item == value.Item)
+                {
+                    value.Item.SetValue(value.Value, value.State.Revision, value.State.UpdatedAt);
+                    if (value.AssertedEpoch is { } epoch)
+                    {
+                        value.Item.MarkAsserted(epoch);
+                    }
+                    entry.State = value.State;
+                }
+            }
             foreach (var (id, item) in changes)
             {
                 if (_byId.Remove(id, out var old))
@@ -43,7 +58,7 @@ internal sealed class LiveItems
                 }
                 if (item is not null)
                 {
-                    _byId[id] = new Entry(item, item.ToState());
+                    _byId[id] = new Entry(item) { State = item.ToState() };
                     Index(item);
                 }
             }
@@ -66,6 +81,15 @@ internal sealed class LiveItems
         lock (_gate)
         {
             return _byId.TryGetValue(id, out var entry) ? entry.Item : null;
+        }
+    }
+
+    /// The current item and its state, for the writer to set a value in place.
+    public (Item Item, ItemState State)? FindWithState(Guid id)
+    {
+        lock (_gate)
+        {
+            return _byId.TryGetValue(id, out var entry) ? (entry.Item, entry.State) : null;
         }
     }
 
@@ -133,7 +157,7 @@ internal sealed class LiveItems
 
     /// Every item, as the store had it at start-up.
     public void Load(IEnumerable<Item> items, long revision) =>
-        Apply(items.Select(i => KeyValuePair.Create(i.Id, (Item?)i)), revision);
+        Apply(items.Select(i => KeyValuePair.Create(i.Id, (Item?)i)), [], revision);
 
     private void Index(Item item)
     {
@@ -177,5 +201,21 @@ internal sealed class LiveItems
         ids.Add(id);
     }
 
-    private readonly record struct Entry(Item Item, ItemState State);
+    private sealed class Entry(Item item)
+    {
+        public Item Item => item;
+
+        public required ItemState State { get; set; }
+    }
 }
+
+/// The current items as the server holds them in memory, for in-process readers that must not
+/// wait (the dashboard reads property values from here at each refresh).
+public interface ILiveItems
+{
+    ItemState? Get(Guid id);
+}
+
+/// A value the writer sets in place on a live item (Item, the one LiveItems holds), and the
+/// state the item has then.
+internal sealed record ValueChange(Item Item, JsonElement Value, ItemState State, long? AssertedEpoch);

@@ -15,6 +15,7 @@ internal sealed class ItemConfiguration(string jsonColumnType) : IEntityTypeConf
         builder.Property(i => i.Id).ValueGeneratedNever();
         builder.Property(i => i.Type).HasMaxLength(ItemRules.MaxTypeLength).IsRequired();
         builder.Property(i => i.Fields)
+            .UsePropertyAccessMode(PropertyAccessMode.Property) // the getter writes a value set in place into the fields
             .HasColumnType(jsonColumnType)
             .HasConversion(
                 fields => fields.GetRawText(),

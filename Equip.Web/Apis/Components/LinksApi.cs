@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Equip.Domain.Dataspace;
 using Equip.Infrastructure.Components;
+using Equip.Infrastructure.Components.Links;
 using Equip.Protocol;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -41,19 +42,19 @@ public static class LinksApi
         return app;
     }
 
-    public static async Task<Ok<List<LinkResponse>>> ListLinks(IDataspace dataspace, LinkEngine engine, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Ok<List<LinkResponse>>> ListLinks(IDataspace dataspace, LinkStatuses engine, TimeProvider time, CancellationToken cancellationToken)
     {
         var items = await dataspace.SnapshotAsync(new Pattern(Ect.Link), cancellationToken);
         return TypedResults.Ok(items.Items.Select(i => ToLink(i, engine, time)).OfType<LinkResponse>().ToList());
     }
 
-    public static async Task<Created<LinkResponse>> CreateLink(CreateLinkRequest request, LinkCommands links, LinkEngine engine, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Created<LinkResponse>> CreateLink(CreateLinkRequest request, LinkCommands links, LinkStatuses engine, TimeProvider time, CancellationToken cancellationToken)
     {
         var item = await links.LinkAsync(new LinkFields(request.Source!, request.Destination!), cancellationToken);
         return TypedResults.Created($"/api/links/{item.Id}", ToLink(item, engine, time)!);
     }
 
-    public static async Task<Ok<LinkResponse>> GetLink(Guid id, LinkCommands links, LinkEngine engine, TimeProvider time, CancellationToken cancellationToken) =>
+    public static async Task<Ok<LinkResponse>> GetLink(Guid id, LinkCommands links, LinkStatuses engine, TimeProvider time, CancellationToken cancellationToken) =>
         TypedResults.Ok(ToLink(await links.ItemOfTypeAsync(id, Ect.Link, cancellationToken), engine, time)!);
 
     public static async Task<NoContent> DeleteLink(Guid id, LinkCommands links, CancellationToken cancellationToken)
@@ -81,7 +82,7 @@ public static class LinksApi
         return TypedResults.NoContent();
     }
 
-    private static LinkResponse? ToLink(ItemState item, LinkEngine engine, TimeProvider time)
+    private static LinkResponse? ToLink(ItemState item, LinkStatuses engine, TimeProvider time)
     {
         if (EctJson.Read<LinkFields>(item.Fields) is not { } link)
         {

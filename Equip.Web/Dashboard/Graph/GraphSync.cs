@@ -3,6 +3,7 @@ using Blazor.Diagrams.Core.Anchors;
 using Blazor.Diagrams.Core.Geometry;
 using Blazor.Diagrams.Core.Models;
 using Equip.Infrastructure.Components;
+using Equip.Infrastructure.Components.Links;
 using Equip.Web.Dashboard.Live;
 using Equip.Web.Dashboard.Shared;
 

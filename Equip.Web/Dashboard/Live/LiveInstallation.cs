@@ -3,6 +3,8 @@ using System.Threading.Channels;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Components;
+using Equip.Infrastructure.Dataspace.Live;
+using Equip.Infrastructure.Components.Links;
 using Equip.Protocol;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +18,8 @@ public sealed class LiveInstallation(
     IChangeFeed feed,
     IPeerFeed peerFeed,
     IPeerSessions peerSessions,
-    LinkEngine linkEngine,
+    LinkStatuses linkStatuses,
+    ILiveItems live,
     TimeProvider time,
     IOptions<DashboardOptions> options,
     ILogger<LiveInstallation> logger) : BackgroundService
@@ -138,7 +141,7 @@ public sealed class LiveInstallation(
                 return;
             }
             _changed = false;
-            snapshot = SnapshotBuilder.Build(_items, linkEngine.StatusOf, _peers, _timeline.Entries(), _events.Latest(), _events.Rate(), time.GetUtcNow());
+            snapshot = SnapshotBuilder.Build(_items, live, linkStatuses.StatusOf, _peers, _timeline.Entries(), _events.Latest(), _events.Rate(), time.GetUtcNow());
             if (_timeline.Watch(snapshot, time.GetUtcNow()))
             {
                 snapshot = snapshot with { Timeline = _timeline.Entries() };

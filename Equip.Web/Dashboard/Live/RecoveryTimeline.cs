@@ -1,5 +1,6 @@
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Components;
+using Equip.Infrastructure.Components.Links;
 using Equip.Protocol;
 
 namespace Equip.Web.Dashboard.Live;

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Components;
+using Equip.Infrastructure.Dataspace.Live;
+using Equip.Infrastructure.Components.Links;
 using Equip.Protocol;
 
 namespace Equip.Web.Dashboard.Live;
@@ -11,6 +13,7 @@ internal static class SnapshotBuilder
 {
     public static InstallationSnapshot Build(
         TrackedItems items,
+        ILiveItems live,
         Func<Guid, LinkStatus> linkStatus,
         IReadOnlyList<PeerView> peers,
         IReadOnlyList<TimelineEntry> timeline,
@@ -20,7 +23,7 @@ internal static class SnapshotBuilder
     {
         var capabilities = items.Of<CapabilityFields>(Ect.Capability).Select(c => c.Fields).ToList();
         var properties = items.Of<PropertyFields>(Ect.Property)
-            .ToLookup(p => p.Fields.ComponentId, p => new PropertyView(p.Item.Id, p.Item.Revision, p.Fields));
+            .ToLookup(p => p.Fields.ComponentId, p => WithLiveValue(p.Item, p.Fields, live));
         var requests = items.Of<ComponentRequestFields>(Ect.ComponentRequest)
             .Select(r => new RequestRow(r.Item, r.Fields))
             .OrderBy(r => r.Item.CreatedAt).ThenBy(r => r.Item.Id)
@@ -74,6 +77,12 @@ internal static class SnapshotBuilder
 
         return new InstallationSnapshot(items.Revision, now, hosts, components, requests, links, constants, offers, positions, peers, timeline, recentEvents, eventsPerSecond);
     }
+
+    /// The property with the value it holds now (value changes are not tracked event by event).
+    private static PropertyView WithLiveValue(ItemState tracked, PropertyFields fields, ILiveItems live) =>
+        live.Get(tracked.Id) is { Value: { } value } now && now.Revision > tracked.Revision
+            ? new PropertyView(tracked.Id, now.Revision, fields with { Value = value })
+            : new PropertyView(tracked.Id, tracked.Revision, fields);
 
     /// A requested component that is not running: its ports come from the capability's schema
     /// (the named or assigned container's, else any container's), holding the last or initial values.

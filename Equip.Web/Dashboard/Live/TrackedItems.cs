@@ -27,7 +27,7 @@ internal sealed class TrackedItems
     public void Apply(ChangeEvent change)
     {
         Revision = Math.Max(Revision, change.Revision);
-        if (!Follows(change.Item.Type))
+        if (!Follows(change.Item.Type) || change.ValueOnly) // values are read from the live items at each refresh
         {
             return;
         }

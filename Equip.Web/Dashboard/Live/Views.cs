@@ -2,6 +2,7 @@ using System.Text.Json;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Components;
+using Equip.Infrastructure.Components.Links;
 using Equip.Protocol;
 
 namespace Equip.Web.Dashboard.Live;

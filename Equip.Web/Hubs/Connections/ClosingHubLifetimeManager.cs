@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
-namespace Equip.Web.Hubs;
+namespace Equip.Web.Hubs.Connections;
 
 /// The hub's lifetime manager (SignalR's default one inside, or a backplane's later) that also
 /// keeps each connection's context, so that the server can close a connection with a reason: a
@@ -11,6 +11,9 @@ namespace Equip.Web.Hubs;
 internal sealed class ClosingHubLifetimeManager(DefaultHubLifetimeManager<DataspaceHub> inner) : HubLifetimeManager<DataspaceHub>
 {
     private readonly ConcurrentDictionary<string, HubConnectionContext> _connections = new();
+
+    /// The connection's context, for writing to it directly (the hub's outboxes do).
+    public HubConnectionContext ContextOf(string connectionId) => _connections[connectionId];
 
     /// Sends Close with the error, then closes the connection.
     public async Task CloseAsync(string connectionId, string error, bool allowReconnect)

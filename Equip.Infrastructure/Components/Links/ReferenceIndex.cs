@@ -1,6 +1,6 @@
 using Equip.Protocol;
 
-namespace Equip.Infrastructure.Components;
+namespace Equip.Infrastructure.Components.Links;
 
 /// Which links or constants refer to a property, so that a property's change finds them without
 /// scanning all of them (the link engine's hot path).

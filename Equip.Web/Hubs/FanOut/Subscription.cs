@@ -1,15 +1,21 @@
 using Equip.Domain.Dataspace;
+using Equip.Domain.Peers;
 
-namespace Equip.Web.Hubs;
+namespace Equip.Web.Hubs.FanOut;
 
 /// One subscription of a connection. Until its first message (snapshot or replay) is queued it
 /// buffers live events; from then on it passes on those after the revision it started from, so
 /// there is neither a gap nor a duplicate between the two. Once closed it passes on nothing, even
 /// from a batch the dispatcher was routing when it was removed.
-internal sealed class Subscription(string id, Pattern pattern, Outbox outbox)
+/// A value change is queued as a compact value entry when the subscription asked for them (and
+/// its pattern does not name the field "value", whose change could change whether the item
+/// matches); the connection's own value changes are left out unless it asked for them.
+internal sealed class Subscription(string id, Pattern pattern, Outbox outbox, SubscriptionOptions options, Func<PeerActor?> owner)
 {
+    private readonly bool _compactValues = options.CompactValues && !pattern.NamesValue;
+
     private readonly Lock _gate = new();
-    private List<ChangeEvent>? _buffer = [];
+    private List<SharedEvent>? _buffer = [];
     private long _delivered;
     private bool _closed;
 
@@ -21,7 +27,7 @@ internal sealed class Subscription(string id, Pattern pattern, Outbox outbox)
 
     /// Queues the events it concerns without signalling the outbox (the dispatcher signals each
     /// outbox once per batch); true if it queued any.
-    public bool Offer(IReadOnlyList<ChangeEvent> events)
+    public bool Offer(IReadOnlyList<SharedEvent> events)
     {
         var queued = false;
         lock (_gate)
@@ -32,7 +38,7 @@ internal sealed class Subscription(string id, Pattern pattern, Outbox outbox)
             }
             foreach (var change in events)
             {
-                if (!Concerns(change))
+                if (!Concerns(change.Change))
                 {
                     continue;
                 }
@@ -66,7 +72,7 @@ internal sealed class Subscription(string id, Pattern pattern, Outbox outbox)
             }
             _buffer = null;
         }
-        outbox.Signal();
+        outbox.Flush();
     }
 
     public void Close()
@@ -83,14 +89,33 @@ internal sealed class Subscription(string id, Pattern pattern, Outbox outbox)
     public bool Concerns(ChangeEvent change) =>
         pattern.MatchesType(change.Item.Type) && (pattern.Responsible is null || pattern.Responsible == change.Item.Responsible);
 
-    private bool Deliver(ChangeEvent change)
+    private bool Deliver(SharedEvent shared)
     {
+        var change = shared.Change;
         if (change.Revision <= _delivered)
         {
             return false;
         }
         _delivered = change.Revision;
-        outbox.Append(new OutboxEvent(id, change.ToWire(matches: pattern.Matches(change.Item)), change.Unreliable));
+        if (change.ValueOnly)
+        {
+            if (!options.OwnValues && change.By is { } by && ReferenceEquals(by, owner()))
+            {
+                return false;
+            }
+            if (_compactValues)
+            {
+                outbox.Append(new OutboxValue(id, shared));
+                return true;
+            }
+        }
+        outbox.Append(new OutboxEvent(id, new EventFrame(shared, pattern.Matches(change.Item)), change.Unreliable));
         return true;
     }
+}
+
+/// What a subscription asked for beyond its pattern (SubscribeRequest's compactValues and ownValues).
+internal sealed record SubscriptionOptions(bool CompactValues, bool OwnValues)
+{
+    public static readonly SubscriptionOptions Default = new(false, false);
 }

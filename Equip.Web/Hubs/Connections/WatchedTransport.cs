@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 
-namespace Equip.Web.Hubs;
+namespace Equip.Web.Hubs.Connections;
 
 /// A connection's transport whose reader reports every read that brought bytes.
 internal sealed class WatchedTransport(IDuplexPipe inner, Action heard) : IDuplexPipe

@@ -1,4 +1,4 @@
-namespace Equip.Infrastructure.Components;
+namespace Equip.Infrastructure.Components.Links;
 
 /// Where a link stands: active, sourceMissing, destinationOffline or typeMismatch, and when it
 /// last carried a value.

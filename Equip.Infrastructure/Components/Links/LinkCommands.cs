@@ -3,7 +3,7 @@ using Equip.Domain.Components;
 using Equip.Domain.Dataspace;
 using Equip.Protocol;
 
-namespace Equip.Infrastructure.Components;
+namespace Equip.Infrastructure.Components.Links;
 
 /// Makes links and constants, refusing ones that could never work: a reference that names no
 /// component, or a destination known to be read-only (from the running component, or from the

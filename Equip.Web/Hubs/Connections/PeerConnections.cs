@@ -3,7 +3,7 @@ using Equip.Infrastructure.Access;
 using Equip.Protocol;
 using Equip.Web.Access;
 
-namespace Equip.Web.Hubs;
+namespace Equip.Web.Hubs.Connections;
 
 /// Which connection speaks for each peer on this server; a newer one replaces the older.
 internal sealed class PeerConnections

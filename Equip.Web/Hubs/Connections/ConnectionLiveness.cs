@@ -3,7 +3,7 @@ using Equip.Infrastructure.Peers;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
-namespace Equip.Web.Hubs;
+namespace Equip.Web.Hubs.Connections;
 
 /// Closes a hub connection from which nothing has arrived for Equip:Peers:ClientTimeout, counted
 /// from the moment the connection was made: any byte (a call, a ping, the handshake) counts.

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Equip.Domain.Dataspace;
 
-namespace Equip.Web.Hubs;
+namespace Equip.Web.Hubs.FanOut;
 
 /// Fans each published batch out to the hub's subscriptions, off the writer's thread: the writer
 /// only puts the batch on a channel, and one loop takes the batches in revision order, finds each
@@ -13,11 +13,10 @@ namespace Equip.Web.Hubs;
 /// delay between writer and loop can neither lose nor repeat an event.
 internal sealed class ChangeDispatcher(IChangeFeed feed, ILogger<ChangeDispatcher> logger) : BackgroundService
 {
-    private readonly Channel<IReadOnlyList<ChangeEvent>> _batches =
-        Channel.CreateUnbounded<IReadOnlyList<ChangeEvent>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _gate = new();
     private readonly SubscriptionIndex _index = new();
-    private readonly Dictionary<Subscription, List<ChangeEvent>> _routed = [];
+    private readonly Dictionary<Subscription, List<SharedEvent>> _routed = [];
     private readonly HashSet<Outbox> _touched = [];
     private readonly List<Subscription> _candidates = [];
     private IDisposable? _feed;
@@ -56,7 +55,7 @@ internal sealed class ChangeDispatcher(IChangeFeed feed, ILogger<ChangeDispatche
     /// subscription can register before the batches reach the channel.
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _feed = feed.Subscribe(events => _batches.Writer.TryWrite(events));
+        _feed = feed.Subscribe(events => _work.Writer.TryWrite(new Work(events, null, null)));
         return base.StartAsync(cancellationToken);
     }
 
@@ -66,11 +65,33 @@ internal sealed class ChangeDispatcher(IChangeFeed feed, ILogger<ChangeDispatche
         return base.StopAsync(cancellationToken);
     }
 
+    /// Queues a SetValues' acknowledgement behind the events of the batch that applied it (the
+    /// writer publishes a batch before it answers its operations).
+    public void Acknowledge(Outbox outbox, long sequence, ValuesOutcome outcome) =>
+        _work.Writer.TryWrite(new Work(null, outbox, new OutboxApplied(sequence, outcome)));
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var events in _batches.Reader.ReadAllAsync(stoppingToken))
+        while (await _work.Reader.WaitToReadAsync(stoppingToken))
         {
-            Dispatch(events);
+            // Everything queued so far, then each outbox given something is signalled once.
+            while (_work.Reader.TryRead(out var work))
+            {
+                if (work.Events is { } events)
+                {
+                    Dispatch(events);
+                }
+                else
+                {
+                    work.Outbox!.Append(work.Applied!);
+                    _touched.Add(work.Outbox);
+                }
+            }
+            foreach (var outbox in _touched)
+            {
+                outbox.Flush();
+            }
+            _touched.Clear();
         }
     }
 
@@ -80,14 +101,19 @@ internal sealed class ChangeDispatcher(IChangeFeed feed, ILogger<ChangeDispatche
         {
             foreach (var change in events)
             {
-                _index.FindByType(change.Item.Type, _candidates);
+                _index.Find(change.Item.Type, change.Item.Responsible, _candidates);
+                if (_candidates.Count == 0)
+                {
+                    continue;
+                }
+                var shared = new SharedEvent(change); // encoded once, whoever receives it
                 foreach (var subscription in _candidates)
                 {
                     if (!_routed.TryGetValue(subscription, out var routed))
                     {
                         _routed[subscription] = routed = [];
                     }
-                    routed.Add(change);
+                    routed.Add(shared);
                 }
                 _candidates.Clear();
             }
@@ -107,13 +133,11 @@ internal sealed class ChangeDispatcher(IChangeFeed feed, ILogger<ChangeDispatche
                 _touched.Add(subscription.Outbox); // what it queued before failing still goes out
             }
         }
-        foreach (var outbox in _touched)
-        {
-            outbox.Signal();
-        }
         _routed.Clear();
-        _touched.Clear();
     }
+
+    /// A published batch, or an acknowledgement for an outbox.
+    private readonly record struct Work(IReadOnlyList<ChangeEvent>? Events, Outbox? Outbox, OutboxApplied? Applied);
 }
 
 internal static partial class ChangeDispatcherLog

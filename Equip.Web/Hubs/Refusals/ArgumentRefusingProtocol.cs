@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 
-namespace Equip.Web.Hubs;
+namespace Equip.Web.Hubs.Refusals;
 
 /// An invocation whose arguments do not bind to its method's parameters (a string where an id
 /// belongs, an argument too many, a method that does not exist) never reaches the hub's filters:
@@ -119,27 +119,5 @@ internal sealed class ArgumentRefusingProtocol(IHubProtocol inner, ILogger logge
             words = $"{words} {inner.Message}";
         }
         return words.Length <= 500 ? words : words[..500] + "…";
-    }
-}
-
-internal static class ArgumentRefusals
-{
-    /// Adds a wrapper of each hub protocol registered so far (JSON and MessagePack) after it:
-    /// SignalR uses the last protocol of a name. The originals stay registered, so that a later
-    /// AddSignalR (the dashboard's Blazor circuit calls one, and speaks a protocol of its own)
-    /// finds them and adds no second plain one.
-    public static IServiceCollection RefuseUnboundArguments(this IServiceCollection services)
-    {
-        var types = services.Where(d => d.ServiceType == typeof(IHubProtocol)
-                && d.ImplementationType is { } type
-                && (type == typeof(JsonHubProtocol) || type.Name == "MessagePackHubProtocol"))
-            .Select(d => d.ImplementationType!).ToList();
-        foreach (var type in types)
-        {
-            services.AddSingleton<IHubProtocol>(sp => new ArgumentRefusingProtocol(
-                (IHubProtocol)ActivatorUtilities.CreateInstance(sp, type),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<HubErrorFilter>()));
-        }
-        return services;
     }
 }

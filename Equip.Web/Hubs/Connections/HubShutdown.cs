@@ -1,6 +1,6 @@
 using Equip.Protocol;
 
-namespace Equip.Web.Hubs;
+namespace Equip.Web.Hubs.Connections;
 
 /// When the server stops, every hub connection is sent a Close message whose error is `stopping`
 /// and which allows reconnecting, so that the devices know to come back (to the next instance) at

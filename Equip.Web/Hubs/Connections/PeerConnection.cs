@@ -2,8 +2,10 @@ using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Protocol;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Equip.Web.Hubs.FanOut;
 
-namespace Equip.Web.Hubs;
+namespace Equip.Web.Hubs.Connections;
 
 /// The server's side of one hub connection: who registered on it, its subscriptions and what it
 /// has yet to receive. Its subscriptions are registered with the dispatcher while they last; a
@@ -12,16 +14,14 @@ internal sealed class PeerConnection : IAsyncDisposable
 {
     private readonly Dictionary<string, Subscription> _subscriptions = [];
     private readonly ChangeDispatcher _dispatcher;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _pump;
     private bool _disposed;
 
-    public PeerConnection(HubCallerContext context, ChangeDispatcher dispatcher, int outboxCapacity, Func<string, object, Task> send)
+    /// Messages go straight to the connection (its HubConnectionContext), one write each.
+    public PeerConnection(HubCallerContext context, ChangeDispatcher dispatcher, int outboxCapacity, HubConnectionContext connection)
     {
         Context = context;
-        Outbox = new Outbox(outboxCapacity, context.Abort);
+        Outbox = new Outbox(outboxCapacity, context.Abort, (method, message) => connection.WriteAsync(new InvocationMessage(method, [message])));
         _dispatcher = dispatcher;
-        _pump = Task.Run(() => Outbox.PumpAsync(send, _stop.Token));
     }
 
     public HubCallerContext Context { get; }
@@ -30,14 +30,18 @@ internal sealed class PeerConnection : IAsyncDisposable
 
     public PeerActor? Actor { get; set; }
 
+    /// The connection's SetValues through the sequence were applied: the acknowledgement goes out
+    /// after the events of the batch that applied them.
+    public void Applied(long sequence, ValuesOutcome outcome) => _dispatcher.Acknowledge(Outbox, sequence, outcome);
+
     public PeerActor RequireActor() =>
         Actor ?? throw new HubException($"{HubErrors.NotRegistered}: Call Register(peerId, incarnation, name) before anything else.");
 
     /// Registers the subscription for live events, which it buffers until it starts. A call that
     /// was still running when the connection closed registers nothing.
-    public Subscription AddSubscription(string id, Pattern pattern, int maxSubscriptions)
+    public Subscription AddSubscription(string id, Pattern pattern, SubscriptionOptions options, int maxSubscriptions)
     {
-        var subscription = new Subscription(id, pattern, Outbox);
+        var subscription = new Subscription(id, pattern, Outbox, options, () => Actor);
         lock (_subscriptions)
         {
             if (_disposed)
@@ -71,7 +75,7 @@ internal sealed class PeerConnection : IAsyncDisposable
         return true;
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         List<Subscription> subscriptions;
         lock (_subscriptions)
@@ -81,18 +85,7 @@ internal sealed class PeerConnection : IAsyncDisposable
             _subscriptions.Clear();
         }
         subscriptions.ForEach(_dispatcher.Unregister);
-        await _stop.CancelAsync();
-        try
-        {
-            await _pump;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception)
-        {
-            // A send failed because the connection is gone: nothing is left to deliver to.
-        }
-        _stop.Dispose();
+        Outbox.Close();
+        return ValueTask.CompletedTask;
     }
 }

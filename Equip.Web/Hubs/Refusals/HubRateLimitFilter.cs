@@ -4,7 +4,7 @@ using Equip.Web.Access;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
-namespace Equip.Web.Hubs;
+namespace Equip.Web.Hubs.Refusals;
 
 /// Each connection's calls come out of its own token bucket (Equip:RateLimits:HubCallsPerSecond).
 /// A call beyond it waits for its token: SignalR runs one connection's calls one after another,

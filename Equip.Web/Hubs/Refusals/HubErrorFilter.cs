@@ -5,7 +5,7 @@ using Equip.Infrastructure.Dataspace;
 using Equip.Protocol;
 using Microsoft.AspNetCore.SignalR;
 
-namespace Equip.Web.Hubs;
+namespace Equip.Web.Hubs.Refusals;
 
 /// Every hub call passes here. Refusals reach the client as a hub error carrying a stable code
 /// (HubErrors), such as "... HubException: not-found: No item has id ...", and are logged as the

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Equip.Domain.Dataspace;
+using Equip.Infrastructure.Dataspace;
+using Equip.Infrastructure.Observability;
+using Equip.Protocol;
+
+namespace Equip.Infrastructure.Components.Links;
+
+/// Carries values along the links inside the writer's batch: after the batch's operations, the
+/// latest value of each source property it changed goes to every linked destination, converted
+/// to the destination's type, in the same batch; a destination that is itself a source passes it
+/// on (up to MaxHops links deep). A destination that holds the value already is not written
+/// again, which stops cycles. Runs on the writer's thread only.
+internal sealed class LinkCarrier(LinkRoutes routes, EquipMetrics metrics) : IValueRouting
+{
+    public const int MaxHops = 64;
+
+    private readonly Dictionary<Guid, JsonElement> _sources = [];
+
+    public void Carry(WriteContext context, int firstEvent)
+    {
+        var table = routes.Current;
+        if (table.IsEmpty)
+        {
+            return;
+        }
+        for (var hop = 0; hop < MaxHops; hop++)
+        {
+            var events = context.Events;
+            var end = events.Count;
+            CollectSources(table, events, firstEvent, end);
+            if (_sources.Count == 0)
+            {
+                return;
+            }
+            foreach (var (source, value) in _sources)
+            {
+                foreach (var route in table.BySource[source])
+                {
+                    Carry(context, route, value);
+                }
+            }
+            _sources.Clear();
+            firstEvent = end;
+        }
+    }
+
+    /// Carries the source's current value along the link, as when the link appears or its
+    /// destination comes back.
+    public void Push(WriteContext context, Guid linkId)
+    {
+        if (!routes.Current.ByLink.TryGetValue(linkId, out var route))
+        {
+            return;
+        }
+        if (context.ItemForValue(route.SourceItemId) is not { } source || context.ValueOf(source) is not { } value)
+        {
+            route.State.Set(LinkStatus.SourceMissing);
+            return;
+        }
+        Carry(context, route, value);
+    }
+
+    private void CollectSources(RoutingTable table, IReadOnlyList<ChangeEvent> events, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            var change = events[i];
+            if (change.Kind != ChangeKind.Deleted && table.BySource.ContainsKey(change.Item.Id) && change.Item.Value is { } value)
+            {
+                _sources[change.Item.Id] = value; // the latest of the batch
+            }
+        }
+    }
+
+    private void Carry(WriteContext context, LinkRoute route, JsonElement value)
+    {
+        if (route.DestinationType is not { } type || context.ItemForValue(route.DestinationItemId) is not { } destination)
+        {
+            route.State.Set(LinkStatus.DestinationOffline);
+            return;
+        }
+        if (route.DestinationReadOnly || !EctValues.TryConvert(value, type, out var converted))
+        {
+            route.State.Set(LinkStatus.TypeMismatch);
+            return;
+        }
+        route.State.Carried(context.Now);
+        if (context.ValueOf(destination) is { } held && JsonValues.AreEqual(held, converted))
+        {
+            return;
+        }
+        context.SetValue(destination, converted, by: null, author: null);
+        metrics.Propagated();
+    }
+}
