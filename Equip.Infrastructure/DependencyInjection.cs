@@ -66,9 +66,9 @@ public static class DependencyInjection
         services.AddSingleton<EquipMetrics>();
         services.AddSingleton<LiveItems>();
         services.AddSingleton<ILiveItems>(sp => sp.GetRequiredService<LiveItems>());
-        services.AddSingleton<LiveLog>();
+        services.AddSingleton(sp => new LiveLog(sp.GetRequiredService<IOptions<ChangeLogOptions>>().Value.MemoryWindow));
         services.AddSingleton<BatchWriter>();
-        services.AddSingleton<WriteQueue>();
+        services.AddSingleton<DataspaceWriter>();
         services.AddSingleton<ReadGate>();
         services.AddSingleton<IDataspace, LiveDataspace>();
         services.AddSingleton<IPeerSessions, PeerSessions>();
@@ -77,7 +77,7 @@ public static class DependencyInjection
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<DeviceKeys>());
         services.AddHostedService(sp => sp.GetRequiredService<DashboardSessions>());
-        services.AddHostedService(sp => sp.GetRequiredService<WriteQueue>());
+        services.AddHostedService(sp => sp.GetRequiredService<DataspaceWriter>());
         services.AddHostedService<LeaseSweeper>();
         services.AddHostedService<ChangeLogPruner>();
         services.AddHostedService<PeerReaper>();

@@ -49,5 +49,16 @@ public sealed record ChangeEvent(long Revision, ChangeKind Kind, DeleteReason? R
 /// The items matching a pattern as they were at one revision.
 public sealed record DataspaceSnapshot(IReadOnlyList<ItemState> Items, long Revision);
 
-/// A page of the change log and the revision the dataspace is at.
-public sealed record ChangePage(IReadOnlyList<ChangeEvent> Events, long CurrentRevision);
+/// A page of the change log and the revision the dataspace is at. Gaps are the revision ranges in
+/// the page's span that a server crash skipped (their changes, written behind, may be lost): a
+/// reader that sees revisions jump across one knows it was not sent those events for another reason.
+public sealed record ChangePage(IReadOnlyList<ChangeEvent> Events, long CurrentRevision, IReadOnlyList<RevisionRange> Gaps)
+{
+    public ChangePage(IReadOnlyList<ChangeEvent> events, long currentRevision)
+        : this(events, currentRevision, [])
+    {
+    }
+}
+
+/// Revisions After+1 through Through.
+public sealed record RevisionRange(long After, long Through);

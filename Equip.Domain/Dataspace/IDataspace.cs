@@ -17,7 +17,8 @@ public interface IDataspace
     /// each on its own; the others are applied.
     ValueTask EnqueueValuesAsync(SetValues command, CancellationToken cancellationToken = default);
 
-    /// Sets the values and answers once they are applied.
+    /// Sets the values and answers once they are applied; a refusal of the whole call (fencing,
+    /// too many values, the server stopping) fails the task instead.
     Task<ValuesOutcome> SetValuesAsync(SetValues command, CancellationToken cancellationToken = default);
 
     Task<ItemState?> GetAsync(Guid id, CancellationToken cancellationToken = default);

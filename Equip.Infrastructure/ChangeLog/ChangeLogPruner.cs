@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Equip.Infrastructure.ChangeLog;
 
-internal sealed class ChangeLogPruner(WriteQueue writes, IOptions<ChangeLogOptions> options, TimeProvider time, ILogger<ChangeLogPruner> logger)
+internal sealed class ChangeLogPruner(DataspaceWriter writes, IOptions<ChangeLogOptions> options, TimeProvider time, ILogger<ChangeLogPruner> logger)
     : PeriodicService(options.Value.PruneInterval, time)
 {
     protected override async Task TickAsync(CancellationToken cancellationToken)

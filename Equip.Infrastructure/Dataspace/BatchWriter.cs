@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
-using System.Diagnostics;
 using Equip.Infrastructure.Dataspace.Live;
 using Equip.Infrastructure.Observability;
 using Equip.Infrastructure.Peers;
@@ -10,11 +10,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Equip.Infrastructure.Dataspace;
 
-/// Runs the write queue's batches: applies the operations to copies of the live items, then
-/// either commits (the batch touched a persistent item, a peer or the stored log), taking every
-/// change written behind so far into the same transaction, or defers the batch to the next commit
-/// (changes to process-bound items and unreliable values). Either way the live items, the feed
-/// and the callers learn of the batch only once it holds. Only the write queue's loop calls it.
+/// Runs the writer's batches: applies the operations to the batch's view of the live items,
+/// carries the values they changed along the links, then either commits (the batch touched a
+/// persistent item, a peer or the stored log), taking everything not stored yet into the same
+/// transaction, or leaves the batch to a flush (changes to process-bound items and values).
+/// Either way the live items, the feed and the callers learn of the batch only once it holds.
+/// Flushes run beside the writer on a StoreWork taken from Unstored; a commit waits for the one
+/// under way, so the store's writes stay in revision order. Only the writer's loop calls it.
 internal sealed class BatchWriter(
     IDbContextFactory<EquipDbContext> contexts,
     LiveItems live,
@@ -24,18 +26,22 @@ internal sealed class BatchWriter(
     PeerBroadcaster peerBroadcaster,
     TimeProvider time,
     EquipMetrics metrics,
-    ILogger<WriteQueue> logger)
+    ILogger<DataspaceWriter> logger)
 {
     /// Revisions handed out between two commits, at most, before a commit must move the ceiling.
     internal const long CeilingStep = 100_000;
 
-    private readonly WriteBehind _behind = new();
+    private readonly Unstored _unstored = new(log);
     private Dictionary<string, Peer> _peers = [];
     private long _revision;
     private long _ceiling;
     private KeyValuePair<string, int>[] _peerCounts = [];
+    private Task<FlushOutcome>? _flushing;
 
-    public WriteBehind Behind => _behind;
+    /// When the oldest change not stored yet was applied (a Stopwatch timestamp), or null.
+    public long? UnstoredSince => _unstored.Since;
+
+    public bool IsFlushing => _flushing is not null;
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -47,7 +53,7 @@ internal sealed class BatchWriter(
         metrics.Observe(live.CountsByType, () => Volatile.Read(ref _peerCounts));
         live.Load(loaded.Items, loaded.Revision);
         log.Load(loaded.Revision, loaded.PrunedThrough, loaded.Gaps);
-        _behind.Load(loaded.Items.Select(i => i.Id));
+        _unstored.Load(loaded.Items.Select(i => i.Id));
     }
 
     public async Task RunAsync(List<IWriteOperation> batch)
@@ -59,7 +65,7 @@ internal sealed class BatchWriter(
         catch (Exception error) when (batch.Count > 1 && error is not CommitOutcomeUnknownException)
         {
             // One write the database refused must not take its neighbours down: retry each alone.
-            WriteQueueLog.BatchFailed(logger, batch.Count, error);
+            DataspaceWriterLog.BatchFailed(logger, batch.Count, error);
             foreach (var operation in batch.Where(o => !o.IsAnswered))
             {
                 try
@@ -68,7 +74,7 @@ internal sealed class BatchWriter(
                 }
                 catch (Exception alone) when (alone is not CommitOutcomeUnknownException)
                 {
-                    WriteQueueLog.WriteFailed(logger, alone);
+                    DataspaceWriterLog.WriteFailed(logger, alone);
                     operation.Fail(alone);
                 }
             }
@@ -79,23 +85,56 @@ internal sealed class BatchWriter(
         }
     }
 
-    /// Stores what was written behind (at stop: and lowers the ceiling to the last revision, so
-    /// that a clean restart leaves no gap).
-    public async Task FlushAsync(bool final)
+    /// Starts storing what is written behind, beside the writer; TakeFinishedFlush takes the outcome.
+    public Task StartFlush()
     {
-        try
+        var work = _unstored.Take(_revision, _revision + CeilingStep, log.PrunedThrough);
+        _flushing = Task.Run(() => FlushAsync(work));
+        return _flushing;
+    }
+
+    /// Takes in the outcome of a flush that has finished (nothing while one runs).
+    public void TakeFinishedFlush()
+    {
+        if (_flushing is not { IsCompleted: true } flushing)
         {
-            await RunBatchAsync([], flush: true, final);
+            return;
         }
-        catch (Exception error)
+        _flushing = null;
+        var outcome = flushing.Result;
+        if (outcome.Stored)
         {
-            WriteQueueLog.FlushFailed(logger, error);
+            _ceiling = outcome.Work.Ceiling;
+            _unstored.Stored(outcome.Work);
+        }
+        else if (outcome.Unknown)
+        {
+            _unstored.Distrust();
         }
     }
 
-    private async Task RunBatchAsync(IReadOnlyList<IWriteOperation> batch, bool flush = false, bool final = false)
+    /// At stop: after the flush under way, stores what is left and lowers the ceiling to the last
+    /// revision, so that a clean restart leaves no gap.
+    public async Task StopAsync()
     {
-        var context = new WriteContext(live, log, _peers, OpenAsync, _revision, log.PrunedThrough, StoredTime.Now(time));
+        if (_flushing is { } flushing)
+        {
+            await flushing;
+            TakeFinishedFlush();
+        }
+        try
+        {
+            await RunBatchAsync([], final: true);
+        }
+        catch (Exception error)
+        {
+            DataspaceWriterLog.FlushFailed(logger, error);
+        }
+    }
+
+    private async Task RunBatchAsync(IReadOnlyList<IWriteOperation> batch, bool final = false)
+    {
+        var context = new WriteContext(live, log, _peers, OpenForBatchAsync, _revision, log.PrunedThrough, StoredTime.Now(time));
         try
         {
             var peers = batch.Select(o => o.Reads.Peer).OfType<string>().Distinct().ToList();
@@ -118,24 +157,24 @@ internal sealed class BatchWriter(
             }
             routing.Carry(context, firstEvent: 0);
             var changes = context.Changes();
-            if (flush || context.MustCommit(changes) || context.Revision > _ceiling)
+            if (final || context.MustCommit(changes) || context.Revision > _ceiling)
             {
-                await CommitAsync(context, changes, lowerCeiling: final, batch.Count);
+                await CommitAsync(context, lowerCeiling: final, batch.Count);
             }
             else
             {
-                Defer(context, changes);
+                _unstored.Defer(changes, context.Values, context.Events);
             }
             Publish(context, changes);
             applied.ForEach(o => o.Succeed());
         }
         catch (CommitOutcomeUnknownException unknown)
         {
-            // The store may have the batch: keep it, and write it again (checking first) with the next commit.
-            WriteQueueLog.CommitOutcomeUnknown(logger, batch.Count, unknown.InnerException!);
+            // The store may have the batch: keep it, and write it again (checking first) later.
+            DataspaceWriterLog.CommitOutcomeUnknown(logger, batch.Count, unknown.InnerException!);
             var changes = context.Changes();
-            Defer(context, changes);
-            _behind.Distrust();
+            _unstored.Defer(changes, context.Values, context.Events);
+            _unstored.Distrust();
             Publish(context, changes);
             foreach (var operation in batch)
             {
@@ -151,21 +190,14 @@ internal sealed class BatchWriter(
         }
     }
 
-    private async Task CommitAsync(WriteContext context, List<ItemChange> changes, bool lowerCeiling, int writes)
+    private async Task CommitAsync(WriteContext context, bool lowerCeiling, int writes)
     {
         var started = Stopwatch.GetTimestamp();
         var db = await context.DbAsync(CancellationToken.None);
         var store = context.Store!;
-        await _behind.WriteToAsync(db, changes, context.Values, CancellationToken.None);
-        var events = log.Unflushed();
-        events.AddRange(context.Events);
-        var stored = await _behind.StoredRevisionsAsync(db, events, CancellationToken.None);
-        db.ChangeLog.AddRange(events.Where(e => !stored.Contains(e.Revision)).Select(ChangeLogEntry.From));
         var ceiling = lowerCeiling ? context.Revision : context.Revision + CeilingStep;
-        store.State.CurrentRevision = context.Revision;
-        store.State.RevisionCeiling = ceiling;
-        store.State.PrunedThrough = context.PrunedThrough;
-        db.Entry(store.State).State = EntityState.Modified; // the whole row, whatever it held
+        var work = _unstored.Take(context.Revision, ceiling, context.PrunedThrough, context);
+        await StoreWriter.AddAsync(db, store.State, work, CancellationToken.None);
         db.ChangeTracker.DetectChanges();
         await db.SaveChangesAsync(CancellationToken.None);
         try
@@ -177,8 +209,8 @@ internal sealed class BatchWriter(
             throw new CommitOutcomeUnknownException(error);
         }
         _ceiling = ceiling;
-        _behind.Committed();
-        log.MarkFlushed(context.Revision, context.PrunedThrough);
+        log.Append(context.Events);
+        _unstored.Stored(work);
         var peersChanged = false;
         foreach (var peer in db.ChangeTracker.Entries<Peer>())
         {
@@ -192,15 +224,46 @@ internal sealed class BatchWriter(
         metrics.Committed(Stopwatch.GetElapsedTime(started), writes);
     }
 
+    /// Stores what was written behind in a transaction of its own, beside the writer; its
+    /// outcome is taken in on the writer's thread.
+    private async Task<FlushOutcome> FlushAsync(StoreWork work)
+    {
+        var started = Stopwatch.GetTimestamp();
+        StoreTransaction? store = null;
+        try
+        {
+            store = await OpenAsync(CancellationToken.None);
+            await StoreWriter.AddAsync(store.Db, store.State, work, CancellationToken.None);
+            store.Db.ChangeTracker.DetectChanges();
+            await store.Db.SaveChangesAsync(CancellationToken.None);
+            try
+            {
+                await store.Transaction.CommitAsync(CancellationToken.None);
+            }
+            catch (Exception error)
+            {
+                DataspaceWriterLog.FlushFailed(logger, error);
+                return new FlushOutcome(work, Stored: false, Unknown: true);
+            }
+            metrics.Committed(Stopwatch.GetElapsedTime(started), 0);
+            return new FlushOutcome(work, Stored: true, Unknown: false);
+        }
+        catch (Exception error)
+        {
+            DataspaceWriterLog.FlushFailed(logger, error);
+            return new FlushOutcome(work, Stored: false, Unknown: false);
+        }
+        finally
+        {
+            if (store is not null)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
     private void CountPeers() =>
         Volatile.Write(ref _peerCounts, [.. _peers.Values.GroupBy(p => p.State).Select(g => KeyValuePair.Create(g.Key.ToString().ToLowerInvariant(), g.Count()))]);
-
-    /// The batch is answered without a commit: the next one stores it.
-    private void Defer(WriteContext context, List<ItemChange> changes)
-    {
-        _behind.Defer(changes, context.Values);
-        log.Append(context.Events);
-    }
 
     /// Makes the batch visible: the live items first, then the feed.
     private void Publish(WriteContext context, List<ItemChange> changes)
@@ -213,6 +276,18 @@ internal sealed class BatchWriter(
         {
             peerBroadcaster.Publish([.. store.Db.ChangeTracker.Entries<Peer>().SelectMany(e => e.Entity.TakeTransitions())]);
         }
+    }
+
+    /// The batch's transaction, once the flush under way is done: the store takes its writes in
+    /// revision order, and the flush would wait for the lock the batch holds.
+    private async Task<StoreTransaction> OpenForBatchAsync(CancellationToken cancellationToken)
+    {
+        if (_flushing is { } flushing)
+        {
+            await flushing;
+            TakeFinishedFlush();
+        }
+        return await OpenAsync(cancellationToken);
     }
 
     private async Task<StoreTransaction> OpenAsync(CancellationToken cancellationToken)
@@ -233,4 +308,6 @@ internal sealed class BatchWriter(
             throw;
         }
     }
+
+    private sealed record FlushOutcome(StoreWork Work, bool Stored, bool Unknown);
 }

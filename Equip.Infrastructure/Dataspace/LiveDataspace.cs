@@ -7,7 +7,7 @@ namespace Equip.Infrastructure.Dataspace;
 
 /// The dataspace: writes go through the write queue; items are read from memory (the live
 /// items), the change log from the store and, for what is not stored yet, from memory.
-internal sealed class LiveDataspace(IDbContextFactory<EquipDbContext> contexts, WriteQueue writes, LiveItems items, LiveLog log, ReadGate reads, ItemLimits limits) : IDataspace
+internal sealed class LiveDataspace(IDbContextFactory<EquipDbContext> contexts, DataspaceWriter writes, LiveItems items, LiveLog log, ReadGate reads, ItemLimits limits) : IDataspace
 {
     public Task<AddResult> AddAsync(AddItem command, CancellationToken cancellationToken)
     {
@@ -85,33 +85,40 @@ internal sealed class LiveDataspace(IDbContextFactory<EquipDbContext> contexts, 
             // A crash may have lost changes the reader saw: it must start again from a snapshot.
             throw new ChangeLogCompactedException(after, gap.Through + 1);
         }
-        // The revision first: every event through it is then in the unflushed part or the store.
+        // The revision first: every event through it is then in memory or the store.
         var current = items.Revision;
-        var (unflushed, storedThrough) = log.After(after, limit);
-        var events = new List<ChangeEvent>(Math.Min(limit, 1024));
-        if (after < storedThrough)
-        {
-            await using var db = contexts.CreateDbContext();
-            // One snapshot for the state and the events, so a prune in between cannot leave a silent gap.
-            await using var snapshot = await db.BeginSnapshotAsync(cancellationToken);
-            var state = await db.State.AsNoTracking().SingleAsync(cancellationToken);
-            if (after < state.PrunedThrough)
-            {
-                throw new ChangeLogCompactedException(after, state.PrunedThrough + 1);
-            }
-            var entries = await db.ChangeLog.AsNoTracking()
-                .Where(e => e.Revision > after && e.Revision <= storedThrough)
-                .OrderBy(e => e.Revision)
-                .Take(limit)
-                .ToListAsync(cancellationToken);
-            events.AddRange(entries.Select(e => e.ToEvent()));
-        }
-        else if (after < log.PrunedThrough)
+        var (remembered, complete, storedThrough) = log.After(after, limit);
+        if (after < log.PrunedThrough)
         {
             throw new ChangeLogCompactedException(after, log.PrunedThrough + 1);
         }
-        events.AddRange(unflushed.Take(limit - events.Count));
+        var events = remembered;
+        if (!complete && after < storedThrough)
+        {
+            events = await ReadStoredAsync(after, storedThrough, limit, cancellationToken);
+            events.AddRange(remembered.Where(e => e.Revision > storedThrough).Take(limit - events.Count));
+        }
         events.RemoveAll(e => e.Revision > current);
-        return new ChangePage(events, current);
+        var through = events.Count == limit ? events[^1].Revision : current;
+        return new ChangePage(events, current, [.. log.GapsIn(after, through).Select(g => new RevisionRange(g.After, g.Through))]);
+    }
+
+    /// The stored events after the revision, through storedThrough: older than the memory holds.
+    private async Task<List<ChangeEvent>> ReadStoredAsync(long after, long storedThrough, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        // One snapshot for the state and the events, so a prune in between cannot leave a silent gap.
+        await using var snapshot = await db.BeginSnapshotAsync(cancellationToken);
+        var state = await db.State.AsNoTracking().SingleAsync(cancellationToken);
+        if (after < state.PrunedThrough)
+        {
+            throw new ChangeLogCompactedException(after, state.PrunedThrough + 1);
+        }
+        var entries = await db.ChangeLog.AsNoTracking()
+            .Where(e => e.Revision > after && e.Revision <= storedThrough)
+            .OrderBy(e => e.Revision)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+        return [.. entries.Select(e => e.ToEvent())];
     }
 }

@@ -8,7 +8,7 @@ namespace Equip.Infrastructure.Leases;
 /// Deletes items whose lease has run out (reason leaseExpired), checking every SweepInterval.
 internal sealed class LeaseSweeper(
     LiveItems items,
-    WriteQueue writes,
+    DataspaceWriter writes,
     IOptions<LeaseOptions> options,
     TimeProvider time,
     ILogger<LeaseSweeper> logger) : PeriodicService(options.Value.SweepInterval, time)

@@ -11,7 +11,7 @@ namespace Equip.Infrastructure.Peers;
 /// reconnecting peers whose grace period is over (their process-bound items deleted, reason bound).
 internal sealed class PeerReaper(
     IDbContextFactory<EquipDbContext> contexts,
-    WriteQueue writes,
+    DataspaceWriter writes,
     IOptions<PeerOptions> options,
     TimeProvider time,
     ILogger<PeerReaper> logger) : PeriodicService(options.Value.ReapInterval, time)

@@ -11,7 +11,7 @@ namespace Equip.Infrastructure.Peers;
 
 internal sealed class PeerSessions(
     IDbContextFactory<EquipDbContext> contexts,
-    WriteQueue writes,
+    DataspaceWriter writes,
     IOptions<PeerOptions> peerOptions,
     IOptions<LeaseOptions> leaseOptions,
     ItemLimits limits) : IPeerSessions

@@ -1,3 +1,4 @@
+using Equip.Infrastructure.Persistence;
 using Equip.Testing;
 
 namespace Equip.Tests.Support;
@@ -26,6 +27,14 @@ public sealed record TestStore(IReadOnlyDictionary<string, string> Settings, str
             ["Equip:DataDirectory"] = directory,
             ["Equip:Auth:AdminKey"] = TestKeys.Admin,
         }, directory);
+    }
+
+    /// A context of the store's own, beside the server's (to hold its lock, or read what it stored).
+    public EquipDbContext OpenDb()
+    {
+        var provider = Enum.Parse<DatabaseProvider>(Settings["Equip:Database:Provider"]);
+        var connectionString = Settings.GetValueOrDefault("Equip:Database:ConnectionString") ?? $"Data Source={Path.Combine(DataDirectory, "equip.db")}";
+        return EquipDbContextFactory.Create(provider, connectionString).CreateDbContext();
     }
 
     public TestStore With(string key, string value) =>

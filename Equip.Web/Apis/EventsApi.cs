@@ -23,11 +23,18 @@ public static class EventsApi
             throw new BadHttpRequestException("after must be a revision, 0 or more.");
         }
         var page = await dataspace.ReadChangesAsync(after, PageSize.Check(limit, limits.Value), cancellationToken);
-        return TypedResults.Ok(new EventsPage(page.Events.Select(EventResponse.From).ToList(), page.CurrentRevision));
+        return TypedResults.Ok(new EventsPage(page.Events.Select(EventResponse.From).ToList(), page.CurrentRevision,
+            [.. page.Gaps.Select(g => new RevisionGapResponse(g.After, g.Through))]));
     }
 }
 
-public sealed record EventsPage(IReadOnlyList<EventResponse> Events, long CurrentRevision);
+/// A page of events. Gaps lists the revision ranges within the page's span that a server crash
+/// skipped (changes written behind in them may be lost): revisions that jump across one are not
+/// events missed for another reason.
+public sealed record EventsPage(IReadOnlyList<EventResponse> Events, long CurrentRevision, IReadOnlyList<RevisionGapResponse> Gaps);
+
+/// Revisions after After, through Through, were skipped by a crash.
+public sealed record RevisionGapResponse(long After, long Through);
 
 public sealed record EventResponse(
     long Revision,

@@ -12,7 +12,7 @@ namespace Equip.Infrastructure.Components.Links;
 /// carries those itself, see LinkCarrier): when links or properties change it makes a new
 /// routing table; a link that appears, or whose source or destination (re)appears, gets the
 /// source's current value; a constant is kept on its destination whenever it (re)appears.
-internal sealed class LinkEngine(IDataspace dataspace, WriteQueue writes, LinkRoutes routes, LinkStatuses statuses, LinkCarrier carrier, IChangeFeed feed, ILogger<LinkEngine> logger) : BackgroundService
+internal sealed class LinkEngine(IDataspace dataspace, DataspaceWriter writes, LinkRoutes routes, LinkStatuses statuses, LinkCarrier carrier, IChangeFeed feed, ILogger<LinkEngine> logger) : BackgroundService
 {
     private readonly Channel<IReadOnlyList<ChangeEvent>> _changes = Channel.CreateUnbounded<IReadOnlyList<ChangeEvent>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<Guid, LinkFields> _links = new();

@@ -2,16 +2,21 @@ using Equip.Domain.Dataspace;
 
 namespace Equip.Infrastructure.Dataspace.Live;
 
-/// The part of the change log not yet in the store: events of written-behind changes, published
-/// but not flushed. The stored log holds every event through Flushed; these all come after it.
+/// The change log as far as memory holds it: the events not stored yet (published but not
+/// flushed; the stored log holds every event through Flushed, these all come after it), and a
+/// window of the latest stored ones, so that a reader resuming from a recent revision (a peer
+/// re-subscribing after a reconnect, a REST follower) is answered without reading the store.
 /// An unreliable update replaces a still unflushed unreliable update of the same item, as a
 /// lagging subscriber's outbox does: the log keeps the latest value, not every step.
-/// Also knows the revision ranges a crash may have lost (see RevisionGap).
-internal sealed class LiveLog
+/// Also knows the revision ranges a crash may have lost (see RevisionGap). Thread-safe: the
+/// writer appends, readers read under the lock.
+internal sealed class LiveLog(int window)
 {
     private readonly Lock _gate = new();
     private readonly List<ChangeEvent?> _pending = [];
     private readonly Dictionary<Guid, int> _squashable = [];
+    private readonly Queue<ChangeEvent> _stored = new();
+    private long _storedAfter;
     private List<RevisionGap> _gaps = [];
 
     /// Every event through this revision is in the stored log.
@@ -25,6 +30,7 @@ internal sealed class LiveLog
         lock (_gate)
         {
             Flushed = flushed;
+            _storedAfter = flushed;
             PrunedThrough = prunedThrough;
             _gaps = [.. gaps];
         }
@@ -67,26 +73,82 @@ internal sealed class LiveLog
         }
     }
 
-    /// The store now holds every event through the revision.
+    /// The store now holds every event through the revision (and the stored log starts after
+    /// prunedThrough): the unflushed events through it join the window of stored ones.
     public void MarkFlushed(long revision, long prunedThrough)
     {
         lock (_gate)
         {
-            _pending.Clear();
+            var kept = 0;
+            for (var i = 0; i < _pending.Count; i++)
+            {
+                if (_pending[i] is not { } change)
+                {
+                    continue;
+                }
+                if (change.Revision <= revision)
+                {
+                    _stored.Enqueue(change);
+                }
+                else
+                {
+                    _pending[kept++] = change;
+                }
+            }
+            _pending.RemoveRange(kept, _pending.Count - kept);
             _squashable.Clear();
-            Flushed = revision;
+            for (var i = 0; i < _pending.Count; i++)
+            {
+                if (_pending[i]!.Unreliable)
+                {
+                    _squashable[_pending[i]!.Item.Id] = i;
+                }
+            }
+            while (_stored.Count > window || (_stored.TryPeek(out var oldest) && oldest.Revision <= prunedThrough))
+            {
+                _storedAfter = _stored.Dequeue().Revision;
+            }
+            _storedAfter = Math.Max(_storedAfter, prunedThrough);
+            Flushed = Math.Max(Flushed, revision);
             PrunedThrough = prunedThrough;
         }
     }
 
-    /// The unflushed events after the revision (up to limit), and the revision through which the
-    /// stored log is to be read for the ones before them.
-    public (List<ChangeEvent> Events, long StoredThrough) After(long revision, int limit)
+    /// The events in memory after the revision (up to limit), and whether they are all there is
+    /// through the current revision: false when the stored log must be read for the events
+    /// through StoredThrough first (the revision is older than the window).
+    public (List<ChangeEvent> Events, bool Complete, long StoredThrough) After(long revision, int limit)
     {
         lock (_gate)
         {
-            var events = _pending.OfType<ChangeEvent>().Where(e => e.Revision > revision).Take(limit).ToList();
-            return (events, Flushed);
+            var complete = revision >= _storedAfter;
+            var events = new List<ChangeEvent>(Math.Min(limit, 256));
+            if (complete)
+            {
+                foreach (var change in _stored)
+                {
+                    if (events.Count == limit)
+                    {
+                        break;
+                    }
+                    if (change.Revision > revision)
+                    {
+                        events.Add(change);
+                    }
+                }
+            }
+            foreach (var change in _pending)
+            {
+                if (events.Count == limit)
+                {
+                    break;
+                }
+                if (change is not null && change.Revision > revision)
+                {
+                    events.Add(change);
+                }
+            }
+            return (events, complete, Flushed);
         }
     }
 
@@ -96,6 +158,15 @@ internal sealed class LiveLog
         lock (_gate)
         {
             return _gaps.FirstOrDefault(g => g.Contains(revision));
+        }
+    }
+
+    /// The gaps that begin in the range (after, through]: revisions a crash skipped.
+    public List<RevisionGap> GapsIn(long after, long through)
+    {
+        lock (_gate)
+        {
+            return [.. _gaps.Where(g => g.After >= after && g.After < through)];
         }
     }
 }

@@ -7,17 +7,19 @@ using Microsoft.Extensions.Options;
 namespace Equip.Infrastructure.Dataspace;
 
 /// The one writer of the dataspace. Writes that arrive while a batch runs wait together and go
-/// into the next one (group commit), so many writers share each flush to disk; changes written
-/// behind are stored at the next commit, or within FlushInterval when no commit comes.
-internal sealed class WriteQueue : BackgroundService
+/// into the next one (group commit), so many writers share each flush to disk. Changes written
+/// behind are stored by a flush that runs beside the writer, FlushInterval after the oldest of
+/// them (or with the next commit): values keep flowing while the store writes.
+internal sealed class DataspaceWriter : BackgroundService
 {
     private readonly Channel<IWriteOperation> _pending;
     private readonly BatchWriter _writer;
     private readonly int _maxBatch;
     private readonly TimeSpan _flushInterval;
-    private Task<bool>? _waiting;
+    private readonly Timer _flushTimer;
+    private int _timerArmed;
 
-    public WriteQueue(BatchWriter writer, IOptions<DatabaseOptions> options)
+    public DataspaceWriter(BatchWriter writer, IOptions<DatabaseOptions> options)
     {
         _writer = writer;
         _maxBatch = options.Value.GroupCommit ? options.Value.MaxBatchSize : 1;
@@ -26,6 +28,11 @@ internal sealed class WriteQueue : BackgroundService
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
+        });
+        _flushTimer = new Timer(_ =>
+        {
+            Volatile.Write(ref _timerArmed, 0);
+            Wake();
         });
     }
 
@@ -66,49 +73,76 @@ internal sealed class WriteQueue : BackgroundService
         await base.StopAsync(cancellationToken);
     }
 
+    public override void Dispose()
+    {
+        _flushTimer.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<IWriteOperation>(_maxBatch);
         // Drains what was queued before stopping: every accepted write is answered.
-        while (await WaitAsync())
+        while (await _pending.Reader.WaitToReadAsync())
         {
             while (batch.Count < _maxBatch && _pending.Reader.TryRead(out var operation))
             {
-                batch.Add(operation);
+                if (operation != WakeUp.Instance)
+                {
+                    batch.Add(operation);
+                }
             }
             if (batch.Count > 0)
             {
                 await _writer.RunAsync(batch);
                 batch.Clear();
             }
-            if (_writer.Behind.Since is { } since && Stopwatch.GetElapsedTime(since) >= _flushInterval)
-            {
-                await _writer.FlushAsync(final: false);
-            }
+            ScheduleFlush();
         }
-        await _writer.FlushAsync(final: true);
+        await _writer.StopAsync();
     }
 
-    /// Until a write is queued (true) or the queue is closed and empty (false); while changes
-    /// wait to be written behind, at most until their flush is due (true).
-    private async Task<bool> WaitAsync()
+    /// A flush that finished is taken in; what is written behind is flushed once due, one flush
+    /// at a time, and the loop is woken when that is, or when the flush finishes.
+    private void ScheduleFlush()
     {
-        _waiting ??= _pending.Reader.WaitToReadAsync().AsTask();
-        if (!_waiting.IsCompleted && _writer.Behind.Since is { } since)
+        _writer.TakeFinishedFlush();
+        if (_writer.IsFlushing || _writer.UnstoredSince is not { } since)
         {
-            var due = _flushInterval - Stopwatch.GetElapsedTime(since);
-            if (due > TimeSpan.Zero)
-            {
-                await Task.WhenAny(_waiting, Task.Delay(due));
-            }
-            if (!_waiting.IsCompleted)
-            {
-                return true;
-            }
+            return;
         }
-        var ready = await _waiting;
-        _waiting = null;
-        return ready;
+        var due = _flushInterval - Stopwatch.GetElapsedTime(since);
+        if (due <= TimeSpan.Zero)
+        {
+            _writer.StartFlush().ContinueWith(_ => Wake(), TaskScheduler.Default);
+        }
+        else if (Interlocked.Exchange(ref _timerArmed, 1) == 0)
+        {
+            _flushTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// Wakes the loop to look at the flush (when the queue is full it is awake anyway).
+    private void Wake() => _pending.Writer.TryWrite(WakeUp.Instance);
+
+    /// Queued to wake the writer's loop; not a write.
+    private sealed class WakeUp : IWriteOperation
+    {
+        public static readonly WakeUp Instance = new();
+
+        public bool IsAnswered => true;
+
+        public Reads Reads => Reads.Nothing;
+
+        public ValueTask ApplyAsync(WriteContext context, CancellationToken cancellationToken) => default;
+
+        public void Succeed()
+        {
+        }
+
+        public void Fail(Exception error)
+        {
+        }
     }
 }
 
