@@ -67,6 +67,9 @@ public sealed class WireHub : IAsyncDisposable
         return id;
     }
 
+    /// Sends an invocation without an id (a "send"): no completion comes back.
+    public Task PostAsync(string target, params JsonNode?[] arguments) => SendRawAsync(_codec.Invocation(null, target, arguments));
+
     public Task SendPingAsync() => SendRawAsync(_codec.Ping());
 
     public Task SendRawAsync(byte[] bytes) =>
@@ -114,6 +117,26 @@ public sealed class WireHub : IAsyncDisposable
             {
                 return message;
             }
+        }
+    }
+
+    /// The next callback to the target, received so far or next; other messages are kept, in
+    /// order, for CallbackAsync and CompletionAsync.
+    public async Task<WireMessage> CallbackAsync(string target)
+    {
+        if (_held.FirstOrDefault(m => m.Type == 1 && m.Target == target) is { } held)
+        {
+            _held.Remove(held);
+            return held;
+        }
+        while (true)
+        {
+            var message = await ReceiveAsync();
+            if (message.Type == 1 && message.Target == target)
+            {
+                return message;
+            }
+            _held.Add(message);
         }
     }
 

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Equip.Web.Hubs.Connections;
 using Equip.Web.Hubs.FanOut;
+using Equip.Web.Hubs.Refusals;
 
 namespace Equip.Web.Hubs;
 
@@ -24,7 +25,8 @@ internal sealed class DataspaceHub(
     IOptions<HubLimitOptions> hubLimits,
     ItemLimits itemLimits,
     DeviceKeys keys,
-    EquipMetrics metrics) : Hub
+    EquipMetrics metrics,
+    ILogger<HubErrorFilter> logger) : Hub
 {
     private const int ReplayPage = 1000;
 
@@ -119,9 +121,20 @@ internal sealed class DataspaceHub(
         {
             values[i] = new ValueWrite(entries[i].ItemId, entries[i].Value);
         }
+        var connectionId = Context.ConnectionId;
         try
         {
-            await dataspace.EnqueueValuesAsync(new SetValues(values, actor) { OnApplied = outcome => connection.Applied(sequence, outcome) }, Started);
+            await dataspace.EnqueueValuesAsync(new SetValues(values, actor)
+            {
+                OnApplied = outcome =>
+                {
+                    connection.Applied(sequence, outcome);
+                    if (outcome.Refused is [var first, ..] && ThrottledWarning.ShouldLog("values:" + connectionId))
+                    {
+                        HubErrorFilterLog.ValuesRefused(logger, outcome.Refused.Count, sequence, HubErrorFilter.CodeOf(first.Error) ?? "error", first.Error.Message);
+                    }
+                },
+            }, Started);
         }
         catch (ServiceStoppingException stopping)
         {

@@ -87,6 +87,9 @@ internal static partial class HubErrorFilterLog
     [LoggerMessage(2, LogLevel.Debug, "Hub call '{HubMethod}' abandoned: its connection closed.", EventName = "CallAbandoned")]
     public static partial void Abandoned(ILogger logger, string hubMethod);
 
+    [LoggerMessage(4, LogLevel.Warning, "Refused {Count} values of SetValues {Sequence}, the first ({Code}): {Reason} (logged at most once a second per connection)", EventName = "ValuesRefused")]
+    public static partial void ValuesRefused(ILogger logger, int count, long sequence, string code, string reason);
+
     [LoggerMessage(3, LogLevel.Error, "Hub call '{HubMethod}' failed.", EventName = "CallFailed")]
     public static partial void Failed(ILogger logger, string hubMethod, Exception error);
 }
