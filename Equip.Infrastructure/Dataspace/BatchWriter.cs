@@ -53,7 +53,6 @@ internal sealed class BatchWriter(
         metrics.Observe(live.CountsByType, () => Volatile.Read(ref _peerCounts));
         live.Load(loaded.Items, loaded.Revision);
         log.Load(loaded.Revision, loaded.PrunedThrough, loaded.Gaps);
-        _unstored.Load(loaded.Items.Select(i => i.Id));
     }
 
     public async Task RunAsync(List<IWriteOperation> batch)
@@ -107,10 +106,6 @@ internal sealed class BatchWriter(
             _ceiling = outcome.Work.Ceiling;
             _unstored.Stored(outcome.Work);
         }
-        else if (outcome.Unknown)
-        {
-            _unstored.Distrust();
-        }
     }
 
     /// At stop: after the flush under way, stores what is left and lowers the ceiling to the last
@@ -134,7 +129,7 @@ internal sealed class BatchWriter(
 
     private async Task RunBatchAsync(IReadOnlyList<IWriteOperation> batch, bool final = false)
     {
-        var context = new WriteContext(live, log, _peers, OpenForBatchAsync, _revision, log.PrunedThrough, StoredTime.Now(time));
+        var context = new WriteContext(live, log, _peers, _ => OpenForBatchAsync(lockNow: true), _revision, log.PrunedThrough, StoredTime.Now(time));
         try
         {
             var peers = batch.Select(o => o.Reads.Peer).OfType<string>().Distinct().ToList();
@@ -170,11 +165,11 @@ internal sealed class BatchWriter(
         }
         catch (CommitOutcomeUnknownException unknown)
         {
-            // The store may have the batch: keep it, and write it again (checking first) later.
+            // The store may have the batch: keep it, and write it again later (written again, it
+            // is the same rows and entries).
             DataspaceWriterLog.CommitOutcomeUnknown(logger, batch.Count, unknown.InnerException!);
             var changes = context.Changes();
             _unstored.Defer(changes, context.Values, context.Events);
-            _unstored.Distrust();
             Publish(context, changes);
             foreach (var operation in batch)
             {
@@ -193,13 +188,18 @@ internal sealed class BatchWriter(
     private async Task CommitAsync(WriteContext context, bool lowerCeiling, int writes)
     {
         var started = Stopwatch.GetTimestamp();
-        var db = await context.DbAsync(CancellationToken.None);
-        var store = context.Store!;
+        // A batch whose operations did not open the store takes the lock with its writes.
+        var lockFirst = context.Store is null;
+        var store = context.Store ?? context.Adopt(await OpenForBatchAsync(lockNow: false));
+        var db = store.Db;
         var ceiling = lowerCeiling ? context.Revision : context.Revision + CeilingStep;
         var work = _unstored.Take(context.Revision, ceiling, context.PrunedThrough, context);
-        await StoreWriter.AddAsync(db, store.State, work, CancellationToken.None);
+        await StoreWriter.WriteAsync(db, work, lockFirst, CancellationToken.None);
         db.ChangeTracker.DetectChanges();
-        await db.SaveChangesAsync(CancellationToken.None);
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
         try
         {
             await store.Transaction.CommitAsync(CancellationToken.None);
@@ -232,26 +232,17 @@ internal sealed class BatchWriter(
         StoreTransaction? store = null;
         try
         {
-            store = await OpenAsync(CancellationToken.None);
-            await StoreWriter.AddAsync(store.Db, store.State, work, CancellationToken.None);
-            store.Db.ChangeTracker.DetectChanges();
-            await store.Db.SaveChangesAsync(CancellationToken.None);
-            try
-            {
-                await store.Transaction.CommitAsync(CancellationToken.None);
-            }
-            catch (Exception error)
-            {
-                DataspaceWriterLog.FlushFailed(logger, error);
-                return new FlushOutcome(work, Stored: false, Unknown: true);
-            }
+            store = await OpenAsync(lockNow: false, CancellationToken.None);
+            await StoreWriter.WriteAsync(store.Db, work, lockFirst: true, CancellationToken.None);
+            await store.Transaction.CommitAsync(CancellationToken.None);
             metrics.Committed(Stopwatch.GetElapsedTime(started), 0);
-            return new FlushOutcome(work, Stored: true, Unknown: false);
+            return new FlushOutcome(work, Stored: true);
         }
         catch (Exception error)
         {
+            // Not stored, or perhaps stored: either way it stays unstored, and is written again.
             DataspaceWriterLog.FlushFailed(logger, error);
-            return new FlushOutcome(work, Stored: false, Unknown: false);
+            return new FlushOutcome(work, Stored: false);
         }
         finally
         {
@@ -280,27 +271,30 @@ internal sealed class BatchWriter(
 
     /// The batch's transaction, once the flush under way is done: the store takes its writes in
     /// revision order, and the flush would wait for the lock the batch holds.
-    private async Task<StoreTransaction> OpenForBatchAsync(CancellationToken cancellationToken)
+    private async Task<StoreTransaction> OpenForBatchAsync(bool lockNow)
     {
         if (_flushing is { } flushing)
         {
             await flushing;
             TakeFinishedFlush();
         }
-        return await OpenAsync(cancellationToken);
+        return await OpenAsync(lockNow, CancellationToken.None);
     }
 
-    private async Task<StoreTransaction> OpenAsync(CancellationToken cancellationToken)
+    /// A transaction holding the state row's lock now, or (lockNow false) once its first write takes it.
+    private async Task<StoreTransaction> OpenAsync(bool lockNow, CancellationToken cancellationToken)
     {
         var db = contexts.CreateDbContext();
         try
         {
             db.ChangeTracker.AutoDetectChangesEnabled = false; // detected once, before saving
+            db.Database.AutoSavepointsEnabled = false; // the whole transaction fails or commits: a savepoint is a round trip for nothing
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.LockStateAsync(cancellationToken);
-            var state = new DataspaceState();
-            db.State.Attach(state);
-            return new StoreTransaction(db, state, transaction);
+            if (lockNow)
+            {
+                await db.LockStateAsync(cancellationToken);
+            }
+            return new StoreTransaction(db, transaction);
         }
         catch
         {
@@ -309,5 +303,5 @@ internal sealed class BatchWriter(
         }
     }
 
-    private sealed record FlushOutcome(StoreWork Work, bool Stored, bool Unknown);
+    private sealed record FlushOutcome(StoreWork Work, bool Stored);
 }

@@ -32,6 +32,10 @@ public sealed class ItemLimitOptions
     [Range(1, 10_000_000)]
     public int MaxReassertItems { get; set; } = ItemLimits.Default.MaxReassertItems;
 
+    /// Values one hub SetValues call may carry.
+    [Range(1, 10_000_000)]
+    public int MaxValuesPerCall { get; set; } = ItemLimits.Default.MaxValuesPerCall;
+
     /// Field equalities one pattern may hold (REST field.NAME=VALUE parameters, the hub's Query and Subscribe).
     [Range(0, 100_000)]
     public int MaxPatternFields { get; set; } = ItemLimits.Default.MaxPatternFields;
@@ -47,6 +51,7 @@ public sealed class ItemLimitOptions
         MaxFieldsBytes = MaxFieldsBytes,
         MaxFieldNameLength = MaxFieldNameLength,
         MaxReassertItems = MaxReassertItems,
+        MaxValuesPerCall = MaxValuesPerCall,
         MaxPatternFields = MaxPatternFields,
         MaxSubscriptionIdLength = MaxSubscriptionIdLength,
     };

@@ -6,22 +6,19 @@ namespace Equip.Infrastructure.Dataspace;
 
 /// What the store does not have yet: the items changed by batches that were applied and answered
 /// without a commit (the latest state of each), and their events (kept in the LiveLog, where
-/// readers find them until they are stored); and which items the store has a row for. A commit
-/// or a flush takes a StoreWork of all of it, and once that is stored the entries it wrote are
-/// dropped unless they changed again meanwhile (a flush runs beside the writer). Writer's thread only.
+/// readers find them until they are stored). A commit or a flush takes a StoreWork of all of it,
+/// and once that is stored the entries it wrote are dropped unless they changed again meanwhile
+/// (a flush runs beside the writer). A write of unknown outcome is simply written again: rows
+/// are upserted and log entries kept once (StoreWriter). Writer's thread only.
 internal sealed class Unstored(LiveLog log)
 {
-    private readonly HashSet<Guid> _stored = [];
     private readonly Dictionary<Guid, Dirty> _dirty = [];
     private long _stamp;
-    private bool _verify;
 
     /// When the oldest change not stored was applied (a Stopwatch timestamp), or null.
     public long? Since { get; private set; }
 
     public LiveLog Log => log;
-
-    public void Load(IEnumerable<Guid> stored) => _stored.UnionWith(stored);
 
     /// Changes applied and published without a commit: a later commit or flush stores them
     /// (values set in place by writing the live item as it is then).
@@ -39,10 +36,6 @@ internal sealed class Unstored(LiveLog log)
         Since ??= Stopwatch.GetTimestamp();
     }
 
-    /// The last store write's outcome is unknown: the store may or may not have its rows, so the
-    /// next one asks the store before it writes.
-    public void Distrust() => _verify = true;
-
     /// Everything the store lacks, with the batch's own changes when it commits, as rows and log
     /// entries to write through the revision; nothing here changes until Stored.
     public StoreWork Take(long through, long ceiling, long prunedThrough, WriteContext? batch = null)
@@ -51,24 +44,24 @@ internal sealed class Unstored(LiveLog log)
         foreach (var (id, dirty) in _dirty)
         {
             // A copy: a value set in place later must not change the row while it is written.
-            rows[id] = new StoreRow(dirty.Item.Copy(), dirty.Deleted, _stored.Contains(id), dirty.Stamp);
+            rows[id] = new StoreRow(dirty.Item.Copy(), dirty.Deleted, dirty.Stamp);
         }
         var events = log.Unflushed();
         if (batch is not null)
         {
             foreach (var change in batch.Changes())
             {
-                rows[change.Id] = new StoreRow(change.Current ?? change.Original!, change.Current is null, _stored.Contains(change.Id), 0);
+                rows[change.Id] = new StoreRow(change.Current ?? change.Original!, change.Current is null, 0);
             }
             foreach (var value in batch.Values)
             {
                 var row = value.Item.Copy(); // set in place only once the batch is published
                 row.SetValue(value.Value, value.State.Revision, value.State.UpdatedAt);
-                rows[value.State.Id] = new StoreRow(row, false, _stored.Contains(value.State.Id), 0);
+                rows[value.State.Id] = new StoreRow(row, false, 0);
             }
             events.AddRange(batch.Events);
         }
-        return new StoreWork([.. rows.Values], events, through, ceiling, prunedThrough, _verify);
+        return new StoreWork([.. rows.Values], events, through, ceiling, prunedThrough);
     }
 
     /// The work is stored: what it wrote is no longer unstored, unless it changed since.
@@ -76,36 +69,25 @@ internal sealed class Unstored(LiveLog log)
     {
         foreach (var row in work.Rows)
         {
-            if (row.Deleted)
-            {
-                _stored.Remove(row.Id);
-            }
-            else
-            {
-                _stored.Add(row.Id);
-            }
             if (row.Stamp == 0 || (_dirty.TryGetValue(row.Id, out var dirty) && dirty.Stamp == row.Stamp))
             {
                 _dirty.Remove(row.Id);
             }
         }
         log.MarkFlushed(work.Through, work.PrunedThrough);
-        _verify = false;
         Since = _dirty.Count > 0 ? Stopwatch.GetTimestamp() : null;
     }
 
     private sealed record Dirty(Item Item, bool Deleted, long Stamp);
 }
 
-/// One write of the store: the rows (Deleted: delete it; Stored: the store has a row to update,
-/// else insert), the change log entries, and the state row's revision, ceiling and prune point.
-/// Verify: the last write's outcome is unknown, so ask which rows and entries the store has first.
-internal sealed record StoreWork(IReadOnlyList<StoreRow> Rows, IReadOnlyList<ChangeEvent> Events, long Through, long Ceiling, long PrunedThrough, bool Verify);
+/// One write of the store: the rows (Deleted: delete it, else insert or update it), the change
+/// log entries, and the state row's revision, ceiling and prune point.
+internal sealed record StoreWork(IReadOnlyList<StoreRow> Rows, IReadOnlyList<ChangeEvent> Events, long Through, long Ceiling, long PrunedThrough);
 
-/// The item as it is to be stored (a copy no one changes), whether to delete its row, whether the
-/// store has one; Stamp tells a flushed entry from one changed again while it was written (0:
-/// the committing batch's own).
-internal sealed record StoreRow(Item Item, bool Deleted, bool Stored, long Stamp)
+/// The item as it is to be stored (a copy no one changes) and whether to delete its row; Stamp
+/// tells a flushed entry from one changed again while it was written (0: the committing batch's own).
+internal sealed record StoreRow(Item Item, bool Deleted, long Stamp)
 {
     public Guid Id => Item.Id;
 }

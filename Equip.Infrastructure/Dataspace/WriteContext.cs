@@ -49,6 +49,9 @@ internal sealed class WriteContext(
         return Store.Db;
     }
 
+    /// The transaction the batch commits in, opened by the writer when no operation needed the store.
+    public StoreTransaction Adopt(StoreTransaction store) => Store = store;
+
     /// The item as this batch sees it, including its changes so far; the batch may change it.
     public Item? FindItem(Guid id) => Find(id);
 
@@ -203,12 +206,10 @@ internal sealed class WriteContext(
     }
 }
 
-/// The store's side of a batch that commits: its context, the locked state row and the transaction.
-internal sealed class StoreTransaction(EquipDbContext db, DataspaceState state, IDbContextTransaction transaction) : IAsyncDisposable
+/// The store's side of a batch that commits: its context and the transaction.
+internal sealed class StoreTransaction(EquipDbContext db, IDbContextTransaction transaction) : IAsyncDisposable
 {
     public EquipDbContext Db => db;
-
-    public DataspaceState State => state;
 
     public IDbContextTransaction Transaction => transaction;
 

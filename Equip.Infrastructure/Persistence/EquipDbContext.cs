@@ -22,7 +22,11 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
     /// Locks the revision counter's row so that no other writer can take revisions until this
     /// transaction ends; revisions therefore commit in order, even with several server nodes.
     /// Nothing is read: the one writer knows the counter, and overwrites the row at the commit.
-    public abstract Task LockStateAsync(CancellationToken cancellationToken);
+    public Task LockStateAsync(CancellationToken cancellationToken) =>
+        LockStateSql is { } sql ? Database.ExecuteSqlRawAsync(sql, cancellationToken) : Task.CompletedTask;
+
+    /// The statement that takes that lock, or null where the transaction holds it from its start.
+    public abstract string? LockStateSql { get; }
 
     /// A read-only transaction that sees one consistent snapshot and does not block the writer.
     public abstract Task<IAsyncDisposable> BeginSnapshotAsync(CancellationToken cancellationToken);

@@ -7,8 +7,7 @@ public sealed class PostgresEquipDbContext(DbContextOptions<PostgresEquipDbConte
 {
     protected override string JsonColumnType => "jsonb";
 
-    public override Task LockStateAsync(CancellationToken cancellationToken) =>
-        Database.ExecuteSqlRawAsync("""SELECT 1 FROM dataspace_state WHERE "Id" = 1 FOR UPDATE""", cancellationToken);
+    public override string LockStateSql => """SELECT 1 FROM dataspace_state WHERE "Id" = 1 FOR UPDATE""";
 
     public override async Task<IAsyncDisposable> BeginSnapshotAsync(CancellationToken cancellationToken) =>
         await Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);

@@ -11,7 +11,8 @@ public sealed class SqliteEquipDbContext(DbContextOptions<SqliteEquipDbContext> 
 
     // The embedded store has one writer (this process's write queue), so a plain read suffices.
     // SQLite has one writer per database file: its write lock, taken at the first write, is the lock.
-    public override Task LockStateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    // A transaction begins IMMEDIATE: it holds the database's write lock from its start.
+    public override string? LockStateSql => null;
 
     // Deferred: a plain BEGIN takes no write lock until it writes, and in WAL mode reads a snapshot.
     public override async Task<IAsyncDisposable> BeginSnapshotAsync(CancellationToken cancellationToken)
