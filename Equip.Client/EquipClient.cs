@@ -304,6 +304,8 @@ public sealed class EquipClient : IAsyncDisposable
                 Pattern = replica.Pattern,
                 FromRevision = replica.HasSnapshot ? replica.Revision : null,
                 CompactValues = true,
+                // Whether an own item matches such a pattern turns on its value: the replica needs its own values back.
+                OwnValues = replica.Pattern.Fields?.ContainsKey(WireFields.ValueField) == true,
             }, stop);
             _replicas.Subscribed(replica);
             return true;

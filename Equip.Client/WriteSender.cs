@@ -116,33 +116,46 @@ internal sealed class WriteSender(PendingWrites pending, OwnedItems owned, int m
         await connection.Hub.SendAsync(HubNames.SetValues, request, stop);
     }
 
-    /// The server applied (or refused) this connection's values through the sequence.
+    /// The server applied (or refused) one SetValues of this connection. The calls sent before it
+    /// and not acknowledged were not readable: the server dropped them, and their values fail.
     public void Applied(ClientConnection connection, ValuesAppliedMessage applied, Action<PendingWrite, long> acknowledged)
     {
-        var next = 0;
         foreach (var (sequence, values) in connection.Acknowledged(applied.Sequence))
         {
+            if (sequence != applied.Sequence || applied.Revisions.Count != values.Count)
+            {
+                var unread = new EquipRefusedException(HubErrors.Invalid, $"{HubErrors.Invalid}: The server did not read SetValues {sequence}.");
+                values.ForEach(v => Refuse(v, unread));
+                continue;
+            }
             for (var i = 0; i < values.Count; i++)
             {
                 var write = values[i];
-                var revision = next < applied.Revisions.Count ? applied.Revisions[next++] : 0;
-                var refusal = revision > 0 ? null : applied.Refused.FirstOrDefault(r => r.Sequence == sequence && (r.Index == i || r.Index is null));
+                var revision = applied.Revisions[i];
+                var refusal = revision > 0 ? null : applied.Refused.FirstOrDefault(r => r.Index == i || r.Index is null);
                 if (refusal?.Code == HubErrors.Stopping)
                 {
                     pending.NotSent(write, connection); // not applied: it goes again on the next connection
-                    continue;
                 }
-                pending.Remove(write);
-                if (refusal is not null)
+                else if (refusal is not null)
                 {
-                    write.Fail(new EquipRefusedException(refusal.Code, $"{refusal.Code}: {refusal.Message}"));
-                    continue;
+                    Refuse(write, new EquipRefusedException(refusal.Code, $"{refusal.Code}: {refusal.Message}"));
                 }
-                acknowledged(write, revision);
-                write.Applied(revision);
+                else
+                {
+                    pending.Remove(write);
+                    acknowledged(write, revision);
+                    write.Applied(revision);
+                }
             }
         }
         answered();
+    }
+
+    private void Refuse(PendingWrite write, EquipRefusedException refused)
+    {
+        pending.Remove(write);
+        write.Fail(refused);
     }
 
     private void Pipeline(ClientConnection connection, PendingWrite write, CancellationToken stop)

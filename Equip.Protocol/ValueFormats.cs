@@ -5,20 +5,41 @@ using MessagePack.Formatters;
 
 namespace Equip.Protocol;
 
-/// <summary>A value entry as the JSON array <c>["id", value]</c>.</summary>
+/// <summary>
+/// A value entry as the JSON array <c>["id", value]</c>. An entry that cannot be read as one (an
+/// id that is no GUID string, not two elements) is read as an entry without a value, which the
+/// server refuses on its own, so that one bad entry does not make the whole call unreadable.
+/// </summary>
 public sealed class ValueEntryJsonConverter : JsonConverter<ValueEntry>
 {
     /// <inheritdoc />
     public override ValueEntry Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        Expect(ref reader, JsonTokenType.StartArray);
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return default;
+        }
         reader.Read();
-        var id = reader.TokenType == JsonTokenType.String ? reader.GetGuid() : throw new JsonException("A value entry starts with the item's id.");
-        reader.Read();
-        var value = JsonElement.ParseValue(ref reader);
-        reader.Read();
-        Expect(ref reader, JsonTokenType.EndArray);
-        return new ValueEntry(id, value);
+        var id = reader.TokenType == JsonTokenType.String && reader.TryGetGuid(out var read) ? read : Guid.Empty;
+        var readable = reader.TokenType != JsonTokenType.EndArray;
+        if (readable)
+        {
+            reader.Skip(); // the id
+            reader.Read();
+        }
+        var value = readable && reader.TokenType != JsonTokenType.EndArray ? JsonElement.ParseValue(ref reader) : default;
+        readable &= value.ValueKind != JsonValueKind.Undefined && id != Guid.Empty;
+        while (reader.TokenType != JsonTokenType.EndArray)
+        {
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.EndArray)
+            {
+                readable = false;
+                reader.Skip();
+            }
+        }
+        return readable ? new ValueEntry(id, value) : new ValueEntry(id, default);
     }
 
     /// <inheritdoc />
@@ -80,14 +101,46 @@ public sealed class ValueEntryFormatter : IMessagePackFormatter<ValueEntry>
     }
 
     /// <inheritdoc />
+    /// <remarks>An entry that cannot be read as one (not an array of two, an id that is no GUID
+    /// string, a value with no JSON equivalent such as NaN) is read as an entry without a value,
+    /// which the server refuses on its own.</remarks>
     public ValueEntry Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
     {
-        if (reader.ReadArrayHeader() != 2)
+        if (reader.NextMessagePackType != MessagePackType.Array)
         {
-            throw new MessagePackSerializationException("A value entry is an array of two: [itemId, value].");
+            reader.Skip();
+            return default;
         }
-        var id = GuidStrings.Read(ref reader);
-        return new ValueEntry(id, JsonElementFormatter.Instance.Deserialize(ref reader, options));
+        var count = reader.ReadArrayHeader();
+        var id = Guid.Empty;
+        JsonElement value = default;
+        for (var i = 0; i < count; i++)
+        {
+            var start = reader;
+            try
+            {
+                switch (i)
+                {
+                    case 0:
+                        id = GuidStrings.Read(ref reader);
+                        break;
+                    case 1:
+                        value = JsonElementFormatter.Instance.Deserialize(ref reader, options);
+                        break;
+                    default:
+                        reader.Skip();
+                        value = default;
+                        break;
+                }
+            }
+            catch (Exception unreadable) when (unreadable is MessagePackSerializationException or FormatException or InvalidOperationException)
+            {
+                reader = start;
+                reader.Skip();
+                value = default;
+            }
+        }
+        return id == Guid.Empty || count != 2 ? new ValueEntry(id, default) : new ValueEntry(id, value);
     }
 }
 

@@ -17,6 +17,10 @@ public sealed record SetValuesRequest
 
     /// <summary>The values: item id and value, each a two-element array on the wire.</summary>
     [Key("values")] public IReadOnlyList<ValueEntry> Values { get; init; } = [];
+
+    /// <summary>Set by the server, never sent: why the call could not be read (its values are
+    /// then refused as a whole, by sequence).</summary>
+    [IgnoreMember, JsonIgnore] public string? Unreadable { get; init; }
 }
 
 /// <summary>One value of a SetValues: <c>[itemId, value]</c> on the wire.</summary>

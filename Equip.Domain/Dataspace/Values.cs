@@ -15,6 +15,10 @@ public sealed record SetValues(IReadOnlyList<ValueWrite> Values, PeerActor? By =
     /// A destination that already holds the value is left as it is (the link engine's pushes).
     public bool SkipUnchanged { get; init; }
 
+    /// Why the whole call is refused before it is looked at (it could not be read): the refusal is
+    /// still answered in order, after the calls queued before it.
+    public DataspaceException? Refused { get; init; }
+
     public Action<ValuesOutcome>? OnApplied { get; init; }
 }
 

@@ -130,6 +130,9 @@ internal sealed class BatchWriter(
     private async Task RunBatchAsync(IReadOnlyList<IWriteOperation> batch, bool final = false)
     {
         var context = new WriteContext(live, log, _peers, _ => OpenForBatchAsync(lockNow: true), _revision, log.PrunedThrough, StoredTime.Now(time));
+        // Each operation's answer, given in the batch's order once it holds (a connection's
+        // SetValues are acknowledged in the order sent, refused or not).
+        var answers = new List<(IWriteOperation Operation, DataspaceException? Refused)>(batch.Count);
         try
         {
             var peers = batch.Select(o => o.Reads.Peer).OfType<string>().Distinct().ToList();
@@ -137,17 +140,16 @@ internal sealed class BatchWriter(
             {
                 await context.PrefetchPeersAsync(peers, CancellationToken.None);
             }
-            var applied = new List<IWriteOperation>(batch.Count);
             foreach (var operation in batch)
             {
                 try
                 {
                     await operation.ApplyAsync(context, CancellationToken.None);
-                    applied.Add(operation);
+                    answers.Add((operation, null));
                 }
                 catch (DataspaceException refused)
                 {
-                    operation.Fail(refused);
+                    answers.Add((operation, refused));
                 }
             }
             routing.Carry(context, firstEvent: 0);
@@ -161,7 +163,17 @@ internal sealed class BatchWriter(
                 _unstored.Defer(changes, context.Values, context.Events);
             }
             Publish(context, changes);
-            applied.ForEach(o => o.Succeed());
+            foreach (var (operation, refused) in answers)
+            {
+                if (refused is null)
+                {
+                    operation.Succeed();
+                }
+                else
+                {
+                    operation.Fail(refused);
+                }
+            }
         }
         catch (CommitOutcomeUnknownException unknown)
         {
@@ -171,9 +183,9 @@ internal sealed class BatchWriter(
             var changes = context.Changes();
             _unstored.Defer(changes, context.Values, context.Events);
             Publish(context, changes);
-            foreach (var operation in batch)
+            foreach (var (operation, refused) in answers)
             {
-                operation.Fail(unknown);
+                operation.Fail(refused ?? (Exception)unknown);
             }
         }
         finally

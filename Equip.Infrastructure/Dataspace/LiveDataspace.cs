@@ -32,18 +32,20 @@ internal sealed class LiveDataspace(IDbContextFactory<EquipDbContext> contexts, 
     private SetValuesOperation ToOperation(SetValues command)
     {
         List<ValueRefusal>? refused = null;
-        DataspaceException? refuseAll = null;
-        if (command.Values.Count > limits.MaxValuesPerCall)
-        {
-            refuseAll = new LimitReachedException(nameof(ItemLimits.MaxValuesPerCall),
-                $"One SetValues carries at most {limits.MaxValuesPerCall} values; this one has {command.Values.Count}. Send them in several calls.");
-        }
-        else
+        var refuseAll = command.Refused ?? (command.Values.Count > limits.MaxValuesPerCall
+            ? new LimitReachedException(nameof(ItemLimits.MaxValuesPerCall),
+                $"One SetValues carries at most {limits.MaxValuesPerCall} values; this one has {command.Values.Count}. Send them in several calls.")
+            : null);
+        if (refuseAll is null)
         {
             for (var i = 0; i < command.Values.Count; i++)
             {
                 try
                 {
+                    if (command.Values[i].Value.ValueKind == System.Text.Json.JsonValueKind.Undefined)
+                    {
+                        throw new InvalidItemException($"Entry {i} could not be read: an entry is [itemId, value], the id a GUID string, the value a JSON value.");
+                    }
                     JsonRules.ValidateValue(command.Values[i].Value, limits, $"value {i}");
                 }
                 catch (DataspaceException refusal)

@@ -162,4 +162,42 @@ public abstract partial class ProtocolConformanceTests
         Assert.Equal([false, true], events.Select(e => e["matches"]!.GetValue<bool>()));
         Assert.All(events, e => Assert.Equal("updated", e["kind"]!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task AnEntryThatCannotBeReadIsRefusedAloneAndACallThatCannotBeReadAsAWholeUnderItsSequence()
+    {
+        var (hub, _) = await RegisteredAsync();
+        var id = (await hub.ResultAsync("Add", Level($"conformance.U{Guid.NewGuid():N}")))!["id"]!.GetValue<string>();
+        var nested = (JsonNode)JsonValue.Create(1)!;
+        for (var depth = 0; depth < 70; depth++)
+        {
+            nested = new JsonArray(nested);
+        }
+
+        await hub.PostAsync("SetValues", J($$"""{"sequence":1,"values":[["not a guid",1],["{{id}}",2],["{{id}}"],"x"]}"""));
+        await hub.PostAsync("SetValues", J("""{"sequence":2,"values":"not an array"}"""));
+        await hub.PostAsync("SetValues", new JsonObject { ["sequence"] = 3, ["values"] = new JsonArray(new JsonArray(JsonValue.Create(id), nested)) });
+        await hub.PostAsync("SetValues", SetValues(4, (id, 4)));
+
+        var answers = new List<JsonNode>();
+        while (answers.Count < 4)
+        {
+            answers.Add((await hub.CallbackAsync("ValuesApplied")).Arguments![0]!);
+        }
+        Assert.Equal([1L, 2, 3, 4], answers.Select(a => a["sequence"]!.GetValue<long>()));
+        var first = answers[0];
+        Assert.Equal(4, first["revisions"]!.AsArray().Count);
+        Assert.True(first["revisions"]![1]!.GetValue<long>() > 0);
+        Assert.Equal([0L, 2, 3], first["refused"]!.AsArray().Select(r => r!["index"]!.GetValue<long>()));
+        Assert.All(first["refused"]!.AsArray(), r => Assert.Equal("invalid", r!["code"]!.GetValue<string>()));
+        foreach (var whole in answers.Skip(1).Take(2))
+        {
+            Assert.Empty(whole["revisions"]!.AsArray());
+            var refusal = Assert.Single(whole["refused"]!.AsArray())!;
+            Assert.Null(refusal["index"]);
+            Assert.Equal(HubErrors.Invalid, refusal["code"]!.GetValue<string>());
+        }
+        Assert.True(Assert.Single(answers[3]["revisions"]!.AsArray())!.GetValue<long>() > 0);
+        Assert.Equal(4L, (await hub.ResultAsync("Get", JsonValue.Create(id)))!["fields"]!["value"]!.GetValue<long>());
+    }
 }

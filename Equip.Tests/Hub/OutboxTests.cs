@@ -51,7 +51,7 @@ public sealed class OutboxTests
     }
 
     [Fact]
-    public void ALaggingReceiverGetsTheLatestValueOfEachItemAndEveryAcknowledgementInOneMessage()
+    public void ALaggingReceiverGetsTheLatestValueOfEachItemAndEachCallsAcknowledgementInOrder()
     {
         var (outbox, sent) = Capturing();
         Guid a = Guid.NewGuid(), b = Guid.NewGuid();
@@ -63,13 +63,17 @@ public sealed class OutboxTests
 
         outbox.Flush();
 
-        Assert.Equal([HubNames.ValuesApplied, HubNames.Values], sent.Select(m => m.Method));
-        var applied = Assert.IsType<ValuesAppliedMessage>(sent[0].Message);
-        Assert.Equal(8, applied.Sequence);
-        Assert.Equal([11L, 12, 0], applied.Revisions);
-        var refused = Assert.Single(applied.Refused);
+        Assert.Equal([HubNames.ValuesApplied, HubNames.ValuesApplied, HubNames.Values], sent.Select(m => m.Method));
+        var first = Assert.IsType<ValuesAppliedMessage>(sent[0].Message);
+        Assert.Equal(7, first.Sequence);
+        Assert.Equal([11L, 12], first.Revisions);
+        Assert.Empty(first.Refused);
+        var second = Assert.IsType<ValuesAppliedMessage>(sent[1].Message);
+        Assert.Equal(8, second.Sequence);
+        Assert.Equal([0L], second.Revisions);
+        var refused = Assert.Single(second.Refused);
         Assert.Equal((8L, 0, HubErrors.NotFound), (refused.Sequence, refused.Index!.Value, refused.Code));
-        var values = Assert.IsType<ValuesFrame>(sent[1].Message);
+        var values = Assert.IsType<ValuesFrame>(sent[2].Message);
         Assert.Equal([2L, 3], values.Values.Select(v => v.Event.Revision));
     }
 

@@ -126,6 +126,7 @@ internal sealed class DataspaceHub(
         {
             await dataspace.EnqueueValuesAsync(new SetValues(values, actor)
             {
+                Refused = request.Unreadable is { } why ? new InvalidItemException($"This SetValues could not be read: {why}") : null,
                 OnApplied = outcome =>
                 {
                     connection.Applied(sequence, outcome);

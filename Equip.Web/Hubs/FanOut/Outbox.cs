@@ -9,7 +9,7 @@ namespace Equip.Web.Hubs.FanOut;
 /// once per turn), and a flush writes everything queued to the connection at once, on the
 /// flushing thread, when no write is under way (else the write under way takes it when done):
 /// consecutive events of one subscription go in one Changes message, its value changes in one
-/// Values message, acknowledgements in one ValuesApplied.
+/// Values message, each SetValues' outcome in a ValuesApplied of its own.
 internal sealed class Outbox(int capacity, Action onOverflow, Func<string, object, ValueTask> send)
 {
     private readonly LinkedList<OutboxEntry> _queue = new();
@@ -145,13 +145,9 @@ internal sealed class Outbox(int capacity, Action onOverflow, Func<string, objec
                     }
                     yield return (HubNames.Values, new ValuesFrame { SubscriptionId = firstValue.SubscriptionId, Values = values });
                     break;
-                case OutboxApplied:
-                    var applied = new List<OutboxApplied>();
-                    for (; i < batch.Length && batch[i] is OutboxApplied next; i++)
-                    {
-                        applied.Add(next);
-                    }
-                    yield return (HubNames.ValuesApplied, OutboxApplied.Merge(applied));
+                case OutboxApplied applied:
+                    yield return (HubNames.ValuesApplied, applied.ToMessage());
+                    i++;
                     break;
             }
         }

@@ -5,27 +5,11 @@ using Equip.Web.Hubs.Refusals;
 
 namespace Equip.Web.Hubs.FanOut;
 
-/// The outcome of one SetValues of the connection, waiting to be acknowledged. Consecutive ones
-/// go out as one cumulative ValuesApplied.
+/// The outcome of one SetValues of the connection, waiting to be acknowledged (each call its own
+/// ValuesApplied, in the order the calls came).
 internal sealed record OutboxApplied(long Sequence, ValuesOutcome Outcome) : OutboxEntry
 {
-    public static ValuesAppliedMessage Merge(IReadOnlyList<OutboxApplied> applied)
-    {
-        if (applied.Count == 1)
-        {
-            return applied[0].ToMessage();
-        }
-        var revisions = new List<long>();
-        var refused = new List<ValueRefusalMessage>();
-        foreach (var one in applied)
-        {
-            revisions.AddRange(one.Outcome.Revisions);
-            refused.AddRange(one.Refusals());
-        }
-        return new ValuesAppliedMessage { Sequence = applied[^1].Sequence, Revisions = revisions, Refused = refused };
-    }
-
-    private ValuesAppliedMessage ToMessage() => new()
+    public ValuesAppliedMessage ToMessage() => new()
     {
         Sequence = Sequence,
         Revisions = Outcome.Revisions,

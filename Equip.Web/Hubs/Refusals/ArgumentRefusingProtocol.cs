@@ -44,7 +44,10 @@ internal sealed class ArgumentRefusingProtocol(IHubProtocol inner, ILogger logge
         }
         if (message is InvocationBindingFailureMessage failure)
         {
-            message = Refused(failure.InvocationId, failure.Target, Describe(failure.BindingFailure.SourceException));
+            var why = Describe(failure.BindingFailure.SourceException);
+            message = UnreadableValues.Applies(failure.InvocationId, failure.Target)
+                ? UnreadableValues.Refused(before.Slice(0, before.Length - input.Length), TransferFormat == TransferFormat.Text, why)
+                : Refused(failure.InvocationId, failure.Target, why);
         }
         return true;
     }
@@ -64,7 +67,7 @@ internal sealed class ArgumentRefusingProtocol(IHubProtocol inner, ILogger logge
     /// the same: a JSON object whose type is 1 with an invocationId and a target. The framework's
     /// reader stops at 64 levels of nesting, so arguments nested deeper (or arguments that are not
     /// an array) would otherwise close the connection. Anything else stays unreadable.
-    private InvocationBindingFailureMessage? Rescued(ReadOnlySequence<byte> input, InvalidDataException unreadable)
+    private HubMessage? Rescued(ReadOnlySequence<byte> input, InvalidDataException unreadable)
     {
         if (input.PositionOf((byte)0x1e) is not { } end)
         {
@@ -105,9 +108,15 @@ internal sealed class ArgumentRefusingProtocol(IHubProtocol inner, ILogger logge
         {
             return null;
         }
-        return type == HubProtocolConstants.InvocationMessageType && !string.IsNullOrEmpty(invocationId) && target is not null
-            ? Refused(invocationId, target, Describe(unreadable))
-            : null;
+        if (type != HubProtocolConstants.InvocationMessageType || target is null)
+        {
+            return null;
+        }
+        if (UnreadableValues.Applies(invocationId, target))
+        {
+            return UnreadableValues.Refused(input.Slice(0, end), text: true, Describe(unreadable));
+        }
+        return !string.IsNullOrEmpty(invocationId) ? Refused(invocationId, target, Describe(unreadable)) : null;
     }
 
     /// The framework's words and, where they say only that binding failed, the reason beneath.
