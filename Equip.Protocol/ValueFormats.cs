@@ -20,25 +20,26 @@ public sealed class ValueEntryJsonConverter : JsonConverter<ValueEntry>
             reader.Skip();
             return default;
         }
-        reader.Read();
-        var id = reader.TokenType == JsonTokenType.String && reader.TryGetGuid(out var read) ? read : Guid.Empty;
-        var readable = reader.TokenType != JsonTokenType.EndArray;
-        if (readable)
+        var id = Guid.Empty;
+        JsonElement value = default;
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            reader.Skip(); // the id
-            reader.Read();
-        }
-        var value = readable && reader.TokenType != JsonTokenType.EndArray ? JsonElement.ParseValue(ref reader) : default;
-        readable &= value.ValueKind != JsonValueKind.Undefined && id != Guid.Empty;
-        while (reader.TokenType != JsonTokenType.EndArray)
-        {
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.EndArray)
+            switch (count++)
             {
-                readable = false;
-                reader.Skip();
+                case 0:
+                    id = reader.TokenType == JsonTokenType.String && reader.TryGetGuid(out var read) ? read : Guid.Empty;
+                    reader.Skip();
+                    break;
+                case 1:
+                    value = JsonElement.ParseValue(ref reader);
+                    break;
+                default:
+                    reader.Skip();
+                    break;
             }
         }
+        var readable = count == 2 && id != Guid.Empty;
         return readable ? new ValueEntry(id, value) : new ValueEntry(id, default);
     }
 

@@ -4,7 +4,7 @@
 #   tests start and stop their own private clusters on free loopback ports, so no server is set up
 #   here, and drive the dashboard in Chromium through Playwright (which downloads no browser).
 # - Builds in Release, runs all test projects, then the JavaScript client's tests (node, against the
-#   built server; npm ci from the committed lock file), and closes with the line
+#   built server; npm ci from the committed lock file) and type check (tsc), and closes with the line
 #   "N passed, N failed" summed over both runners (a test that did not run counts as failed).
 #   Exits non-zero on failure.
 set -uo pipefail
@@ -72,12 +72,22 @@ if [ ${#trx_files[@]} -eq 0 ]; then
 fi
 [ "$failed" -eq 0 ] || status=1
 
-# The JavaScript client: its tests start the Release build of the server themselves.
+# The JavaScript client: its type declarations are checked against its sources (tsc, from the
+# lock file), then its tests start the Release build of the server themselves.
 node_log="$results/node.tap"
+typecheck_log="$results/node-typecheck.log"
 if (cd Equip.Client.Js && npm ci --no-audit --no-fund --loglevel=error && npm test) > "$node_log" 2>&1; then
   node_status=0
 else
   node_status=1
+fi
+if (cd Equip.Client.Js && npm run typecheck) > "$typecheck_log" 2>&1; then
+  echo "JavaScript client: the type check passed."
+else
+  echo "JavaScript client: the type check failed:"
+  tail -n 30 "$typecheck_log"
+  failed=$((failed + 1))
+  status=1
 fi
 node_passed=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$node_log" | tail -n 1)
 node_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$node_log" | tail -n 1)

@@ -1,3 +1,4 @@
+// @ts-check
 /** The codes a refusal carries (docs/protocol.md, Errors). */
 export const HubErrors = Object.freeze({
   notRegistered: 'not-registered',
@@ -56,7 +57,7 @@ export class EquipQueueFullError extends Error {
  * key: EquipUnauthorizedError).
  */
 export class EquipStoppedError extends Error {
-  /** @param {string} message @param {Error} [cause] */
+  /** @param {string} message @param {unknown} [cause] */
   constructor(message, cause) {
     super(message, { cause });
     this.name = 'EquipStoppedError';
@@ -70,12 +71,14 @@ export class EquipStoppedError extends Error {
  * `code` the hub's error code (`forbidden` at Register, `key-revoked` in a Close) otherwise.
  */
 export class EquipUnauthorizedError extends EquipStoppedError {
-  /** @param {string} message @param {{ status?: number, code?: string, cause?: Error }} [details] */
-  constructor(message, { status = null, code = null, cause } = {}) {
+  /** @param {string} message @param {{ status?: number | null, code?: string | null, cause?: unknown }} [details] */
+  constructor(message, { status, code, cause } = {}) {
     super(message, cause);
     this.name = 'EquipUnauthorizedError';
-    this.status = status;
-    this.code = code;
+    /** @type {number | null} */
+    this.status = status ?? null;
+    /** @type {string | null} */
+    this.code = code ?? null;
   }
 }
 
@@ -83,6 +86,7 @@ export class EquipUnauthorizedError extends EquipStoppedError {
  * The error as an EquipUnauthorizedError when it says the server refuses the key (a 401 or 403
  * answer at connect, a `key-revoked` Close), else null. SignalR reports a refused negotiate with
  * the status in its message ("...: Status code '401'"), after the problem details it was sent.
+ * @param {any} error @returns {EquipUnauthorizedError | null}
  */
 export function keyRefusal(error) {
   if (!error) {
@@ -105,7 +109,10 @@ export function keyRefusal(error) {
   return null;
 }
 
-/** Turns a failed invocation into an EquipRefusedError when it carries a code. */
+/**
+ * Turns a failed invocation into an EquipRefusedError when it carries a code.
+ * @param {any} error @returns {EquipRefusedError | null}
+ */
 export function refusal(error) {
   const code = codeOf(error?.message);
   return code ? new EquipRefusedError(code, error.message) : null;

@@ -1,75 +1,275 @@
+// @ts-check
 import { EquipQueueFullError } from './errors.js';
+import { HubNames } from './wire.js';
+
+/** @typedef {import('../types/index.js').WireItem} WireItem */
 
 /**
- * The client's own changes waiting for the server, in order, bounded. A newer unreliable update
- * of an item (without expectedRevision) takes the place of one still waiting behind the head
- * (which may be on its way already) and answers its caller: a device back from an outage sends
- * each property's latest value once instead of every value it produced meanwhile.
+ * One of the client's own changes, waiting to be sent in order. A value (SetValues) resolves with
+ * the revision it was given, any other write with the item as stored (null for a delete).
  */
-export class PendingWrites {
-  /** @param {number} capacity */
-  constructor(capacity) {
-    this.capacity = capacity;
-    /** @type {Array<Write>} */
-    this.writes = [];
+export class Write {
+  /** @type {string} */ #method;
+  /** @type {any} */ #argument;
+  /** @type {string} */ #itemId;
+  /** @type {number | null} */ #leaseSeconds;
+  /** @type {(() => unknown) | null} */ #source;
+  /** @type {object | null} */ #carrier;
+  /** @type {boolean} */ #retried;
+  /** @type {boolean} */ #settled;
+  /** @type {boolean} */ #replaced;
+  /** @type {Write[] | null} */ #superseded;
+  /** @type {unknown} */ #sentValue;
+  /** @type {number} */ #sequence;
+  /** @type {(result: any) => void} */ #resolve;
+  /** @type {(error: unknown) => void} */ #reject;
+  /** @type {Promise<any>} */ #done;
+
+  /**
+   * @param {string} method a hub method (HubNames)
+   * @param {any} argument its argument; for a value, the value
+   * @param {string} itemId the item it writes
+   * @param {{ leaseSeconds?: number | null, source?: () => unknown }} [details] a value's source is read
+   *   when the value is sent (the latest it has then), instead of the argument
+   */
+  constructor(method, argument, itemId, { leaseSeconds = null, source } = {}) {
+    this.#method = method;
+    this.#argument = argument;
+    this.#itemId = itemId;
+    this.#leaseSeconds = leaseSeconds;
+    this.#source = source ?? null;
+    this.#carrier = null;
+    this.#retried = false;
+    this.#settled = false;
+    this.#replaced = false;
+    this.#superseded = null;
+    this.#sentValue = undefined;
+    this.#sequence = 0;
+    this.#resolve = () => {};
+    this.#reject = () => {};
+    this.#done = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
   }
 
-  get count() {
-    return this.writes.length;
+  get method() { return this.#method; }
+
+  get argument() { return this.#argument; }
+
+  get itemId() { return this.#itemId; }
+
+  get leaseSeconds() { return this.#leaseSeconds; }
+
+  /** Resolves with the revision (a value), the item as stored, or null (a delete). */
+  get done() { return this.#done; }
+
+  get isDelete() { return this.#method === HubNames.delete; }
+
+  /** A value of the item (SetValues): sent in a frame with the values queued next to it. */
+  get isValue() { return this.#method === HubNames.setValues; }
+
+  /**
+   * A value, or an unreliable update without a revision check: a newer one of the same item
+   * may take its place while it waits (a receiver that lags gets only the latest anyway).
+   */
+  get isSquashable() {
+    return this.isValue || (this.#method === HubNames.update && this.#argument.unreliable === true && this.#argument.expectedRevision == null);
+  }
+
+  /** Queued and not on its way, nor answered, nor replaced: a value set now still goes with it. */
+  get isWaiting() { return this.#carrier === null && !this.#settled && !this.#replaced; }
+
+  /** The connection it is on its way over, or null. */
+  get carrier() { return this.#carrier; }
+
+  set carrier(carrier) { this.#carrier = carrier; }
+
+  /** Its place in the order writes were queued in. */
+  get sequence() { return this.#sequence; }
+
+  set sequence(sequence) { this.#sequence = sequence; }
+
+  /** Sent at least once: its outcome on the server may already have happened. */
+  get retried() { return this.#retried; }
+
+  /** The value as last sent. */
+  get sentValue() { return this.#sentValue; }
+
+  markSent() {
+    this.#retried = true;
+  }
+
+  /** Reads the value to send now: the one given, or the source's latest. */
+  takeValue() {
+    this.#sentValue = this.#source ? this.#source() : this.#argument;
+    return this.#sentValue;
   }
 
   /**
-   * @param {{ method: string, argument: any, itemId: string | null, squashable: boolean }} request
-   * @returns {Promise<any>}
+   * Takes the place of an older queued write of the same item, which is answered with this one, as
+   * are those it had taken the place of (the list stays flat however long the chain).
+   * @param {Write} older
    */
-  enqueue(request) {
-    const replaced = request.squashable
-      ? this.writes.findIndex((w, i) => i > 0 && w.squashable && w.itemId === request.itemId)
-      : -1;
-    if (replaced < 0 && this.writes.length >= this.capacity) {
-      return Promise.reject(new EquipQueueFullError(this.capacity));
+  supersede(older) {
+    older.#replaced = true;
+    const replaced = older.#superseded ?? [];
+    older.#superseded = null;
+    replaced.push(older);
+    if (this.#superseded) {
+      this.#superseded.push(...replaced);
+    } else {
+      this.#superseded = replaced;
     }
-    const write = new Write(request);
-    if (replaced >= 0) {
-      const [old] = this.writes.splice(replaced, 1);
-      write.done.then(old.resolve, old.reject);
+  }
+
+  /** @param {any} result */
+  succeed(result) {
+    this.#settled = true;
+    this.#resolve(result);
+    for (const older of this.#superseded ?? []) {
+      older.succeed(result);
     }
-    this.writes.push(write);
-    return write.done;
   }
 
-  /** @returns {Write | undefined} */
-  head() {
-    return this.writes[0];
-  }
-
-  /** Removes the head once it is answered. */
-  shift() {
-    this.writes.shift();
-  }
-
-  /** The ids of items with a queued delete. */
-  deleting() {
-    return new Set(this.writes.filter((w) => w.method === 'Delete').map((w) => w.itemId));
-  }
-
-  /** @param {Error} error */
-  failAll(error) {
-    for (const write of this.writes.splice(0)) {
-      write.reject(error);
+  /** @param {unknown} error */
+  fail(error) {
+    this.#settled = true;
+    this.#reject(error);
+    for (const older of this.#superseded ?? []) {
+      older.fail(error);
     }
   }
 }
 
-class Write {
-  constructor({ method, argument, itemId, squashable }) {
-    this.method = method;
-    this.argument = argument;
-    this.itemId = itemId;
-    this.squashable = squashable;
-    this.done = new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+/**
+ * The client's own changes not yet answered, in the order they were made, bounded. A newer value
+ * (or unreliable update) of an item takes the place of one still waiting, not yet on its way, and
+ * answers its caller: a device back from an outage sends each property's latest value once instead
+ * of every value it produced meanwhile. A write on its way is marked with the connection carrying
+ * it; one whose connection broke goes again on the next.
+ */
+export class PendingWrites {
+  /** @type {number} */ #capacity;
+  /** @type {Set<Write>} */ #writes;
+  /** @type {Map<string, Write>} */ #lastOf;
+  /** @type {number} */ #sequence;
+  /** @type {unknown} */ #stoppedBy;
+
+  /** @param {number} capacity */
+  constructor(capacity) {
+    this.#capacity = capacity;
+    this.#writes = new Set(); // in order: a Set keeps insertion order, and removes in O(1)
+    this.#lastOf = new Map();
+    this.#sequence = 0;
+    this.#stoppedBy = null;
+  }
+
+  get count() {
+    return this.#writes.size;
+  }
+
+  /** The sequence number of the latest write queued so far. */
+  get lastSequence() {
+    return this.#sequence;
+  }
+
+  /**
+   * Queues the write (or rejects: the queue is full, or the client stopped for good).
+   * @param {Write} write @returns {Promise<any>}
+   */
+  enqueue(write) {
+    if (this.#stoppedBy) {
+      write.fail(this.#stoppedBy);
+      return write.done;
+    }
+    const older = write.isSquashable ? this.#lastOf.get(write.itemId) : undefined;
+    const replaces = older !== undefined && older.isSquashable && older.method === write.method && older.carrier === null;
+    if (!replaces && this.#writes.size >= this.#capacity) {
+      write.fail(new EquipQueueFullError(this.#capacity));
+      return write.done;
+    }
+    if (replaces) {
+      this.#writes.delete(older);
+      write.supersede(older);
+    }
+    write.sequence = ++this.#sequence;
+    this.#writes.add(write);
+    this.#lastOf.set(write.itemId, write);
+    return write.done;
+  }
+
+  /** Whether a write queued at or before the sequence number is still unanswered. @param {number} sequence */
+  anyUpTo(sequence) {
+    const first = this.#writes.values().next();
+    return !first.done && first.value.sequence <= sequence;
+  }
+
+  /** The first write not on its way over this connection. @param {object} carrier @returns {Write | undefined} */
+  next(carrier) {
+    for (const write of this.#writes) {
+      if (write.carrier !== carrier) {
+        return write;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The values queued next to one another from the first write not on its way over this
+   * connection (at most max), marked as on their way over it: one SetValues frame.
+   * @param {object} carrier @param {number} max @returns {Write[]}
+   */
+  takeValues(carrier, max) {
+    const frame = [];
+    let started = false;
+    for (const write of this.#writes) {
+      if (!started && write.carrier === carrier) {
+        continue;
+      }
+      started = true;
+      if (!write.isValue || frame.length >= max) {
+        break;
+      }
+      write.carrier = carrier;
+      frame.push(write);
+    }
+    return frame;
+  }
+
+  /** @param {Write} write @param {object} carrier */
+  sending(write, carrier) {
+    write.carrier = carrier;
+  }
+
+  /** The write was not applied over this connection: it goes again. @param {Write} write @param {object} carrier */
+  notSent(write, carrier) {
+    if (write.carrier === carrier) {
+      write.carrier = null;
+    }
+  }
+
+  /** Removes an answered write. @param {Write} write */
+  remove(write) {
+    this.#writes.delete(write);
+    if (this.#lastOf.get(write.itemId) === write) {
+      this.#lastOf.delete(write.itemId);
+    }
+  }
+
+  /** The ids of items with a queued delete (not to be re-asserted). */
+  deleting() {
+    return new Set([...this.#writes].filter((w) => w.isDelete).map((w) => w.itemId));
+  }
+
+  /** Fails every queued write, and every later one: the client has stopped for good. @param {unknown} error */
+  failAll(error) {
+    this.#stoppedBy = error;
+    const writes = [...this.#writes];
+    this.#writes.clear();
+    this.#lastOf.clear();
+    for (const write of writes) {
+      write.fail(error);
+    }
   }
 }

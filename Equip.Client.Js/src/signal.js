@@ -1,31 +1,35 @@
+// @ts-check
 /** A wake-up for the session loop: signal() releases one wait(), or the next one to come. */
 export class Signal {
+  /** @type {boolean} */ #pending;
+  /** @type {(() => void) | null} */ #waiter;
+
   constructor() {
-    this.pending = false;
-    this.waiter = null;
+    this.#pending = false;
+    this.#waiter = null;
   }
 
   signal() {
-    if (this.waiter) {
-      const wake = this.waiter;
-      this.waiter = null;
+    const wake = this.#waiter;
+    if (wake) {
+      this.#waiter = null;
       wake();
     } else {
-      this.pending = true;
+      this.#pending = true;
     }
   }
 
   /** @returns {Promise<void>} */
   wait() {
-    if (this.pending) {
-      this.pending = false;
+    if (this.#pending) {
+      this.#pending = false;
       return Promise.resolve();
     }
-    return new Promise((resolve) => { this.waiter = resolve; });
+    return new Promise((resolve) => { this.#waiter = resolve; });
   }
 }
 
-/** @param {number} ms */
+/** @param {number} ms @returns {Promise<void>} */
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -34,7 +38,9 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * @returns {Promise<T>}
  */
 export function withDeadline(promise, ms, what) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
+  /** @type {Promise<never>} */
   const deadline = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms.`)), ms);
   });

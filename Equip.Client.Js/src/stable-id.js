@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The stable item ids of the component layer (docs/components.md, "Stable item ids"): the same
  * names give the same id in every process and every language, so a restarted container re-adds
@@ -16,11 +17,17 @@ export function stableId(...names) {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/** @param {string} containerId @returns {string} */
 export const containerItemId = (containerId) => stableId('container', containerId);
+/** @param {string} containerId @param {string} capability @returns {string} */
 export const capabilityItemId = (containerId, capability) => stableId('capability', containerId, capability);
+/** @param {string} requestId @returns {string} */
 export const componentIdForRequest = (requestId) => requestId.toLowerCase();
+/** @param {string} containerId @param {string} name @returns {string} */
 export const componentIdForLocal = (containerId, name) => `${containerId}/${name}`;
+/** @param {string} componentId @returns {string} */
 export const componentItemId = (componentId) => stableId('component', componentId);
+/** @param {string} componentId @param {string} property @returns {string} */
 export const propertyItemId = (componentId, property) => stableId('property', componentId, property);
 
 /** SHA-1 (FIPS 180-4), synchronous, for Node.js and browsers alike. @param {Uint8Array} message */

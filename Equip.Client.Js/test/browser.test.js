@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { propertyItemId } from '../src/index.js';
 import { adminKey, startServer, until } from './support/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,6 +41,8 @@ test('a kiosk browser page becomes an Equip device: a Display set through REST s
     const display = await server.rest('POST', '/api/component-requests', { capability: 'Display', containerId: 'kiosk-1' });
     await until(async () => (await server.rest('GET', `/api/component-requests/${display.id}`)).status === 'running', 'the display runs in the page');
 
+    // Running means the component's item is there; its property items follow it.
+    await until(async () => (await server.fetch(`/api/items/${propertyItemId(display.id, 'text')}`)).ok, 'the display publishes its properties');
     await server.rest('PUT', `/api/components/${display.id}/properties/text`, { value: 'hello from REST' });
     await page.locator('#text', { hasText: 'hello from REST' }).waitFor({ timeout: 20_000 });
     await until(async () => (await server.rest('GET', `/api/components/${display.id}`)).properties.find((p) => p.name === 'updates').value === 1,

@@ -1,9 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { HubConnection } from '@microsoft/signalr';
 import { ComponentContainer, EquipClient, componentItemId, propertyItemId } from '../src/index.js';
 import { adminKey, quick, startServer, until } from './support/server.js';
 
+// Every SetValues the clients of this file send, as [itemId, value] entries: what went on the wire.
+const sentValues = [];
+const send = HubConnection.prototype.send;
+HubConnection.prototype.send = function (target, ...args) {
+  if (target === 'SetValues') {
+    sentValues.push(...args[0].values);
+  }
+  return send.call(this, target, ...args);
+};
 
+
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 const level = { properties: [{ name: 'value', type: 'number', default: 0 }, { name: 'label', type: 'string', readOnly: true, default: 'level' }] };
 
 describe('ComponentContainer against the real server', () => {
@@ -83,6 +95,41 @@ describe('ComponentContainer against the real server', () => {
     assert.equal(js.components.get(made.id).property('value').value, 0);
   });
 
+  test('a property set many times at once publishes its latest value, as one value', async () => {
+    const js = container('js-burst').export('Level', level).start();
+    const made = await request('Level', 'js-burst');
+    await until(async () => (await valueOf(made.id, 'value')) === 0, 'the property is published');
+    const id = propertyItemId(made.id, 'value');
+    const property = js.components.get(made.id).property('value');
+
+    const sets = [];
+    for (let value = 1; value <= 200; value++) {
+      sets.push(property.set(value));
+    }
+    await Promise.all(sets);
+    const sent = sentValues.filter(([itemId]) => itemId === id);
+    assert.deepEqual(sent, [[id, 200]]);
+    assert.equal(await valueOf(made.id, 'value'), 200);
+    await property.set(200); // the value it holds: nothing to send
+    property.value = 201;
+    await until(async () => (await valueOf(made.id, 'value')) === 201, 'a later set goes too');
+    assert.deepEqual(sentValues.filter(([itemId]) => itemId === id), [[id, 200], [id, 201]]);
+  });
+
+  test('a property item whose name, type or read-only flag someone changed is published whole again', async () => {
+    const js = container('js-shape').export('Level', level).start();
+    const made = await request('Level', 'js-shape');
+    const id = propertyItemId(made.id, 'value');
+    await until(async () => (await server.fetch(`/api/items/${id}`)).ok, 'the property is published');
+    const item = await server.rest('GET', `/api/items/${id}`);
+
+    await server.rest('PUT', `/api/items/${id}`, { fields: { ...item.fields, type: 'string', value: 0.5 } });
+    await until(async () => (await server.rest('GET', `/api/items/${id}`)).fields.type === 'number', 'the real item is published again');
+    assert.deepEqual((await server.rest('GET', `/api/items/${id}`)).fields,
+      { componentId: made.id, name: 'value', type: 'number', readOnly: false, value: 0.5 });
+    assert.equal(js.components.get(made.id).property('value').value, 0.5, 'the value itself was the writer\'s to set');
+  });
+
   test('a link between components of two JavaScript containers carries the source\'s values', async () => {
     const a = container('js-a').export('Level', level).start();
     const b = container('js-b').export('Level', level).start();
@@ -94,9 +141,21 @@ describe('ComponentContainer against the real server', () => {
       destination: { componentRequestId: destination.id, property: 'value' },
     });
 
+    const heard = [];
+    b.components.get(destination.id).property('value').onChanged((value) => heard.push(value));
     a.components.get(source.id).property('value').value = 0.66;
     await until(() => b.components.get(destination.id).property('value').value === 0.66, 'the destination component holds the value');
     const links = await server.rest('GET', '/api/links');
     assert.equal(links[0].status, 'active');
+
+    const sourceValue = a.components.get(source.id).property('value');
+    for (const value of [0.1, 0.2, 0.3]) {
+      sourceValue.value = value;
+      await pause(20);
+    }
+    await until(() => b.components.get(destination.id).property('value').value === 0.3, 'the destination follows the source');
+    await until(async () => (await valueOf(destination.id, 'value')) === 0.3, 'the destination\'s item shows it');
+    assert.equal(heard.at(-1), 0.3);
+    assert.ok(heard.every((v) => [0.66, 0.1, 0.2, 0.3].includes(v)), `heard ${heard}`);
   });
 });

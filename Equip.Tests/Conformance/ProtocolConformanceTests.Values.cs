@@ -177,7 +177,7 @@ public abstract partial class ProtocolConformanceTests
         await hub.PostAsync("SetValues", J($$"""{"sequence":1,"values":[["not a guid",1],["{{id}}",2],["{{id}}"],"x"]}"""));
         await hub.PostAsync("SetValues", J("""{"sequence":2,"values":"not an array"}"""));
         await hub.PostAsync("SetValues", new JsonObject { ["sequence"] = 3, ["values"] = new JsonArray(new JsonArray(JsonValue.Create(id), nested)) });
-        await hub.PostAsync("SetValues", SetValues(4, (id, 4)));
+        await hub.PostAsync("SetValues", SetValues(4, (id, J("""[4, {"deep": [[4]]}]"""))));
 
         var answers = new List<JsonNode>();
         while (answers.Count < 4)
@@ -198,6 +198,7 @@ public abstract partial class ProtocolConformanceTests
             Assert.Equal(HubErrors.Invalid, refusal["code"]!.GetValue<string>());
         }
         Assert.True(Assert.Single(answers[3]["revisions"]!.AsArray())!.GetValue<long>() > 0);
-        Assert.Equal(4L, (await hub.ResultAsync("Get", JsonValue.Create(id)))!["fields"]!["value"]!.GetValue<long>());
+        var value = (await hub.ResultAsync("Get", JsonValue.Create(id)))!["fields"]!["value"]!;
+        Assert.Equal(4L, value[1]!["deep"]![0]![0]!.GetValue<long>());
     }
 }

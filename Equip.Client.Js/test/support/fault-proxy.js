@@ -2,7 +2,9 @@ import { createServer, connect } from 'node:net';
 
 /**
  * A loopback TCP proxy that can cut the connections through it the way a network fails: reset()
- * closes them with RST, and while targetPort is null new ones are refused.
+ * closes them with RST, and while targetPort is null new ones are refused. While muteReplies is
+ * true what the server sends is dropped (the client's messages still arrive): answers lost on
+ * the way back.
  */
 export class FaultProxy {
   static async start(targetPort) {
@@ -14,6 +16,7 @@ export class FaultProxy {
 
   constructor(targetPort) {
     this.targetPort = targetPort;
+    this.muteReplies = false;
     this.sockets = new Set();
     this.server = createServer((client) => {
       if (this.targetPort == null) {
@@ -25,7 +28,13 @@ export class FaultProxy {
         this.sockets.add(a);
         a.on('error', () => b.destroy());
         a.on('close', () => { this.sockets.delete(a); b.destroy(); });
-        a.pipe(b);
+        a.on('end', () => b.end());
+        a.on('data', (chunk) => {
+          if (!(a === upstream && this.muteReplies) && !b.write(chunk)) {
+            a.pause();
+            b.once('drain', () => a.resume());
+          }
+        });
       }
     });
   }
