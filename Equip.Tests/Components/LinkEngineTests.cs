@@ -164,6 +164,25 @@ public abstract class LinkEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALinkWhoseDestinationGoesIsOfflineAsSoonAsTheDestinationIsGone()
+    {
+        var sliders = await DeviceAsync("sim-1", "Slider", Value);
+        var displays = await DeviceAsync("sim-2", "Display", Text, Updates);
+        Guid slider = await RequestAsync("Slider", "sim-1"), display = await RequestAsync("Display", "sim-2");
+        await PublishComponentAsync(sliders, "sim-1", slider, "Slider", (Value, 0.5));
+        await PublishComponentAsync(displays, "sim-2", display, "Display", (Text, ""), (Updates, 0));
+        var id = (await (await LinkAsync(slider, "value", display, "text")).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Wait.UntilAsync(async () => (await LinkStateAsync(id)).GetProperty("status").GetString() == "active", "the link carries the slider's value");
+
+        // The status changes in the writer's turn that removes the destination, not when the
+        // link engine gets round to it: a reader who sees the destination gone sees the link offline.
+        await displays.DeleteAsync(Ect.PropertyItemId(Ect.ComponentIdForRequest(display), "text"));
+        Assert.Equal("destinationOffline", (await LinkStateAsync(id)).GetProperty("status").GetString());
+        await sliders.DeleteAsync(Ect.PropertyItemId(Ect.ComponentIdForRequest(slider), "value"));
+        Assert.Equal("sourceMissing", (await LinkStateAsync(id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task AConstantIsAppliedWhenItsDestinationAppearsAndEachTimeItReappears()
     {
         var device = await DeviceAsync("sim-1", "Display", Text, Updates);

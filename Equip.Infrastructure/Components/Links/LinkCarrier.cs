@@ -66,9 +66,33 @@ internal sealed class LinkCarrier(LinkRoutes routes, EquipMetrics metrics) : IVa
         for (var i = from; i < to; i++)
         {
             var change = events[i];
-            if (change.Kind != ChangeKind.Deleted && table.BySource.ContainsKey(change.Item.Id) && change.Item.Value is { } value)
+            if (change.Kind == ChangeKind.Deleted)
+            {
+                Ended(table, change.Item.Id);
+            }
+            else if (table.BySource.ContainsKey(change.Item.Id) && change.Item.Value is { } value)
             {
                 _sources[change.Item.Id] = value; // the latest of the batch
+            }
+        }
+    }
+
+    /// A link's end went in this batch: its status says so as the batch is published, before the
+    /// engine makes the next table.
+    private static void Ended(RoutingTable table, Guid itemId)
+    {
+        if (table.BySource.TryGetValue(itemId, out var fromIt))
+        {
+            foreach (var route in fromIt)
+            {
+                route.State.Set(LinkStatus.SourceMissing);
+            }
+        }
+        if (table.ByDestination.TryGetValue(itemId, out var intoIt))
+        {
+            foreach (var route in intoIt)
+            {
+                route.State.Set(LinkStatus.DestinationOffline);
             }
         }
     }

@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace Equip.Infrastructure.Components.Links;
 
 /// The links as the writer carries values along them: for each source property item, where its
@@ -19,22 +17,27 @@ internal sealed class LinkRoutes
 /// read-only; null while the engine has not seen the destination) and the link's state.
 internal sealed record LinkRoute(Guid LinkId, Guid SourceItemId, Guid DestinationItemId, string? DestinationType, bool DestinationReadOnly, LinkState State);
 
-internal sealed class RoutingTable(FrozenDictionary<Guid, LinkRoute[]> bySource, FrozenDictionary<Guid, LinkRoute> byLink)
+/// Made whole and never changed after it is published (plain dictionaries: a new table is made at
+/// every change of the wiring, often during a reconnect storm, so it must be cheap to make).
+internal sealed class RoutingTable(IReadOnlyDictionary<Guid, LinkRoute[]> bySource, IReadOnlyDictionary<Guid, LinkRoute[]> byDestination, IReadOnlyDictionary<Guid, LinkRoute> byLink)
 {
-    public static readonly RoutingTable Empty = new(FrozenDictionary<Guid, LinkRoute[]>.Empty, FrozenDictionary<Guid, LinkRoute>.Empty);
+    public static readonly RoutingTable Empty = new(new Dictionary<Guid, LinkRoute[]>(), new Dictionary<Guid, LinkRoute[]>(), new Dictionary<Guid, LinkRoute>());
 
     public bool IsEmpty => byLink.Count == 0;
 
-    public FrozenDictionary<Guid, LinkRoute[]> BySource => bySource;
+    public IReadOnlyDictionary<Guid, LinkRoute[]> BySource => bySource;
 
-    public FrozenDictionary<Guid, LinkRoute> ByLink => byLink;
+    public IReadOnlyDictionary<Guid, LinkRoute[]> ByDestination => byDestination;
+
+    public IReadOnlyDictionary<Guid, LinkRoute> ByLink => byLink;
 
     public static RoutingTable Of(IEnumerable<LinkRoute> routes)
     {
         var all = routes.ToList();
         return new RoutingTable(
-            all.GroupBy(r => r.SourceItemId).ToFrozenDictionary(g => g.Key, g => g.ToArray()),
-            all.ToFrozenDictionary(r => r.LinkId));
+            all.GroupBy(r => r.SourceItemId).ToDictionary(g => g.Key, g => g.ToArray()),
+            all.GroupBy(r => r.DestinationItemId).ToDictionary(g => g.Key, g => g.ToArray()),
+            all.ToDictionary(r => r.LinkId));
     }
 }
 
