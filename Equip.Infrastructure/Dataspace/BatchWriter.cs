@@ -45,14 +45,14 @@ internal sealed class BatchWriter(
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var loaded = await StoreLoader.LoadAsync(contexts, cancellationToken);
+        var loaded = await StoreLoader.LoadAsync(contexts, log.Window, cancellationToken);
         _revision = loaded.Revision;
         _ceiling = loaded.Revision;
         _peers = loaded.Peers.ToDictionary(p => p.PeerId);
         CountPeers();
         metrics.Observe(live.CountsByType, () => Volatile.Read(ref _peerCounts));
         live.Load(loaded.Items, loaded.Revision);
-        log.Load(loaded.Revision, loaded.PrunedThrough, loaded.Gaps);
+        log.Load(loaded.Revision, loaded.PrunedThrough, loaded.Recent, loaded.Gaps);
     }
 
     public async Task RunAsync(List<IWriteOperation> batch)

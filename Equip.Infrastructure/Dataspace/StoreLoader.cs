@@ -11,9 +11,11 @@ namespace Equip.Infrastructure.Dataspace;
 /// from there on may be lost: that range is recorded as a gap and the counter goes on above it.
 internal static class StoreLoader
 {
-    public sealed record Loaded(List<Item> Items, List<Peer> Peers, long Revision, long PrunedThrough, List<RevisionGap> Gaps);
+    public sealed record Loaded(List<Item> Items, List<Peer> Peers, long Revision, long PrunedThrough, List<RevisionGap> Gaps, List<ChangeEvent> Recent);
 
-    public static async Task<Loaded> LoadAsync(IDbContextFactory<EquipDbContext> contexts, CancellationToken cancellationToken)
+    /// recent: how many of the latest stored events to load as well (the LiveLog's memory window),
+    /// so that the peers resuming after a restart replay from memory.
+    public static async Task<Loaded> LoadAsync(IDbContextFactory<EquipDbContext> contexts, int recent, CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
         var state = await db.State.SingleAsync(s => s.Id == DataspaceState.SingletonId, cancellationToken);
@@ -26,7 +28,9 @@ internal static class StoreLoader
         var gaps = await db.RevisionGaps.AsNoTracking().Where(g => g.Through > state.PrunedThrough).ToListAsync(cancellationToken);
         var items = await db.Items.AsNoTracking().ToListAsync(cancellationToken);
         var peers = await db.Peers.AsNoTracking().ToListAsync(cancellationToken);
+        var entries = await db.ChangeLog.AsNoTracking().OrderByDescending(e => e.Revision).Take(recent).ToListAsync(cancellationToken);
+        entries.Reverse();
         return new Loaded(items, peers, state.CurrentRevision, state.PrunedThrough,
-            [.. gaps.Select(g => new RevisionGap(g.After, g.Through))]);
+            [.. gaps.Select(g => new RevisionGap(g.After, g.Through))], [.. entries.Select(e => e.ToEvent())]);
     }
 }

@@ -23,92 +23,144 @@ internal static class StoreWriter
     {
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("The store's work is written in the batch's transaction.");
-        await using var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        var sql = new StringBuilder();
+        var statements = new Statements(transaction);
         if (lockFirst && db.LockStateSql is { } lockState)
         {
-            sql.Append(lockState).Append(";\n");
+            statements.Next().Sql.Append(lockState);
         }
         var items = Table.Of<Item>(db);
-        var kept = work.Rows.Where(r => !r.Deleted).Select(r => r.Item).ToList();
-        foreach (var chunk in kept.Chunk(RowsPerStatement))
+        foreach (var chunk in work.Rows.Where(r => !r.Deleted).Select(r => r.Item).Chunk(RowsPerStatement))
         {
-            items.Insert(command, sql, chunk, conflict: $"DO UPDATE SET {string.Join(", ", items.NonKeyColumns.Select(c => $"{c} = excluded.{c}"))}");
+            items.Insert(statements.Next(), chunk, conflict: $"DO UPDATE SET {string.Join(", ", items.NonKeyColumns.Select(c => $"{c} = excluded.{c}"))}");
         }
         foreach (var chunk in work.Rows.Where(r => r.Deleted).Chunk(RowsPerStatement))
         {
-            items.DeleteByKey(command, sql, chunk.Select(r => (object)r.Id));
+            items.DeleteByKey(statements.Next(), chunk.Select(r => (object)r.Id));
         }
         var log = Table.Of<ChangeLogEntry>(db);
         foreach (var chunk in work.Events.Select(ChangeLogEntry.From).Chunk(RowsPerStatement))
         {
-            log.Insert(command, sql, chunk, conflict: "DO NOTHING");
+            log.Insert(statements.Next(), chunk, conflict: "DO NOTHING");
         }
-        var state = Table.Of<DataspaceState>(db);
-        state.Update(command, sql, new DataspaceState
+        Table.Of<DataspaceState>(db).Update(statements.Next(), new DataspaceState
         {
             CurrentRevision = work.Through,
             RevisionCeiling = work.Ceiling,
             PrunedThrough = work.PrunedThrough,
         });
-        command.CommandText = sql.ToString();
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await statements.ExecuteAsync(cancellationToken);
+    }
+
+    /// The statements of one write, each with its own parameters; sent as one batch (one round
+    /// trip) where the provider batches (Npgsql), one after another where it does not (SQLite, in
+    /// process: a command of many statements would bind every parameter to each of them).
+    private sealed class Statements(DbTransaction transaction)
+    {
+        private readonly List<Statement> _all = [];
+
+        public Statement Next()
+        {
+            var statement = new Statement();
+            _all.Add(statement);
+            return statement;
+        }
+
+        public async Task ExecuteAsync(CancellationToken cancellationToken)
+        {
+            var connection = transaction.Connection!;
+            if (connection.CanCreateBatch)
+            {
+                await using var batch = connection.CreateBatch();
+                batch.Transaction = transaction;
+                foreach (var statement in _all)
+                {
+                    var command = batch.CreateBatchCommand();
+                    command.CommandText = statement.Sql.ToString();
+                    foreach (var parameter in statement.Parameters)
+                    {
+                        command.Parameters.Add(parameter);
+                    }
+                    batch.BatchCommands.Add(command);
+                }
+                await batch.ExecuteNonQueryAsync(cancellationToken);
+                return;
+            }
+            foreach (var statement in _all)
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = statement.Sql.ToString();
+                command.Parameters.AddRange(statement.Parameters.ToArray());
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+    }
+
+    private sealed class Statement
+    {
+        public StringBuilder Sql { get; } = new();
+
+        public List<DbParameter> Parameters { get; } = [];
     }
 
     /// A table as the EF model maps it: its quoted name and columns, and how each value becomes a
     /// parameter (the provider's type mapping, with its value converter).
-    private sealed class Table(string name, IReadOnlyList<IProperty> columns, IReadOnlyList<IProperty> key)
+    private sealed class Table(string name, IReadOnlyList<IProperty> columns, IReadOnlyList<IProperty> key, DbParameterFactory parameters)
     {
-        private int _parameters;
-
         public IEnumerable<string> NonKeyColumns => columns.Except(key).Select(Quote);
 
         public static Table Of<T>(DbContext db)
         {
             var entity = db.Model.FindEntityType(typeof(T))!;
-            return new Table(Quote(entity.GetTableName()!), [.. entity.GetProperties()], [.. entity.FindPrimaryKey()!.Properties]);
+            var factory = new DbParameterFactory(db.Database.GetDbConnection());
+            return new Table(Quote(entity.GetTableName()!), [.. entity.GetProperties()], [.. entity.FindPrimaryKey()!.Properties], factory);
         }
 
-        public void Insert<T>(DbCommand command, StringBuilder sql, IReadOnlyList<T> rows, string conflict) where T : class
+        public void Insert<T>(Statement statement, IReadOnlyList<T> rows, string conflict) where T : class
         {
+            var sql = statement.Sql;
             sql.Append("INSERT INTO ").Append(name).Append(" (").AppendJoin(", ", columns.Select(Quote)).Append(") VALUES ");
             for (var r = 0; r < rows.Count; r++)
             {
                 sql.Append(r == 0 ? "(" : ", (");
                 for (var c = 0; c < columns.Count; c++)
                 {
-                    sql.Append(c == 0 ? "" : ", ").Append(Parameter(command, columns[c], columns[c].GetGetter().GetClrValue(rows[r])));
+                    sql.Append(c == 0 ? "" : ", ").Append(Parameter(statement, columns[c], columns[c].GetGetter().GetClrValue(rows[r])));
                 }
                 sql.Append(')');
             }
-            sql.Append(" ON CONFLICT (").AppendJoin(", ", key.Select(Quote)).Append(") ").Append(conflict).Append(";\n");
+            sql.Append(" ON CONFLICT (").AppendJoin(", ", key.Select(Quote)).Append(") ").Append(conflict);
         }
 
-        public void DeleteByKey(DbCommand command, StringBuilder sql, IEnumerable<object> keys)
-        {
-            sql.Append("DELETE FROM ").Append(name).Append(" WHERE ").Append(Quote(key[0])).Append(" IN (")
-                .AppendJoin(", ", keys.Select(k => Parameter(command, key[0], k))).Append(");\n");
-        }
+        public void DeleteByKey(Statement statement, IEnumerable<object> keys) =>
+            statement.Sql.Append("DELETE FROM ").Append(name).Append(" WHERE ").Append(Quote(key[0])).Append(" IN (")
+                .AppendJoin(", ", keys.Select(k => Parameter(statement, key[0], k))).Append(')');
 
         /// Every column but the key, of the row with the given row's key.
-        public void Update<T>(DbCommand command, StringBuilder sql, T row) where T : class
-        {
-            sql.Append("UPDATE ").Append(name).Append(" SET ")
-                .AppendJoin(", ", columns.Except(key).Select(c => $"{Quote(c)} = {Parameter(command, c, c.GetGetter().GetClrValue(row))}"))
-                .Append(" WHERE ").AppendJoin(" AND ", key.Select(k => $"{Quote(k)} = {Parameter(command, k, k.GetGetter().GetClrValue(row))}"))
-                .Append(";\n");
-        }
+        public void Update<T>(Statement statement, T row) where T : class =>
+            statement.Sql.Append("UPDATE ").Append(name).Append(" SET ")
+                .AppendJoin(", ", columns.Except(key).Select(c => $"{Quote(c)} = {Parameter(statement, c, c.GetGetter().GetClrValue(row))}"))
+                .Append(" WHERE ").AppendJoin(" AND ", key.Select(k => $"{Quote(k)} = {Parameter(statement, k, k.GetGetter().GetClrValue(row))}"));
 
-        private string Parameter(DbCommand command, IProperty column, object? value)
+        private string Parameter(Statement statement, IProperty column, object? value)
         {
-            var parameterName = $"@{name.Trim('"')}{_parameters++}";
-            command.Parameters.Add(column.GetRelationalTypeMapping().CreateParameter(command, parameterName, value, column.IsNullable));
+            var parameterName = $"@p{statement.Parameters.Count}";
+            statement.Parameters.Add(parameters.Create(column, parameterName, value));
             return parameterName;
         }
 
         private static string Quote(IProperty column) => Quote(column.GetColumnName());
 
         private static string Quote(string identifier) => $"\"{identifier}\"";
+    }
+
+    /// Parameters made by the column's type mapping (its converter and provider type), on a
+    /// command of the connection's kind.
+    private sealed class DbParameterFactory(DbConnection connection)
+    {
+        private readonly DbCommand _maker = connection.CreateCommand();
+
+        public DbParameter Create(IProperty column, string name, object? value) =>
+            column.GetRelationalTypeMapping().CreateParameter(_maker, name, value, column.IsNullable);
     }
 }

@@ -124,6 +124,10 @@ internal sealed class LiveItems : ILiveItems
     {
         lock (_gate)
         {
+            if (pattern.Responsible is { } responsible)
+            {
+                return new DataspaceSnapshot(QueryOf(responsible, pattern, after, limit), Revision);
+            }
             var found = new List<ItemState>();
             var types = _byType.Where(t => pattern.MatchesType(t.Key)).ToList();
             foreach (var (_, ids) in types)
@@ -153,6 +157,30 @@ internal sealed class LiveItems : ILiveItems
             }
             return new DataspaceSnapshot(found, Revision);
         }
+    }
+
+    /// The responsible peer's matching items: the peer's few items, not every item of the type
+    /// (each container follows its own properties). The caller holds the lock.
+    private List<ItemState> QueryOf(string responsible, Pattern pattern, Guid? after, int limit)
+    {
+        if (!_byResponsible.TryGetValue(responsible, out var ids))
+        {
+            return [];
+        }
+        var found = new List<ItemState>();
+        foreach (var id in ids)
+        {
+            if ((after is not { } from || id.CompareTo(from) > 0) && _byId[id].State is var state && pattern.Matches(state))
+            {
+                found.Add(state);
+            }
+        }
+        found.Sort((a, b) => a.Id.CompareTo(b.Id));
+        if (found.Count > limit)
+        {
+            found.RemoveRange(limit, found.Count - limit);
+        }
+        return found;
     }
 
     /// Every item, as the store had it at start-up.

@@ -19,20 +19,34 @@ internal sealed class LiveLog(int window)
     private long _storedAfter;
     private List<RevisionGap> _gaps = [];
 
+    /// How many of the latest stored events are kept in memory.
+    public int Window => window;
+
     /// Every event through this revision is in the stored log.
     public long Flushed { get; private set; }
 
     /// The stored log starts after this revision.
     public long PrunedThrough { get; private set; }
 
-    public void Load(long flushed, long prunedThrough, IEnumerable<RevisionGap> gaps)
+    /// The log as the store has it: stored through flushed, pruned through prunedThrough, the
+    /// latest stored events (at most the window, in revision order) and the crash gaps.
+    public void Load(long flushed, long prunedThrough, IReadOnlyList<ChangeEvent> recent, IEnumerable<RevisionGap> gaps)
     {
         lock (_gate)
         {
             Flushed = flushed;
-            _storedAfter = flushed;
             PrunedThrough = prunedThrough;
             _gaps = [.. gaps];
+            _stored.Clear();
+            foreach (var change in recent.Skip(Math.Max(0, recent.Count - window)))
+            {
+                _stored.Enqueue(change);
+            }
+            // Every stored event after this revision is in the window: all of the retained log when
+            // it held fewer than the window, else those from the first one loaded.
+            _storedAfter = window == 0 ? flushed
+                : recent.Count < window ? prunedThrough
+                : _stored.Peek().Revision - 1;
         }
     }
 
