@@ -1,6 +1,3 @@
-using Equip.Domain.Access;
-using Equip.Domain.Components;
-using Equip.Infrastructure.Access;
 using Equip.Domain.Dataspace;
 using Equip.Infrastructure.Dataspace;
 using Microsoft.AspNetCore.Diagnostics;
@@ -16,21 +13,8 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
     {
         var (status, title) = exception switch
         {
-            InvalidItemException => (StatusCodes.Status400BadRequest, "Invalid item"),
-            LimitReachedException => (StatusCodes.Status400BadRequest, "Limit reached"),
-            ItemNotFoundException => (StatusCodes.Status404NotFound, "Item not found"),
-            DeviceKeyNotFoundException => (StatusCodes.Status404NotFound, "Key not found"),
-            NotPermittedException => (StatusCodes.Status403Forbidden, "Forbidden"),
-            NotResponsibleException => (StatusCodes.Status403Forbidden, "Not the item's responsible peer"),
-            ItemOwnedException => (StatusCodes.Status409Conflict, "Item has another responsible"),
-            ComponentNotFoundException => (StatusCodes.Status404NotFound, "Component not found"),
-            PropertyReadOnlyException => (StatusCodes.Status409Conflict, "Property is read-only"),
-            ItemHasNoLeaseException => (StatusCodes.Status409Conflict, "Item has no lease"),
-            ChangeLogCompactedException => (StatusCodes.Status410Gone, "Revision no longer retained"),
-            RevisionMismatchException => (StatusCodes.Status412PreconditionFailed, "Revision mismatch"),
             BadHttpRequestException bad => (bad.StatusCode, TitleOf(bad.StatusCode)),
-            ServiceStoppingException => (StatusCodes.Status503ServiceUnavailable, "Server stopping"),
-            CommitOutcomeUnknownException => (StatusCodes.Status503ServiceUnavailable, "Write outcome unknown"),
+            _ when Refusals.Of(exception) is { } refusal => (refusal.Status, refusal.Title),
             _ => (0, ""),
         };
         if (status == 0)

@@ -20,6 +20,7 @@ internal sealed class DataspaceHub(
     IPeerSessions peers,
     PeerConnections connections,
     ChangeDispatcher dispatcher,
+    SubscriptionStarts starts,
     ClosingHubLifetimeManager lifetime,
     IOptions<LimitOptions> limits,
     IOptions<HubLimitOptions> hubLimits,
@@ -28,8 +29,6 @@ internal sealed class DataspaceHub(
     EquipMetrics metrics,
     ILogger<HubErrorFilter> logger) : Hub
 {
-    private const int ReplayPage = 1000;
-
     /// Writes are not cancelled when the connection closes: a write the server has started is
     /// carried out, only its answer is lost (docs/protocol.md, Connection loss). Reads are.
     private static CancellationToken Started => CancellationToken.None;
@@ -189,9 +188,7 @@ internal sealed class DataspaceHub(
         var subscription = connection.AddSubscription(request.SubscriptionId, pattern, options, hubLimits.Value.MaxSubscriptionsPerConnection);
         try
         {
-            var revision = request.FromRevision is { } from
-                ? await ReplayAsync(subscription, from) ?? await SnapshotAsync(subscription, resynchronised: true)
-                : await SnapshotAsync(subscription, resynchronised: false);
+            var revision = await starts.StartAsync(connection, subscription, request.FromRevision, Context.ConnectionAborted);
             return new SubscribeResponse { SubscriptionId = subscription.Id, Revision = revision };
         }
         catch
@@ -219,65 +216,4 @@ internal sealed class DataspaceHub(
 
     [HubMethodName(HubNames.SyncComplete)]
     public Task<int> SyncComplete() => peers.SyncCompleteAsync(Connection.RequireActor(), Started);
-
-    private async Task<long> SnapshotAsync(Subscription subscription, bool resynchronised)
-    {
-        var snapshot = await dataspace.SnapshotAsync(subscription.Pattern, Context.ConnectionAborted);
-        subscription.Start(snapshot.Revision, () => Connection.Outbox.Append(new OutboxSnapshot(new SnapshotMessage
-        {
-            SubscriptionId = subscription.Id,
-            Revision = snapshot.Revision,
-            Items = snapshot.Items.Select(i => i.ToWire()).ToList(),
-            Resynchronised = resynchronised,
-        })));
-        return snapshot.Revision;
-    }
-
-    /// The log's events after the revision; null (the caller sends a snapshot instead) when the log
-    /// no longer reaches back that far, when the revision is ahead of the log (a store restored
-    /// from a backup), or when the replay would be longer than a snapshot is worth: the gap spans
-    /// more than MaxReplayRevisions revisions, or more than half MaxPendingMessages events match.
-    private async Task<long?> ReplayAsync(Subscription subscription, long from)
-    {
-        var maxReplay = hubLimits.Value.MaxPendingMessages / 2;
-        var replayed = new List<ChangeEvent>();
-        var after = from;
-        long current;
-        try
-        {
-            var head = await dataspace.ReadChangesAsync(from, 1, Context.ConnectionAborted);
-            if (from > head.CurrentRevision || head.CurrentRevision - from > hubLimits.Value.MaxReplayRevisions)
-            {
-                return null;
-            }
-            while (true)
-            {
-                var page = await dataspace.ReadChangesAsync(after, ReplayPage, Context.ConnectionAborted);
-                replayed.AddRange(page.Events.Where(subscription.Concerns));
-                current = page.CurrentRevision;
-                if (replayed.Count > maxReplay)
-                {
-                    return null;
-                }
-                if (page.Events.Count < ReplayPage)
-                {
-                    break;
-                }
-                after = page.Events[^1].Revision;
-            }
-        }
-        catch (ChangeLogCompactedException)
-        {
-            return null;
-        }
-        var replayedUpTo = current;
-        subscription.Start(replayedUpTo, () =>
-        {
-            foreach (var change in replayed)
-            {
-                Connection.Outbox.Append(new OutboxEvent(subscription.Id, new EventFrame(new SharedEvent(change), subscription.Pattern.Matches(change.Item)), Unreliable: false));
-            }
-        });
-        return replayedUpTo;
-    }
 }

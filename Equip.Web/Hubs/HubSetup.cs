@@ -18,6 +18,7 @@ internal static class HubSetup
         builder.Services.AddOptions<HubLimitOptions>().BindConfiguration(HubLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<PeerConnections>();
         builder.Services.AddSingleton<ChangeDispatcher>();
+        builder.Services.AddSingleton<SubscriptionStarts>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeDispatcher>());
         builder.Services.AddSingleton<HubErrorFilter>();
         builder.Services.AddSingleton<HubRateLimitFilter>();

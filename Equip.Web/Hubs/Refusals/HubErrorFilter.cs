@@ -1,7 +1,3 @@
-using Equip.Domain.Access;
-using Equip.Domain.Dataspace;
-using Equip.Domain.Peers;
-using Equip.Infrastructure.Dataspace;
 using Equip.Protocol;
 using Microsoft.AspNetCore.SignalR;
 
@@ -60,23 +56,8 @@ internal sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilte
         }
     }
 
-    public static string? CodeOf(Exception error) => error switch
-    {
-        InvalidItemException => HubErrors.Invalid,
-        LimitReachedException => HubErrors.LimitReached,
-        NotPermittedException => HubErrors.Forbidden,
-        NotResponsibleException => HubErrors.NotResponsible,
-        ItemOwnedException => HubErrors.Owned,
-        InvalidPeerException => HubErrors.Invalid,
-        ItemNotFoundException => HubErrors.NotFound,
-        RevisionMismatchException => HubErrors.RevisionMismatch,
-        ItemHasNoLeaseException => HubErrors.NoLease,
-        ChangeLogCompactedException => HubErrors.Compacted,
-        StaleIncarnationException => HubErrors.StaleIncarnation,
-        ServiceStoppingException => HubErrors.Stopping,
-        CommitOutcomeUnknownException => HubErrors.OutcomeUnknown,
-        _ => null,
-    };
+    /// The code a refusal carries on the hub (the table of refusals), or null for the server's own failure.
+    public static string? CodeOf(Exception error) => Equip.Web.ErrorHandling.Refusals.Of(error)?.HubCode;
 }
 
 internal static partial class HubErrorFilterLog
