@@ -22,7 +22,7 @@ internal sealed record BenchOptions(
     string? Key)
 {
     public static readonly string[] AllScenarios =
-        ["link-hop-latency", "link-throughput", "durable-writes", "lease-expiry", "disconnect-detection", "connections", "reconnect-storm", "flood"];
+        ["link-hop-latency", "link-throughput", "fan-in", "durable-writes", "lease-expiry", "disconnect-detection", "connections", "reconnect-storm", "flood"];
 
     public static BenchOptions Parse(string[] args)
     {
@@ -48,7 +48,7 @@ internal sealed record BenchOptions(
             int.Parse(Get("hops", "5000")),
             int.Parse(Get("warmup-hops", "500")),
             int.Parse(Get("seconds", "10")),
-            int.Parse(Get("warmup", "2")),
+            int.Parse(Get("warmup", "20")),
             Numbers(Get("writers", "1,16,64")),
             List(Get("transports", "rest,hub")),
             int.Parse(Get("links", "50")),

@@ -43,6 +43,8 @@ internal sealed class Installation : IAsyncDisposable
             var client = new EquipClient(new EquipClientOptions { Server = server, Key = BenchKey.Value, PeerId = installation.ContainerId(i), UseMessagePack = true });
             var container = new ComponentContainer(client, installation.ContainerId(i));
             container.Export<Level>("Level");
+            container.Export<Sensor>("Sensor");
+            container.Export<Board>("Board");
             client.Start();
             installation._clients.Add(client);
             installation._containers.Add(container);
@@ -53,10 +55,11 @@ internal sealed class Installation : IAsyncDisposable
 
     public string ContainerId(int container) => $"{_prefix}-{container}";
 
-    /// Places Level components on the given containers, and waits until each runs.
-    public async Task<Guid[]> AddComponentsAsync(IReadOnlyList<int> containerOf)
+    /// Places components (Level unless another capability is named) on the given containers, and
+    /// waits until each runs.
+    public async Task<Guid[]> AddComponentsAsync(IReadOnlyList<int> containerOf, string capability = "Level")
     {
-        var made = await Parallel(containerOf.Count, i => PostAsync("/api/component-requests", new { capability = "Level", containerId = ContainerId(containerOf[i]) }));
+        var made = await Parallel(containerOf.Count, i => PostAsync("/api/component-requests", new { capability, containerId = ContainerId(containerOf[i]) }));
         var requests = made.Select(r => r.GetProperty("id").GetGuid()).ToArray();
         Requests.AddRange(requests);
         for (var i = 0; i < requests.Length; i++)
@@ -72,17 +75,24 @@ internal sealed class Installation : IAsyncDisposable
         AddComponentsAsync([.. Enumerable.Range(0, components).Select(i => i % _containers.Count)]);
 
     public Task LinkAsync(IReadOnlyList<(Guid From, Guid To)> links) =>
+        LinkAsync([.. links.Select(l => (l.From, "value", l.To, "value"))]);
+
+    /// Links between named properties.
+    public Task LinkAsync(IReadOnlyList<(Guid From, string FromProperty, Guid To, string ToProperty)> links) =>
         Parallel(links.Count, i => PostAsync("/api/links", new
         {
-            source = new { componentRequestId = links[i].From, property = "value" },
-            destination = new { componentRequestId = links[i].To, property = "value" },
+            source = new { componentRequestId = links[i].From, property = links[i].FromProperty },
+            destination = new { componentRequestId = links[i].To, property = links[i].ToProperty },
         }));
 
     /// A ring of links: each component's value goes to the next one's.
     public Task AddRingOfLinksAsync() =>
         LinkAsync([.. Requests.Select((r, i) => (r, Requests[(i + 1) % Requests.Count]))]);
 
-    public Level Level(Guid request) => Find(request) ?? throw new InvalidOperationException($"The component for {request} does not run.");
+    public Level Level(Guid request) => Component<Level>(request);
+
+    public T Component<T>(Guid request) where T : Component =>
+        Find(request) as T ?? throw new InvalidOperationException($"The {typeof(T).Name} for {request} does not run.");
 
     public IEnumerable<Level> Levels => _containers.SelectMany(c => c.Components.Values).OfType<Level>();
 
@@ -91,7 +101,7 @@ internal sealed class Installation : IAsyncDisposable
     public async Task<long> RevisionAsync() =>
         (await Http.GetFromJsonAsync<JsonElement>("/api/events?after=0&limit=1")).GetProperty("currentRevision").GetInt64();
 
-    private Level? Find(Guid request) => _placed[request].Components.GetValueOrDefault(request.ToString()) as Level;
+    private Component? Find(Guid request) => _placed[request].Components.GetValueOrDefault(request.ToString());
 
     private async Task<JsonElement> PostAsync(string path, object body)
     {
@@ -130,12 +140,4 @@ internal sealed class Installation : IAsyncDisposable
             await Server.DisposeAsync();
         }
     }
-}
-
-/// A writable number.
-public sealed class Level : Component
-{
-    public Level() => Value = Property("value", 0.0);
-
-    public ComponentProperty<double> Value { get; }
 }

@@ -20,18 +20,21 @@ internal sealed class Latencies(List<double> microseconds)
     public double Percentile(double p) =>
         _sorted.Length == 0 ? double.NaN : Math.Round(_sorted[Math.Min(_sorted.Length - 1, (int)(p * _sorted.Length))], 1);
 
-    /// The warm-up hops, then the measured ones, one at a time; each hop is given its number and
-    /// answers how long it took.
+    /// The warm-up hops (at least WarmupHops, and for at least the Warmup seconds: .NET's tiered
+    /// compilation takes that long to settle), then the measured ones, one at a time; each hop is
+    /// given its number and answers how long it took.
     public static async Task<Latencies> OfHopsAsync(Func<long, Task<double>> hop, BenchOptions options)
     {
-        for (var n = 1; n <= options.WarmupHops; n++)
+        var warmupEnds = Stopwatch.GetTimestamp() + options.Warmup * Stopwatch.Frequency;
+        long n = 0;
+        while (n < options.WarmupHops || Stopwatch.GetTimestamp() < warmupEnds)
         {
-            await hop(n);
+            await hop(++n);
         }
         var measured = new List<double>(options.Hops);
-        for (var n = 1; n <= options.Hops; n++)
+        for (var i = 0; i < options.Hops; i++)
         {
-            measured.Add(await hop(options.WarmupHops + n));
+            measured.Add(await hop(++n));
         }
         return new Latencies(measured);
     }

@@ -41,6 +41,7 @@ async Task OnEachStoreAsync(string scenario, Func<BenchServer, Task> run, IReadO
 
 await OnEachStoreAsync("link-hop-latency", async server => Emit(await LinkHopLatency.RunAsync(server, options)));
 await OnEachStoreAsync("link-throughput", async server => Emit(await LinkThroughput.RunAsync(server, options)));
+await OnEachStoreAsync("fan-in", async server => Emit(await FanIn.RunAsync(server, options)));
 await OnEachStoreAsync("durable-writes", async server =>
 {
     foreach (var transport in options.Transports)
