@@ -58,6 +58,7 @@ internal sealed class Launcher(IDataspace dataspace, IChangeFeed feed, ILogger<L
     {
         var view = await InstallationView.ReadAsync(dataspace, cancellationToken);
         var targets = view.PlacementTargets();
+        var updates = new List<Task>();
         foreach (var request in view.Requests)
         {
             var fields = request.Fields;
@@ -72,15 +73,23 @@ internal sealed class Launcher(IDataspace dataspace, IChangeFeed feed, ILogger<L
                 continue;
             }
             var updated = fields with { AssignedContainerId = decision.AssignedContainerId, Status = status, Reason = reason, ComponentId = component?.Fields.ComponentId };
-            try
-            {
-                await dataspace.UpdateAsync(new UpdateItem(request.Item.Id, null, EctJson.Write(updated), request.Item.Revision), cancellationToken);
-                LauncherLog.Placed(logger, request.Item.Id, status, reason ?? decision.AssignedContainerId ?? "");
-            }
-            catch (Exception conflict) when (conflict is RevisionMismatchException or ItemNotFoundException)
-            {
-                // Changed meanwhile: the change wakes the next round, which sees it.
-            }
+            updates.Add(UpdateAsync(request.Item, updated, decision.AssignedContainerId, cancellationToken));
+        }
+        // All of a round's updates at once: they share the writer's commits instead of one commit
+        // each (a storm of returning containers changes many requests in one round).
+        await Task.WhenAll(updates);
+    }
+
+    private async Task UpdateAsync(ItemState request, ComponentRequestFields updated, string? assignedContainerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dataspace.UpdateAsync(new UpdateItem(request.Id, null, EctJson.Write(updated), request.Revision), cancellationToken);
+            LauncherLog.Placed(logger, request.Id, updated.Status ?? "", updated.Reason ?? assignedContainerId ?? "");
+        }
+        catch (Exception conflict) when (conflict is RevisionMismatchException or ItemNotFoundException)
+        {
+            // Changed meanwhile: the change wakes the next round, which sees it.
         }
     }
 }

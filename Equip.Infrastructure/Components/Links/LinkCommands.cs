@@ -50,15 +50,21 @@ public sealed class LinkCommands(IDataspace dataspace, ItemLimits limits)
         EctRules.Name(reference.Component, $"{role}'s component");
     }
 
+    /// Refuses a link into a read-only property: read-only as the running component publishes it,
+    /// or in the schema its container's capability declares. Reads only the items concerned (the
+    /// property, the request, the capabilities of that name), never the whole installation.
     private async Task EnsureWritableAsync(PropertyReference destination, CancellationToken cancellationToken)
     {
-        var view = await InstallationView.ReadAsync(dataspace, cancellationToken);
         var componentId = destination.ComponentId()!;
-        var running = view.Components.FirstOrDefault(c => c.Fields.ComponentId == componentId)?.Properties.FirstOrDefault(p => p.Name == destination.Property);
-        var capability = destination.ComponentRequestId is { } requestId
-            ? view.Requests.FirstOrDefault(r => r.Item.Id == requestId)?.Fields.Capability
+        var running = await dataspace.GetAsync(Ect.PropertyItemId(componentId, destination.Property), cancellationToken) is { } item
+            ? EctJson.Read<PropertyFields>(item.Fields)
             : null;
-        var schema = view.Containers.SelectMany(c => c.Capabilities).Where(k => k.Capability == capability)
+        var capability = destination.ComponentRequestId is { } requestId && await dataspace.GetAsync(requestId, cancellationToken) is { Type: Ect.ComponentRequest } request
+            ? EctJson.Read<ComponentRequestFields>(request.Fields)?.Capability
+            : null;
+        var declared = capability is null ? null : await dataspace.SnapshotAsync(
+            new Pattern(Ect.Capability, new Dictionary<string, JsonElement> { ["capability"] = JsonSerializer.SerializeToElement(capability) }), cancellationToken);
+        var schema = (declared?.Items ?? []).Select(i => EctJson.Read<CapabilityFields>(i.Fields)).OfType<CapabilityFields>()
             .SelectMany(k => k.Properties ?? []).FirstOrDefault(p => p.Name == destination.Property);
         if (running?.ReadOnly == true || schema?.ReadOnly == true)
         {

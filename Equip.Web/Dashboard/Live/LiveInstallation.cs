@@ -135,8 +135,10 @@ public sealed class LiveInstallation(
         InstallationSnapshot snapshot;
         lock (_lock)
         {
-            // Ages and the events-per-second figure move without changes: rebuild at least every second.
-            if (!_changed && !peersChanged && time.GetUtcNow() - Current.BuiltAt < TimeSpan.FromSeconds(1))
+            // Ages and the events-per-second figure move without changes: rebuild at least every
+            // second. With no view open, at most every second (the recovery timeline still watches).
+            var unwatched = _subscribers.IsEmpty;
+            if ((unwatched || (!_changed && !peersChanged)) && time.GetUtcNow() - Current.BuiltAt < TimeSpan.FromSeconds(1))
             {
                 return;
             }
