@@ -2,6 +2,7 @@
 import { clientInternals } from './client.js';
 import { componentInternals, startingValues, valueTypes } from './component.js';
 import { HubErrors } from './errors.js';
+import { EctTypes } from './wire.js';
 import { capabilityItemId, componentItemId, containerItemId, propertyItemId } from './stable-id.js';
 
 /** @typedef {import('./client.js').EquipClient} EquipClient */
@@ -88,19 +89,19 @@ export class ComponentContainer {
   /** Publishes the container and its capabilities and starts following its requests. */
   start() {
     const o = this.#options;
-    this.#publish(containerItemId(this.#containerId), 'ect.Container',
+    this.#publish(containerItemId(this.#containerId), EctTypes.container,
       { containerId: this.#containerId, name: o.name ?? this.#containerId, host: o.host ?? hostName(), labels: o.labels ?? {} });
     for (const [capability, definition] of this.#exports) {
-      this.#publish(capabilityItemId(this.#containerId, capability), 'ect.Capability', {
+      this.#publish(capabilityItemId(this.#containerId, capability), EctTypes.capability, {
         containerId: this.#containerId,
         capability,
         properties: definition.properties.map((p) => ({ name: p.name, type: p.type, readOnly: p.readOnly ?? false, default: p.default ?? null })),
       });
     }
-    const properties = this.#client.subscribe({ type: 'ect.Property', responsible: this.#containerId });
+    const properties = this.#client.subscribe({ type: EctTypes.property, responsible: this.#containerId });
     properties.onChanged((events) => this.#onPropertiesChanged(properties, events));
     this.#properties = properties;
-    const requests = this.#client.subscribe({ type: 'ect.ComponentRequest', fields: { assignedContainerId: this.#containerId } });
+    const requests = this.#client.subscribe({ type: EctTypes.componentRequest, fields: { assignedContainerId: this.#containerId } });
     requests.onChanged(() => this.#reconcile());
     this.#requests = requests;
     return this;
@@ -301,13 +302,13 @@ class RunningComponent {
       componentId: component.componentId, containerId: component.container.containerId, capability: component.capability,
       componentRequestId: component.requestId, name: component.capability,
     };
-    this.#addOwn(() => ({ id: componentItemId(component.componentId), type: 'ect.Component', fields, processBound: true })).catch(() => {});
+    this.#addOwn(() => ({ id: componentItemId(component.componentId), type: EctTypes.component, fields, processBound: true })).catch(() => {});
     componentInternals.attach(component, { publish: (property) => this.#publication(property).publishValue() });
     for (const property of component.properties.values()) {
       const publication = new PropertyPublication(this, property, this.#hooks.check);
       this.#publications.set(property.name, publication);
       this.#hooks.published(publication);
-      publication.track(this.#addOwn(() => ({ id: publication.itemId, type: 'ect.Property', fields: componentInternals.fields(property), processBound: true }))
+      publication.track(this.#addOwn(() => ({ id: publication.itemId, type: EctTypes.property, fields: componentInternals.fields(property), processBound: true }))
         .then((item) => item.revision));
     }
   }

@@ -33,6 +33,20 @@ export const HubNames = Object.freeze({
   valuesApplied: 'ValuesApplied',
 });
 
+/**
+ * The item types of the component layer (docs/components.md; Equip.Protocol's Ect): the one place
+ * the client spells them.
+ */
+export const EctTypes = Object.freeze({
+  container: 'ect.Container',
+  capability: 'ect.Capability',
+  component: 'ect.Component',
+  property: 'ect.Property',
+  componentRequest: 'ect.ComponentRequest',
+  link: 'ect.Link',
+  constant: 'ect.Constant',
+});
+
 /** @typedef {import('../types/index.js').WireItem} WireItem */
 /** @typedef {import('../types/index.js').WireEvent} WireEvent */
 /** @typedef {import('../types/index.js').WirePattern} WirePattern */

@@ -232,6 +232,17 @@ export declare const HubNames: Readonly<{
   valuesApplied: 'ValuesApplied';
 }>;
 
+/** The item types of the component layer. */
+export declare const EctTypes: Readonly<{
+  container: 'ect.Container';
+  capability: 'ect.Capability';
+  component: 'ect.Component';
+  property: 'ect.Property';
+  componentRequest: 'ect.ComponentRequest';
+  link: 'ect.Link';
+  constant: 'ect.Constant';
+}>;
+
 /** The codes a refusal carries. */
 export declare const HubErrors: Readonly<{
   notRegistered: 'not-registered';
