@@ -298,7 +298,9 @@ internal sealed class BatchWriter(
     {
         if (_flushing is { } flushing)
         {
+            var started = Stopwatch.GetTimestamp();
             await flushing;
+            metrics.WaitedForFlush(Stopwatch.GetElapsedTime(started), byOperation: lockNow);
             TakeFinishedFlush();
         }
         return await OpenAsync(lockNow, CancellationToken.None);

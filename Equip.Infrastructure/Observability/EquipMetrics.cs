@@ -13,6 +13,7 @@ public sealed class EquipMetrics : IDisposable
     private readonly Counter<long> _propagations;
     private readonly Histogram<double> _commitLatency;
     private readonly Histogram<long> _batchSize;
+    private readonly Histogram<double> _flushWait;
     private readonly UpDownCounter<long> _connections;
 
     public EquipMetrics(IMeterFactory meters)
@@ -24,6 +25,8 @@ public sealed class EquipMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5] });
         _batchSize = _meter.CreateHistogram<long>("equip.commit.batch_size", "{write}", "Writes in one group commit.",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024] });
+        _flushWait = _meter.CreateHistogram<double>("equip.writer.flush_wait", "s", "Time the writer waited for the flush under way before a batch could open the store (by: an operation that reads or writes the store, or the batch's commit).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5] });
         _connections = _meter.CreateUpDownCounter<long>("equip.hub.connections", "{connection}", "Open device hub connections.");
     }
 
@@ -34,6 +37,9 @@ public sealed class EquipMetrics : IDisposable
         _commitLatency.Record(took.TotalSeconds);
         _batchSize.Record(writes);
     }
+
+    public void WaitedForFlush(TimeSpan took, bool byOperation) =>
+        _flushWait.Record(took.TotalSeconds, new KeyValuePair<string, object?>("by", byOperation ? "operation" : "commit"));
 
     public void Propagated() => _propagations.Add(1);
 
