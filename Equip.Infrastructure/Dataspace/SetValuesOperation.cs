@@ -48,16 +48,29 @@ internal sealed class SetValuesOperation(SetValues command, ItemLimits limits, L
         return new ValuesOutcome(revisions, refused ?? []);
     }
 
+    // OnApplied before the answer: a caller that awaited the answer finds OnApplied done.
     public override void Succeed()
     {
-        base.Succeed();
-        command.OnApplied?.Invoke(Result!);
+        try
+        {
+            command.OnApplied?.Invoke(Result!);
+        }
+        finally
+        {
+            base.Succeed();
+        }
     }
 
     public override void Fail(Exception error)
     {
-        base.Fail(error);
-        command.OnApplied?.Invoke(ValuesOutcome.RefusedAll(command.Values.Count, error));
+        try
+        {
+            command.OnApplied?.Invoke(ValuesOutcome.RefusedAll(command.Values.Count, error));
+        }
+        finally
+        {
+            base.Fail(error);
+        }
     }
 
     private DataspaceException? RefusalOf(WriteContext context, Guid id, System.Text.Json.JsonElement value)
