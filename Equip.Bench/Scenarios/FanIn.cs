@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace Equip.Bench.Scenarios;
 
@@ -23,7 +22,7 @@ internal static class FanIn
         var sensors = await installation.AddComponentsAsync([.. Enumerable.Range(0, Devices)], "Sensor");
         var boards = await installation.AddComponentsAsync([.. Enumerable.Range(Devices, Displays)], "Board");
         var readings = sensors.Length * Sensor.Count;
-        var tracks = Enumerable.Range(0, readings).Select(_ => new FanInTrack()).ToArray();
+        var tracks = Enumerable.Range(0, readings).Select(_ => new SequenceTrack()).ToArray();
         await installation.LinkAsync([.. Enumerable.Range(0, readings).Select(r =>
             (sensors[r / Sensor.Count], $"reading{r % Sensor.Count}", boards[r / Board.Count], $"input{r % Board.Count}"))]);
         var stretch = new MeasuredStretch();
@@ -60,7 +59,7 @@ internal static class FanIn
         await hopping;
         await stop.CancelAsync();
         await Task.WhenAll(sending);
-        var lost = await DrainAsync(tracks);
+        var lost = await LinkThroughput.DrainAsync(tracks, seconds: 10);
         var applied = tracks.Sum(t => t.Applied);
         var latencies = new Latencies([.. tracks.SelectMany(t => t.LatenciesUs)]);
         var hop = new Latencies(hops);
@@ -88,24 +87,12 @@ internal static class FanIn
     }
 
     /// Each link carries a first value before the clock starts: the engine has seen both ends.
-    private static async Task FirstValuesAsync(FanInDevice[] devices, FanInTrack[] tracks)
+    private static async Task FirstValuesAsync(FanInDevice[] devices, SequenceTrack[] tracks)
     {
         foreach (var device in devices)
         {
             device.Tick();
         }
         await Installation.UntilAsync(() => tracks.All(t => t.Outstanding == 0), "every fan-in link carries its first value", TimeSpan.FromSeconds(120));
-    }
-
-    /// Waits up to 10 s for the last values set to arrive; a link whose last value has not
-    /// arrived by then lost every value after the last one it received.
-    private static async Task<long> DrainAsync(FanInTrack[] tracks)
-    {
-        var deadline = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
-        while (tracks.Any(t => t.Outstanding > 0) && Stopwatch.GetTimestamp() < deadline)
-        {
-            await Task.Delay(50);
-        }
-        return tracks.Sum(t => t.Outstanding);
     }
 }

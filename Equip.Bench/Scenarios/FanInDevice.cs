@@ -5,7 +5,7 @@ namespace Equip.Bench.Scenarios;
 /// One fan-in device: sets every reading of its sensor to the next sequence number at a steady
 /// rate, without waiting for the server (a reading set before the previous one left takes its
 /// place in the client's queue).
-internal sealed class FanInDevice(Sensor sensor, FanInTrack[] tracks)
+internal sealed class FanInDevice(Sensor sensor, SequenceTrack[] tracks)
 {
     private long _sequence;
     private long _offered;
@@ -35,7 +35,7 @@ internal sealed class FanInDevice(Sensor sensor, FanInTrack[] tracks)
         var at = Stopwatch.GetTimestamp();
         for (var i = 0; i < tracks.Length; i++)
         {
-            tracks[i].Sent(sequence, at);
+            tracks[i].Record(sequence, at);
             sensor.Readings[i].Value = sequence;
         }
         Interlocked.Add(ref _offered, tracks.Length);

@@ -65,10 +65,11 @@ internal static class LinkThroughput
         };
     }
 
-    /// Waits up to 5 s for the last values sent to arrive; what has not arrived by then is lost.
-    public static async Task<long> DrainAsync(LinkWindow[] windows)
+    /// Waits up to the seconds given for the last values sent to arrive; what has not arrived by
+    /// then is lost.
+    public static async Task<long> DrainAsync(IReadOnlyList<SequenceTrack> windows, int seconds = 5)
     {
-        var deadline = Stopwatch.GetTimestamp() + 5 * Stopwatch.Frequency;
+        var deadline = Stopwatch.GetTimestamp() + seconds * Stopwatch.Frequency;
         while (windows.Any(w => w.Outstanding > 0) && Stopwatch.GetTimestamp() < deadline)
         {
             await Task.Delay(20);

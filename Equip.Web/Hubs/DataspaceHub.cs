@@ -131,7 +131,7 @@ internal sealed class DataspaceHub(
                     connection.Applied(sequence, outcome);
                     if (outcome.Refused is [var first, ..] && ThrottledWarning.ShouldLog("values:" + connectionId))
                     {
-                        HubErrorFilterLog.ValuesRefused(logger, outcome.Refused.Count, sequence, HubErrorFilter.CodeOf(first.Error) ?? "error", first.Error.Message);
+                        HubErrorFilterLog.ValuesRefused(logger, outcome.Refused.Count, sequence, OutboxApplied.CodeOf(first.Error), first.Error.Message);
                     }
                 },
             }, Started);

@@ -25,6 +25,6 @@ internal sealed record OutboxApplied(long Sequence, ValuesOutcome Outcome) : Out
     });
 
     /// A refusal's code; a failure of the server's own is an error without one ("error").
-    private static string CodeOf(Exception error) =>
-        (error is HubException coded ? HubErrors.CodeOf(coded.Message) : HubErrorFilter.CodeOf(error)) ?? "error";
+    internal static string CodeOf(Exception error) =>
+        (error is HubException coded ? HubErrors.CodeOf(coded.Message) : Equip.Web.ErrorHandling.Refusals.Of(error)?.HubCode) ?? "error";
 }

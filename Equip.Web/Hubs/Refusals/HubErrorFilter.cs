@@ -27,7 +27,7 @@ internal sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilte
             }
             throw;
         }
-        catch (Exception error) when (CodeOf(error) is { } code)
+        catch (Exception error) when (Equip.Web.ErrorHandling.Refusals.Of(error)?.HubCode is { } code)
         {
             HubErrorFilterLog.Refused(logger, method, code, error.Message);
             throw new HubException($"{code}: {error.Message}");
@@ -56,8 +56,6 @@ internal sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilte
         }
     }
 
-    /// The code a refusal carries on the hub (the table of refusals), or null for the server's own failure.
-    public static string? CodeOf(Exception error) => Equip.Web.ErrorHandling.Refusals.Of(error)?.HubCode;
 }
 
 internal static partial class HubErrorFilterLog
