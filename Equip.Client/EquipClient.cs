@@ -36,7 +36,7 @@ public sealed class EquipClient : IAsyncDisposable
     public EquipClient(EquipClientOptions options)
     {
         _options = options;
-        _backoff = new Backoff(options.InitialReconnectDelay, options.MaxReconnectDelay);
+        _backoff = new Backoff(options.InitialReconnectDelay, options.MaxReconnectDelay, options.RestartReconnectDelay);
         PeerId = PeerIdentity.Resolve(options);
         Incarnation = Guid.NewGuid().ToString("N");
         _pending = new PendingWrites(options.MaxQueuedChanges);
@@ -200,7 +200,7 @@ public sealed class EquipClient : IAsyncDisposable
                 SetState(new EquipConnectionChange(EquipConnectionState.Connecting, false, error));
                 try
                 {
-                    await Task.Delay(_backoff.Next(), stop);
+                    await Task.Delay(_backoff.Next(ServerRestarting.Says(error)), stop);
                 }
                 catch (OperationCanceledException)
                 {

@@ -30,6 +30,14 @@ public sealed class EquipClientOptions
     /// <summary>The longest wait between reconnect attempts (a random part of it is taken, to spread a storm).</summary>
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The longest wait between reconnect attempts while the server is restarting: nothing listens
+    /// at its address (the connection is refused) or it answers 503 because it is stopping. Such an
+    /// attempt costs the server nothing, and a short wait brings the device back within about this
+    /// long of the server's return. At most <see cref="MaxReconnectDelay"/>.
+    /// </summary>
+    public TimeSpan RestartReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How many of its own changes the client keeps while disconnected; beyond it writes fail with <see cref="EquipQueueFullException"/>.</summary>
     public int MaxQueuedChanges { get; init; } = 10_000;
 

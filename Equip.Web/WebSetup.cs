@@ -9,6 +9,7 @@ using Equip.Protocol;
 using Equip.Web.Dashboard;
 using Equip.Web.ErrorHandling;
 using Equip.Web.Hubs;
+using Equip.Web.Hubs.Connections;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace Equip.Web;
@@ -74,6 +75,7 @@ public static class WebSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseStoppingRefusal();
         app.UseSwagger();
         app.UseSwaggerUI();
         app.UseAuthentication();

@@ -28,6 +28,17 @@ internal static class ReconnectStorm
         await FlowAsync(installation, links, 1, TimeSpan.FromMinutes(3));
 
         Report.Progress("reconnect-storm: restarting the server");
+        var synced = new System.Collections.Concurrent.ConcurrentBag<long>();
+        foreach (var client in installation.Clients)
+        {
+            client.StateChanged += change =>
+            {
+                if (change.State == Equip.Client.EquipConnectionState.Connected)
+                {
+                    synced.Add(Stopwatch.GetTimestamp());
+                }
+            };
+        }
         var (stop, start) = await server.RestartAsync();
         var healthy = Stopwatch.GetTimestamp();
         long flowing;
@@ -51,7 +62,17 @@ internal static class ReconnectStorm
             startMs = Math.Round(start.TotalMilliseconds),
             allLinksFlowingMs = Math.Round(Stopwatch.GetElapsedTime(healthy, flowing).TotalMilliseconds),
             connected = installation.Clients.Count(c => c.State == Equip.Client.EquipConnectionState.Connected),
+            // When the devices were back (registered and synced), from /health: the spread of
+            // their returns is their reconnect backoff plus the server's work.
+            syncedMs = SyncedAfter(healthy, synced),
         };
+    }
+
+    private static object SyncedAfter(long healthy, IEnumerable<long> synced)
+    {
+        var after = synced.Select(t => Stopwatch.GetElapsedTime(healthy, t).TotalMilliseconds).Order().ToArray();
+        double At(double q) => after.Length == 0 ? double.NaN : Math.Round(after[(int)Math.Min(after.Length - 1, q * after.Length)]);
+        return new { count = after.Length, p10 = At(0.1), p50 = At(0.5), p90 = At(0.9), last = At(1) };
     }
 
     /// Sets a fresh value on every source once (a device that is not connected yet queues it and

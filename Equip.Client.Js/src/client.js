@@ -2,7 +2,7 @@
 import * as signalR from '@microsoft/signalr';
 import { Backoff } from './backoff.js';
 import { buildConnection, checkKey } from './connection.js';
-import { EquipStoppedError, EquipUnauthorizedError, HubErrors, codeOf, keyRefusal, refusal } from './errors.js';
+import { EquipStoppedError, EquipUnauthorizedError, HubErrors, codeOf, keyRefusal, refusal, serverRestarting } from './errors.js';
 import { OwnedItems } from './owned-items.js';
 import { PendingWrites, Write } from './pending-writes.js';
 import { replicaInternals } from './replica.js';
@@ -89,6 +89,7 @@ export class EquipClient {
       serverTimeoutMs: 10_000,
       initialReconnectDelayMs: 100,
       maxReconnectDelayMs: 5000,
+      restartReconnectDelayMs: 1000,
       maxQueuedChanges: 10_000,
       maxValuesInFlight: 32,
       logger: signalR.LogLevel.None,
@@ -111,7 +112,7 @@ export class EquipClient {
     this.#unsubscribed = new Set();
     this.#stateListeners = new Set();
     this.#work = new Signal();
-    this.#backoff = new Backoff(this.#options.initialReconnectDelayMs, this.#options.maxReconnectDelayMs);
+    this.#backoff = new Backoff(this.#options.initialReconnectDelayMs, this.#options.maxReconnectDelayMs, this.#options.restartReconnectDelayMs);
     this.#connection = null;
     this.#closedBy = null;
     this.#ended = null;
@@ -319,7 +320,7 @@ export class EquipClient {
           return;
         }
         this.#setState('connecting', /** @type {Error} */ (error));
-        await Promise.race([sleep(this.#backoff.next()), this.#work.wait()]);
+        await Promise.race([sleep(this.#backoff.next(serverRestarting(error))), this.#work.wait()]);
       }
     }
     await this.#dropConnection();

@@ -14,6 +14,7 @@ import { HubNames } from './wire.js';
 export async function buildConnection(options) {
   /** @type {signalR.IHttpConnectionOptions} */
   const http = options.webSocketsOnly ? { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets } : {};
+  http.httpClient = new CausedHttpClient(signalR.NullLogger.instance);
   const key = options.key;
   if (key != null) {
     http.accessTokenFactory = () => keyOf(key); // asked again at every connect: a function may rotate it
@@ -48,4 +49,24 @@ async function keyOf(key) {
     throw new TypeError('options.key gave something other than a string.');
   }
   return value ?? '';
+}
+
+/**
+ * SignalR's HTTP client, with the cause of a failed request (such as ECONNREFUSED) added to its
+ * message: SignalR passes on only the message, and the client's backoff reads it
+ * (serverRestarting).
+ */
+class CausedHttpClient extends signalR.DefaultHttpClient {
+  /** @param {signalR.HttpRequest} request @returns {Promise<signalR.HttpResponse>} */
+  async send(request) {
+    try {
+      return await super.send(request);
+    } catch (error) {
+      const code = /** @type {any} */ (error)?.cause?.code;
+      if (typeof code === 'string' && error instanceof Error && !error.message.includes(code)) {
+        error.message += ` (${code})`;
+      }
+      throw error;
+    }
+  }
 }

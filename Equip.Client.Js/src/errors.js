@@ -110,6 +110,18 @@ export function keyRefusal(error) {
 }
 
 /**
+ * Whether a failed connection attempt says the server is restarting: nothing listens at its
+ * address (ECONNREFUSED, which the connection's HTTP client writes into the message), or it
+ * answered 503 because it is stopping.
+ * @param {unknown} error @returns {boolean}
+ */
+export function serverRestarting(error) {
+  const message = String(/** @type {any} */ (error)?.message ?? error ?? '');
+  const status = /** @type {any} */ (error)?.statusCode ?? Number(/Status code '(\d{3})'/.exec(message)?.[1]);
+  return status === 503 || message.includes('ECONNREFUSED');
+}
+
+/**
  * Turns a failed invocation into an EquipRefusedError when it carries a code.
  * @param {any} error @returns {EquipRefusedError | null}
  */

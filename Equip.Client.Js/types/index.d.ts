@@ -78,6 +78,8 @@ export interface EquipClientOptions {
   initialReconnectDelayMs?: number;
   /** (5000) */
   maxReconnectDelayMs?: number;
+  /** The cap while the server is restarting: nothing listens at its address, or it answers 503 stopping (1000). */
+  restartReconnectDelayMs?: number;
   /** Own writes that may wait for the server (10000). */
   maxQueuedChanges?: number;
   /** Values that may be on their way to the server, not yet acknowledged (32). */

@@ -65,8 +65,23 @@ public sealed class InstallationView
                 c.Fields.Host,
                 c.Fields.Labels ?? new Dictionary<string, string>(),
                 c.Capabilities.Select(k => k.Capability).ToHashSet(),
-                Components.Count(k => k.Fields.ContainerId == c.Fields.ContainerId)));
+                ComponentCounts.GetValueOrDefault(c.Fields.ContainerId)));
 
+    /// The component a request was placed as; of two claiming one request (a faulty peer's), the first.
     public ComponentView? ComponentOf(RequestView request) =>
-        Components.FirstOrDefault(c => c.Fields.ComponentRequestId == request.Item.Id);
+        ComponentsByRequest.GetValueOrDefault(request.Item.Id);
+
+    // Looked up once per request and container by the launcher: a scan each time would be
+    // quadratic in the installation's size (5,000 requests made a reconcile take seconds).
+    private Dictionary<Guid, ComponentView> ComponentsByRequest => _componentsByRequest ??= Components
+        .Where(c => c.Fields.ComponentRequestId is not null)
+        .DistinctBy(c => c.Fields.ComponentRequestId)
+        .ToDictionary(c => c.Fields.ComponentRequestId!.Value);
+
+    private Dictionary<string, int> ComponentCounts => _componentCounts ??= Components
+        .GroupBy(c => c.Fields.ContainerId, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
+    private Dictionary<Guid, ComponentView>? _componentsByRequest;
+    private Dictionary<string, int>? _componentCounts;
 }

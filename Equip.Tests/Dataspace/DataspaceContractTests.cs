@@ -153,6 +153,34 @@ public abstract class DataspaceContractTests : IAsyncLifetime
         Assert.Equal(6, (await Ids(Pattern.All)).Length);
     }
 
+    /// A query for an exact type and a string field is answered from an index of that field (built
+    /// by the first such query); it follows the items as the field changes and as they go, and
+    /// matches as a scan would (escaped strings are the same string; a number is not a string).
+    [Fact]
+    public async Task FieldQueriesFollowItemsWhoseFieldChangesAndThatAreDeleted()
+    {
+        var store = await StartAsync();
+        var first = (await store.Dataspace.AddAsync(Lamp("hall"))).Item;
+        var second = (await store.Dataspace.AddAsync(Lamp("hall"))).Item;
+        var kitchen = (await store.Dataspace.AddAsync(Lamp("kitchen"))).Item;
+        async Task<Guid[]> In(string room) =>
+            (await store.Dataspace.QueryAsync(new Pattern("demo.Lamp", new Dictionary<string, JsonElement> { ["room"] = Json(room) }), null, 100))
+                .Select(i => i.Id).ToArray();
+        Assert.Equal(new[] { first.Id, second.Id }.Order(), await In("\"hall\""));
+
+        await store.Dataspace.UpdateAsync(new UpdateItem(second.Id, null, Json("""{"room":"kitchen","on":true}"""), second.Revision));
+        await store.Dataspace.DeleteAsync(new DeleteItem(kitchen.Id));
+        var escaped = (await store.Dataspace.AddAsync(new AddItem(null, "demo.Lamp", Json("""{"room":"h\u0061ll"}""")))).Item;
+        var numbered = (await store.Dataspace.AddAsync(new AddItem(null, "demo.Lamp", Json("""{"room":5}""")))).Item;
+        var later = (await store.Dataspace.AddAsync(Lamp("hall"))).Item;
+
+        Assert.Equal(new[] { first.Id, escaped.Id, later.Id }.Order(), await In("\"hall\""));
+        Assert.Equal([second.Id], await In("\"kitchen\""));
+        Assert.Empty(await In("\"5\""));
+        Assert.Equal([numbered.Id], await In("5"));
+        Assert.Empty(await In("\"attic\""));
+    }
+
     [Fact]
     public async Task QueriesPageInIdOrderFromTheLastIdSeen()
     {

@@ -54,4 +54,43 @@ public sealed class ShutdownTests
             await connection.DisposeAsync();
         }
     }
+
+    /// Devices told `stopping` come straight back; a stopping server answers them 503 instead of
+    /// letting them in again (a connection let in then would hold the shutdown until the host's
+    /// timeout), and they keep trying until the next instance answers.
+    [Fact]
+    public async Task DevicesThatComeStraightBackWhileTheServerStopsAreRefusedAndTheServerExitsPromptly()
+    {
+        using var store = TestStore.Sqlite();
+        await using var server = await ServerProcess.StartAsync(store.Settings, store.DataDirectory);
+        var devices = Enumerable.Range(0, 30).Select(i => new Equip.Client.EquipClient(new Equip.Client.EquipClientOptions
+        {
+            Server = server.Address,
+            PeerId = $"eager-{i}",
+            Key = TestKeys.Admin,
+            InitialReconnectDelay = TimeSpan.FromMilliseconds(5),
+            MaxReconnectDelay = TimeSpan.FromMilliseconds(20),
+        })).ToList();
+        var refusals = 0;
+        foreach (var device in devices)
+        {
+            device.StateChanged += change =>
+            {
+                if (change.Error is System.Net.Http.HttpRequestException { StatusCode: System.Net.HttpStatusCode.ServiceUnavailable })
+                {
+                    Interlocked.Increment(ref refusals);
+                }
+            };
+            device.Start();
+        }
+        await Task.WhenAll(devices.Select(d => d.WaitUntilConnectedAsync().WaitAsync(Wait.Timeout)));
+
+        var stopping = Stopwatch.GetTimestamp();
+        await server.TerminateAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var took = Stopwatch.GetElapsedTime(stopping);
+
+        Assert.InRange(took.TotalSeconds, 0, 10);
+        Assert.True(Volatile.Read(ref refusals) > 0, "no device was answered 503 while the server stopped");
+        await Task.WhenAll(devices.Select(d => d.DisposeAsync().AsTask()));
+    }
 }

@@ -17,6 +17,7 @@ internal sealed class LiveItems : ILiveItems
     private readonly Dictionary<string, SortedSet<Guid>> _byType = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<Guid>> _byResponsible = new(StringComparer.Ordinal);
     private readonly SortedSet<(DateTimeOffset ExpiresAt, Guid Id)> _byExpiry = [];
+    private readonly FieldIndexes _byField = new();
 
     /// The revision of the last batch applied.
     public long Revision { get; private set; }
@@ -55,11 +56,14 @@ internal sealed class LiveItems : ILiveItems
                 if (_byId.Remove(id, out var old))
                 {
                     Unindex(old.Item);
+                    _byField.Remove(old.Item.Type, id);
                 }
                 if (item is not null)
                 {
-                    _byId[id] = new Entry(item) { State = item.ToState() };
+                    var state = item.ToState();
+                    _byId[id] = new Entry(item) { State = state };
                     Index(item);
+                    _byField.Add(item.Type, id, state.Fields);
                 }
             }
             Revision = revision;
@@ -128,6 +132,10 @@ internal sealed class LiveItems : ILiveItems
             {
                 return new DataspaceSnapshot(QueryOf(responsible, pattern, after, limit), Revision);
             }
+            if (_byType.TryGetValue(pattern.Type, out var ofType) && _byField.For(pattern, ofType, id => _byId[id].State.Fields) is var (index, value))
+            {
+                return new DataspaceSnapshot(Matching(index.With(value) ?? [], pattern, after, limit), Revision);
+            }
             var found = new List<ItemState>();
             var types = _byType.Where(t => pattern.MatchesType(t.Key)).ToList();
             foreach (var (_, ids) in types)
@@ -157,6 +165,24 @@ internal sealed class LiveItems : ILiveItems
             }
             return new DataspaceSnapshot(found, Revision);
         }
+    }
+
+    /// The matching items among ids in id order (an index's), after the given id. The caller holds the lock.
+    private List<ItemState> Matching(SortedSet<Guid> ids, Pattern pattern, Guid? after, int limit)
+    {
+        var found = new List<ItemState>();
+        foreach (var id in after is { } from ? ids.GetViewBetween(from, Last) : ids)
+        {
+            if (id != after && _byId[id].State is var state && pattern.Matches(state))
+            {
+                found.Add(state);
+                if (found.Count == limit)
+                {
+                    break;
+                }
+            }
+        }
+        return found;
     }
 
     /// The responsible peer's matching items: the peer's few items, not every item of the type
