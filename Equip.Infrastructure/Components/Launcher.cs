@@ -14,6 +14,9 @@ namespace Equip.Infrastructure.Components;
 internal sealed class Launcher(IDataspace dataspace, IChangeFeed feed, ILogger<Launcher> logger) : BackgroundService
 {
     private static readonly TimeSpan Resweep = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(1);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     // Property values, links and constants do not change where a request runs: a value update (the
     // hot path) must not cost a read of the whole component layer.
@@ -43,6 +46,7 @@ internal sealed class Launcher(IDataspace dataspace, IChangeFeed feed, ILogger<L
                 {
                 }
             }
+            var started = TimeProvider.System.GetTimestamp();
             try
             {
                 await ReconcileAsync(stoppingToken);
@@ -51,6 +55,11 @@ internal sealed class Launcher(IDataspace dataspace, IChangeFeed feed, ILogger<L
             {
                 LauncherLog.Failed(logger, error);
             }
+            // Rounds take at most half the time: a storm of returning containers wakes the
+            // launcher at every change, and back-to-back rounds over a large installation would
+            // take a core from the devices' own calls. A round of a few milliseconds delays the
+            // next by as much.
+            await Task.Delay(Min(TimeProvider.System.GetElapsedTime(started), MaxPause), stoppingToken);
         }
     }
 

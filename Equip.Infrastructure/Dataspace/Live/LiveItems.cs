@@ -8,7 +8,7 @@ namespace Equip.Infrastructure.Dataspace.Live;
 /// batch (it changes copies), except for value changes, which it applies to the item in place
 /// (a value is no key of any index); either way under the lock, so readers under the lock see
 /// the dataspace at one revision.
-internal sealed class LiveItems : ILiveItems
+internal sealed partial class LiveItems : ILiveItems
 {
     private static readonly Guid Last = new("ffffffff-ffff-ffff-ffff-ffffffffffff");
 
@@ -121,92 +121,6 @@ internal sealed class LiveItems : ILiveItems
         {
             return [.. _byExpiry.TakeWhile(e => e.ExpiresAt <= now).Take(max).Select(e => e.Id)];
         }
-    }
-
-    /// Matching items in id order after the given id, and the revision they are at.
-    public DataspaceSnapshot Query(Pattern pattern, Guid? after, int limit)
-    {
-        lock (_gate)
-        {
-            if (pattern.Responsible is { } responsible)
-            {
-                return new DataspaceSnapshot(QueryOf(responsible, pattern, after, limit), Revision);
-            }
-            if (_byType.TryGetValue(pattern.Type, out var ofType) && _byField.For(pattern, ofType, id => _byId[id].State.Fields) is var (index, value))
-            {
-                return new DataspaceSnapshot(Matching(index.With(value) ?? [], pattern, after, limit), Revision);
-            }
-            var found = new List<ItemState>();
-            var types = _byType.Where(t => pattern.MatchesType(t.Key)).ToList();
-            foreach (var (_, ids) in types)
-            {
-                var range = after is { } from ? ids.GetViewBetween(from, Last).Where(id => id != from) : ids;
-                var taken = 0;
-                foreach (var id in range)
-                {
-                    var state = _byId[id].State;
-                    if (pattern.Matches(state))
-                    {
-                        found.Add(state);
-                        if (++taken == limit)
-                        {
-                            break; // this type can add no more than the limit
-                        }
-                    }
-                }
-            }
-            if (types.Count > 1)
-            {
-                found.Sort((a, b) => a.Id.CompareTo(b.Id));
-            }
-            if (found.Count > limit)
-            {
-                found.RemoveRange(limit, found.Count - limit);
-            }
-            return new DataspaceSnapshot(found, Revision);
-        }
-    }
-
-    /// The matching items among ids in id order (an index's), after the given id. The caller holds the lock.
-    private List<ItemState> Matching(SortedSet<Guid> ids, Pattern pattern, Guid? after, int limit)
-    {
-        var found = new List<ItemState>();
-        foreach (var id in after is { } from ? ids.GetViewBetween(from, Last) : ids)
-        {
-            if (id != after && _byId[id].State is var state && pattern.Matches(state))
-            {
-                found.Add(state);
-                if (found.Count == limit)
-                {
-                    break;
-                }
-            }
-        }
-        return found;
-    }
-
-    /// The responsible peer's matching items: the peer's few items, not every item of the type
-    /// (each container follows its own properties). The caller holds the lock.
-    private List<ItemState> QueryOf(string responsible, Pattern pattern, Guid? after, int limit)
-    {
-        if (!_byResponsible.TryGetValue(responsible, out var ids))
-        {
-            return [];
-        }
-        var found = new List<ItemState>();
-        foreach (var id in ids)
-        {
-            if ((after is not { } from || id.CompareTo(from) > 0) && _byId[id].State is var state && pattern.Matches(state))
-            {
-                found.Add(state);
-            }
-        }
-        found.Sort((a, b) => a.Id.CompareTo(b.Id));
-        if (found.Count > limit)
-        {
-            found.RemoveRange(limit, found.Count - limit);
-        }
-        return found;
     }
 
     /// Every item, as the store had it at start-up.
