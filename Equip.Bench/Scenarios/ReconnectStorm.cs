@@ -70,9 +70,9 @@ internal static class ReconnectStorm
 
     private static object SyncedAfter(long healthy, IEnumerable<long> synced)
     {
-        var after = synced.Select(t => Stopwatch.GetElapsedTime(healthy, t).TotalMilliseconds).Order().ToArray();
-        double At(double q) => after.Length == 0 ? double.NaN : Math.Round(after[(int)Math.Min(after.Length - 1, q * after.Length)]);
-        return new { count = after.Length, p10 = At(0.1), p50 = At(0.5), p90 = At(0.9), last = At(1) };
+        var after = new Latencies([.. synced.Select(t => Stopwatch.GetElapsedTime(healthy, t).TotalMicroseconds)]);
+        double Ms(double us) => Math.Round(us / 1000);
+        return new { count = after.Count, p10 = Ms(after.Percentile(0.1)), p50 = Ms(after.Percentile(0.5)), p90 = Ms(after.Percentile(0.9)), last = Ms(after.MaxUs) };
     }
 
     /// Sets a fresh value on every source once (a device that is not connected yet queues it and

@@ -96,7 +96,7 @@ export function keyRefusal(error) {
     return error;
   }
   const message = String(error.message ?? error);
-  const status = error.statusCode ?? Number(/Status code '(\d{3})'/.exec(message)?.[1]);
+  const status = statusOf(error);
   if (status === 401 || status === 403) {
     const detail = /"detail":"((?:[^"\\]|\\.)*)"/.exec(message)?.[1];
     const why = detail ? JSON.parse(`"${detail}"`) : status === 401 ? 'No key was sent, or an unknown one.' : 'Forbidden.';
@@ -116,9 +116,17 @@ export function keyRefusal(error) {
  * @param {unknown} error @returns {boolean}
  */
 export function serverRestarting(error) {
+  return statusOf(error) === 503 || String(/** @type {any} */ (error)?.message ?? error ?? '').includes('ECONNREFUSED');
+}
+
+/**
+ * The HTTP status a failed connection attempt was answered with: SignalR's HttpError carries it,
+ * and a failed negotiate writes it into the message only.
+ * @param {unknown} error @returns {number | undefined}
+ */
+function statusOf(error) {
   const message = String(/** @type {any} */ (error)?.message ?? error ?? '');
-  const status = /** @type {any} */ (error)?.statusCode ?? Number(/Status code '(\d{3})'/.exec(message)?.[1]);
-  return status === 503 || message.includes('ECONNREFUSED');
+  return /** @type {any} */ (error)?.statusCode ?? (Number(/Status code '(\d{3})'/.exec(message)?.[1]) || undefined);
 }
 
 /**

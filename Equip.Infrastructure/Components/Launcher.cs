@@ -16,8 +16,6 @@ internal sealed class Launcher(IDataspace dataspace, IChangeFeed feed, ILogger<L
     private static readonly TimeSpan Resweep = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(1);
 
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
     // Property values, links and constants do not change where a request runs: a value update (the
     // hot path) must not cost a read of the whole component layer.
     private static readonly HashSet<string> PlacementTypes = [Ect.Container, Ect.Capability, Ect.Component, Ect.ComponentRequest];
@@ -59,7 +57,8 @@ internal sealed class Launcher(IDataspace dataspace, IChangeFeed feed, ILogger<L
             // launcher at every change, and back-to-back rounds over a large installation would
             // take a core from the devices' own calls. A round of a few milliseconds delays the
             // next by as much.
-            await Task.Delay(Min(TimeProvider.System.GetElapsedTime(started), MaxPause), stoppingToken);
+            var took = TimeProvider.System.GetElapsedTime(started);
+            await Task.Delay(took < MaxPause ? took : MaxPause, stoppingToken);
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Equip.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -19,7 +17,7 @@ public sealed class RestartPaceTests
     [Fact]
     public async Task AClientRetriesAClosedPortAtTheRestartPace()
     {
-        Assert.InRange(await AttemptsAgainstAsync(FreePort()), 7, 100);
+        Assert.InRange(await AttemptsAgainstAsync(Testing.PrivatePostgres.FreePort()), 7, 100);
     }
 
     [Fact]
@@ -74,11 +72,4 @@ public sealed class RestartPaceTests
     }
 
     private static int Port(WebApplication app) => new Uri(app.Urls.First()).Port;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

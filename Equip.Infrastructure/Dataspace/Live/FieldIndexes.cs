@@ -33,11 +33,8 @@ internal sealed class FieldIndexes
                 continue;
             }
             var value = expected.GetString()!;
-            if (!_byType.TryGetValue(pattern.Type, out var indexes))
-            {
-                _byType[pattern.Type] = indexes = [];
-            }
-            if (indexes.Find(i => i.Field == field) is { } index)
+            var indexes = _byType.GetValueOrDefault(pattern.Type);
+            if (indexes?.Find(i => i.Field == field) is { } index)
             {
                 return (index, value);
             }
@@ -49,6 +46,10 @@ internal sealed class FieldIndexes
             foreach (var id in ofType)
             {
                 index.Add(id, fieldsOf(id));
+            }
+            if (indexes is null)
+            {
+                _byType[pattern.Type] = indexes = [];
             }
             indexes.Add(index);
             _count++;

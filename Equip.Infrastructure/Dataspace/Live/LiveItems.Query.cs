@@ -22,20 +22,7 @@ internal sealed partial class LiveItems
             var types = _byType.Where(t => pattern.MatchesType(t.Key)).ToList();
             foreach (var (_, ids) in types)
             {
-                var range = after is { } from ? ids.GetViewBetween(from, Last).Where(id => id != from) : ids;
-                var taken = 0;
-                foreach (var id in range)
-                {
-                    var state = _byId[id].State;
-                    if (pattern.Matches(state))
-                    {
-                        found.Add(state);
-                        if (++taken == limit)
-                        {
-                            break; // this type can add no more than the limit
-                        }
-                    }
-                }
+                found.AddRange(Matching(ids, pattern, after, limit)); // each type adds at most the limit
             }
             if (types.Count > 1)
             {
@@ -49,7 +36,8 @@ internal sealed partial class LiveItems
         }
     }
 
-    /// The matching items among ids in id order (an index's), after the given id. The caller holds the lock.
+    /// The matching items among ids in id order (a type's or a field index's), after the given id,
+    /// at most the limit. The caller holds the lock.
     private List<ItemState> Matching(SortedSet<Guid> ids, Pattern pattern, Guid? after, int limit)
     {
         var found = new List<ItemState>();

@@ -4,7 +4,8 @@ using Equip.Domain.Dataspace;
 namespace Equip.Infrastructure.Dataspace.Live;
 
 /// The current items, in memory, with the indexes that reads look them up by: id, type (and so
-/// type prefix), responsible peer and lease expiry. The writer replaces items whole after each
+/// type prefix), responsible peer, lease expiry and, once a read asks, a type's string field
+/// (FieldIndexes). The writer replaces items whole after each
 /// batch (it changes copies), except for value changes, which it applies to the item in place
 /// (a value is no key of any index); either way under the lock, so readers under the lock see
 /// the dataspace at one revision.
@@ -56,14 +57,12 @@ internal sealed partial class LiveItems : ILiveItems
                 if (_byId.Remove(id, out var old))
                 {
                     Unindex(old.Item);
-                    _byField.Remove(old.Item.Type, id);
                 }
                 if (item is not null)
                 {
                     var state = item.ToState();
                     _byId[id] = new Entry(item) { State = state };
-                    Index(item);
-                    _byField.Add(item.Type, id, state.Fields);
+                    Index(item, state);
                 }
             }
             Revision = revision;
@@ -127,9 +126,10 @@ internal sealed partial class LiveItems : ILiveItems
     public void Load(IEnumerable<Item> items, long revision) =>
         Apply(items.Select(i => KeyValuePair.Create(i.Id, (Item?)i)), [], revision);
 
-    private void Index(Item item)
+    private void Index(Item item, ItemState state)
     {
         Add(_byType, item.Type, item.Id);
+        _byField.Add(item.Type, item.Id, state.Fields);
         if (item.Responsible is { } responsible)
         {
             if (!_byResponsible.TryGetValue(responsible, out var ids))
@@ -150,6 +150,7 @@ internal sealed partial class LiveItems : ILiveItems
         {
             _byType.Remove(item.Type);
         }
+        _byField.Remove(item.Type, item.Id);
         if (item.Responsible is { } responsible && _byResponsible.TryGetValue(responsible, out var owned) && owned.Remove(item.Id) && owned.Count == 0)
         {
             _byResponsible.Remove(responsible);

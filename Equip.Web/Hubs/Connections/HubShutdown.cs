@@ -14,13 +14,16 @@ internal sealed class HubShutdown(ClosingHubLifetimeManager hubs, IHostApplicati
     /// How long the clients get to close their side after the Close message.
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
 
+    /// What a connection is told when the server stops (the Close's error, and StoppingRefusal's 503).
+    public static readonly string Message = $"{HubErrors.Stopping}: The server is stopping; reconnect.";
+
     private CancellationTokenRegistration _stopping;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _stopping = lifetime.ApplicationStopping.Register(() =>
         {
-            var closed = hubs.CloseAllAsync($"{HubErrors.Stopping}: The server is stopping; reconnect.", allowReconnect: true, CloseGrace)
+            var closed = hubs.CloseAllAsync(Message, allowReconnect: true, CloseGrace)
                 .GetAwaiter().GetResult();
             HubShutdownLog.Closed(logger, closed);
         });

@@ -25,7 +25,7 @@ internal static class StoppingRefusal
                     {
                         Status = StatusCodes.Status503ServiceUnavailable,
                         Title = "The server is stopping",
-                        Detail = $"{HubErrors.Stopping}: The server is stopping; reconnect.",
+                        Detail = HubShutdown.Message,
                     },
                 });
                 return;
