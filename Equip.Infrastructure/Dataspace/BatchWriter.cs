@@ -38,6 +38,7 @@ internal sealed class BatchWriter(
     private long _revisionAtLastStore;
     private KeyValuePair<string, int>[] _peerCounts = [];
     private Task<FlushOutcome>? _flushing;
+    private readonly bool _commitsAlone = StoreWriter.CommitsAlone(contexts);
 
     /// When the oldest change not stored yet was applied (a Stopwatch timestamp), or null.
     public long? UnstoredSince => _unstored.Since;
@@ -203,40 +204,53 @@ internal sealed class BatchWriter(
     private async Task CommitAsync(WriteContext context, bool lowerCeiling, int writes)
     {
         var started = Stopwatch.GetTimestamp();
-        // A batch whose operations did not open the store takes the lock with its writes.
-        var lockFirst = context.Store is null;
-        var store = context.Store ?? context.Adopt(await OpenForBatchAsync(lockNow: false));
-        var db = store.Db;
         var ceiling = lowerCeiling ? context.Revision : context.Revision + Step();
-        _revisionAtLastStore = context.Revision;
-        var work = _unstored.Take(context.Revision, ceiling, context.PrunedThrough, context);
-        await StoreWriter.WriteAsync(db, work, lockFirst, CancellationToken.None);
-        db.ChangeTracker.DetectChanges();
-        if (db.ChangeTracker.HasChanges())
+        StoreWork work;
+        if (context.Store is null && _commitsAlone)
         {
-            await db.SaveChangesAsync(CancellationToken.None);
+            // No operation opened the store: the batch's writes are all StoreWriter's, in one round trip.
+            await WaitForFlushAsync(byOperation: false);
+            _revisionAtLastStore = context.Revision;
+            work = _unstored.Take(context.Revision, ceiling, context.PrunedThrough, context);
+            await using var alone = contexts.CreateDbContext();
+            await StoreWriter.CommitAloneAsync(alone, work, CancellationToken.None);
         }
-        try
+        else
         {
-            await store.Transaction.CommitAsync(CancellationToken.None);
-        }
-        catch (Exception error)
-        {
-            throw new CommitOutcomeUnknownException(error);
+            // A batch whose operations did not open the store takes the lock with its writes.
+            var lockFirst = context.Store is null;
+            var store = context.Store ?? context.Adopt(await OpenForBatchAsync(lockNow: false));
+            var db = store.Db;
+            _revisionAtLastStore = context.Revision;
+            work = _unstored.Take(context.Revision, ceiling, context.PrunedThrough, context);
+            await StoreWriter.WriteAsync(db, work, lockFirst, CancellationToken.None);
+            db.ChangeTracker.DetectChanges();
+            if (db.ChangeTracker.HasChanges())
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            try
+            {
+                await store.Transaction.CommitAsync(CancellationToken.None);
+            }
+            catch (Exception error)
+            {
+                throw new CommitOutcomeUnknownException(error);
+            }
+            var peersChanged = false;
+            foreach (var peer in db.ChangeTracker.Entries<Peer>())
+            {
+                _peers[peer.Entity.PeerId] = peer.Entity;
+                peersChanged = true;
+            }
+            if (peersChanged)
+            {
+                CountPeers();
+            }
         }
         _ceiling = ceiling;
         log.Append(context.Events);
         _unstored.Stored(work);
-        var peersChanged = false;
-        foreach (var peer in db.ChangeTracker.Entries<Peer>())
-        {
-            _peers[peer.Entity.PeerId] = peer.Entity;
-            peersChanged = true;
-        }
-        if (peersChanged)
-        {
-            CountPeers();
-        }
         metrics.Committed(Stopwatch.GetElapsedTime(started), writes);
     }
 
@@ -248,9 +262,17 @@ internal sealed class BatchWriter(
         StoreTransaction? store = null;
         try
         {
-            store = await OpenAsync(lockNow: false, CancellationToken.None);
-            await StoreWriter.WriteAsync(store.Db, work, lockFirst: true, CancellationToken.None);
-            await store.Transaction.CommitAsync(CancellationToken.None);
+            if (_commitsAlone)
+            {
+                await using var alone = contexts.CreateDbContext();
+                await StoreWriter.CommitAloneAsync(alone, work, CancellationToken.None);
+            }
+            else
+            {
+                store = await OpenAsync(lockNow: false, CancellationToken.None);
+                await StoreWriter.WriteAsync(store.Db, work, lockFirst: true, CancellationToken.None);
+                await store.Transaction.CommitAsync(CancellationToken.None);
+            }
             metrics.Committed(Stopwatch.GetElapsedTime(started), 0);
             return new FlushOutcome(work, Stored: true);
         }
@@ -296,14 +318,19 @@ internal sealed class BatchWriter(
     /// revision order, and the flush would wait for the lock the batch holds.
     private async Task<StoreTransaction> OpenForBatchAsync(bool lockNow)
     {
+        await WaitForFlushAsync(byOperation: lockNow);
+        return await OpenAsync(lockNow, CancellationToken.None);
+    }
+
+    private async Task WaitForFlushAsync(bool byOperation)
+    {
         if (_flushing is { } flushing)
         {
             var started = Stopwatch.GetTimestamp();
             await flushing;
-            metrics.WaitedForFlush(Stopwatch.GetElapsedTime(started), byOperation: lockNow);
+            metrics.WaitedForFlush(Stopwatch.GetElapsedTime(started), byOperation);
             TakeFinishedFlush();
         }
-        return await OpenAsync(lockNow, CancellationToken.None);
     }
 
     /// A transaction holding the state row's lock now, or (lockNow false) once its first write takes it.

@@ -5,6 +5,7 @@ using Equip.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Equip.Infrastructure.Dataspace;
 
@@ -23,7 +24,39 @@ internal static class StoreWriter
     {
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("The store's work is written in the batch's transaction.");
-        var statements = new Statements(transaction);
+        await Build(db, work, lockFirst).ExecuteAsync(transaction.Connection!, transaction, cancellationToken);
+    }
+
+    /// Whether the store commits a work in one round trip of its own (CommitAloneAsync).
+    public static bool CommitsAlone(IDbContextFactory<EquipDbContext> contexts)
+    {
+        using var db = contexts.CreateDbContext();
+        return db.LockStateSql is not null && db.Database.GetDbConnection().CanCreateBatch;
+    }
+
+    /// Writes and commits the work without a transaction of its own: PostgreSQL runs the
+    /// statements of a batch, up to its one Sync, as one implicit transaction, so the state row's
+    /// lock, the rows, the log entries and the state row commit together or not at all, in one
+    /// round trip instead of three (BEGIN with the batch, then COMMIT). A statement the server
+    /// refused rolled the whole batch back, and is thrown as it is; any other failure (the
+    /// connection lost on the way) leaves the outcome unknown.
+    public static async Task CommitAloneAsync(EquipDbContext db, StoreWork work, CancellationToken cancellationToken)
+    {
+        var statements = Build(db, work, lockFirst: true);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await statements.ExecuteAsync(db.Database.GetDbConnection(), transaction: null, cancellationToken);
+        }
+        catch (Exception error) when (error is not PostgresException)
+        {
+            throw new CommitOutcomeUnknownException(error);
+        }
+    }
+
+    private static Statements Build(EquipDbContext db, StoreWork work, bool lockFirst)
+    {
+        var statements = new Statements();
         if (lockFirst && db.LockStateSql is { } lockState)
         {
             statements.Next().Sql.Append(lockState);
@@ -48,13 +81,13 @@ internal static class StoreWriter
             RevisionCeiling = work.Ceiling,
             PrunedThrough = work.PrunedThrough,
         });
-        await statements.ExecuteAsync(cancellationToken);
+        return statements;
     }
 
     /// The statements of one write, each with its own parameters; sent as one batch (one round
     /// trip) where the provider batches (Npgsql), one after another where it does not (SQLite, in
     /// process: a command of many statements would bind every parameter to each of them).
-    private sealed class Statements(DbTransaction transaction)
+    private sealed class Statements
     {
         private readonly List<Statement> _all = [];
 
@@ -65,9 +98,8 @@ internal static class StoreWriter
             return statement;
         }
 
-        public async Task ExecuteAsync(CancellationToken cancellationToken)
+        public async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
         {
-            var connection = transaction.Connection!;
             if (connection.CanCreateBatch)
             {
                 await using var batch = connection.CreateBatch();

@@ -1,5 +1,7 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Npgsql;
 
 namespace Equip.Infrastructure.Persistence;
 
@@ -35,5 +37,27 @@ public sealed class EquipDbContextFactory : IDbContextFactory<EquipDbContext>
         builder.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas());
 
     internal static DbContextOptionsBuilder<PostgresEquipDbContext> PostgresOptions(DbContextOptionsBuilder<PostgresEquipDbContext> builder, string connectionString) =>
-        builder.UseNpgsql(connectionString);
+        builder.UseNpgsql(WithPostgresDefaults(connectionString));
+
+    /// Npgsql settings the store's few statement shapes profit from, unless the connection string
+    /// sets them: statements used often are prepared once per connection (parsing and planning them
+    /// for each commit was a quarter of PostgreSQL's time under durable writes), and a connection
+    /// back in the pool is not reset with DISCARD ALL (which would drop them; Equip changes no
+    /// session state). docs/configuration.md lists them.
+    internal static string WithPostgresDefaults(string connectionString)
+    {
+        // Npgsql's builder claims every keyword it knows; the plain builder keeps only those given.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
+        var result = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.Contains("maxautoprepare"))
+        {
+            result.MaxAutoPrepare = 64;
+        }
+        if (!given.Contains("noresetonclose"))
+        {
+            result.NoResetOnClose = true;
+        }
+        return result.ConnectionString;
+    }
 }
