@@ -1,9 +1,7 @@
 using System.Data.Common;
-using System.Text;
 using Equip.Domain.Dataspace;
 using Equip.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
@@ -56,26 +54,26 @@ internal static class StoreWriter
 
     private static Statements Build(EquipDbContext db, StoreWork work, bool lockFirst)
     {
-        var statements = new Statements();
+        var statements = new Statements(db.Database.GetDbConnection().CreateCommand());
         if (lockFirst && db.LockStateSql is { } lockState)
         {
-            statements.Next().Sql.Append(lockState);
+            statements.Next().Sql = lockState;
         }
-        var items = Table.Of<Item>(db);
+        var items = StoreTable.Of<Item>(db);
         foreach (var chunk in work.Rows.Where(r => !r.Deleted).Select(r => r.Item).Chunk(RowsPerStatement))
         {
-            items.Insert(statements.Next(), chunk, conflict: $"DO UPDATE SET {string.Join(", ", items.NonKeyColumns.Select(c => $"{c} = excluded.{c}"))}");
+            items.Insert(statements.Next(), chunk, upsert: true);
         }
         foreach (var chunk in work.Rows.Where(r => r.Deleted).Chunk(RowsPerStatement))
         {
-            items.DeleteByKey(statements.Next(), chunk.Select(r => (object)r.Id));
+            items.DeleteByKey(statements.Next(), [.. chunk.Select(r => (object)r.Id)]);
         }
-        var log = Table.Of<ChangeLogEntry>(db);
+        var log = StoreTable.Of<ChangeLogEntry>(db);
         foreach (var chunk in work.Events.Select(ChangeLogEntry.From).Chunk(RowsPerStatement))
         {
-            log.Insert(statements.Next(), chunk, conflict: "DO NOTHING");
+            log.Insert(statements.Next(), chunk, upsert: false);
         }
-        Table.Of<DataspaceState>(db).Update(statements.Next(), new DataspaceState
+        StoreTable.Of<DataspaceState>(db).Update(statements.Next(), new DataspaceState
         {
             CurrentRevision = work.Through,
             RevisionCeiling = work.Ceiling,
@@ -87,13 +85,13 @@ internal static class StoreWriter
     /// The statements of one write, each with its own parameters; sent as one batch (one round
     /// trip) where the provider batches (Npgsql), one after another where it does not (SQLite, in
     /// process: a command of many statements would bind every parameter to each of them).
-    private sealed class Statements
+    private sealed class Statements(DbCommand maker)
     {
-        private readonly List<Statement> _all = [];
+        private readonly List<StoreStatement> _all = [];
 
-        public Statement Next()
+        public StoreStatement Next()
         {
-            var statement = new Statement();
+            var statement = new StoreStatement(maker);
             _all.Add(statement);
             return statement;
         }
@@ -107,7 +105,7 @@ internal static class StoreWriter
                 foreach (var statement in _all)
                 {
                     var command = batch.CreateBatchCommand();
-                    command.CommandText = statement.Sql.ToString();
+                    command.CommandText = statement.Sql;
                     foreach (var parameter in statement.Parameters)
                     {
                         command.Parameters.Add(parameter);
@@ -121,78 +119,10 @@ internal static class StoreWriter
             {
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;
-                command.CommandText = statement.Sql.ToString();
+                command.CommandText = statement.Sql;
                 command.Parameters.AddRange(statement.Parameters.ToArray());
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
         }
-    }
-
-    private sealed class Statement
-    {
-        public StringBuilder Sql { get; } = new();
-
-        public List<DbParameter> Parameters { get; } = [];
-    }
-
-    /// A table as the EF model maps it: its quoted name and columns, and how each value becomes a
-    /// parameter (the provider's type mapping, with its value converter).
-    private sealed class Table(string name, IReadOnlyList<IProperty> columns, IReadOnlyList<IProperty> key, DbParameterFactory parameters)
-    {
-        public IEnumerable<string> NonKeyColumns => columns.Except(key).Select(Quote);
-
-        public static Table Of<T>(DbContext db)
-        {
-            var entity = db.Model.FindEntityType(typeof(T))!;
-            var factory = new DbParameterFactory(db.Database.GetDbConnection());
-            return new Table(Quote(entity.GetTableName()!), [.. entity.GetProperties()], [.. entity.FindPrimaryKey()!.Properties], factory);
-        }
-
-        public void Insert<T>(Statement statement, IReadOnlyList<T> rows, string conflict) where T : class
-        {
-            var sql = statement.Sql;
-            sql.Append("INSERT INTO ").Append(name).Append(" (").AppendJoin(", ", columns.Select(Quote)).Append(") VALUES ");
-            for (var r = 0; r < rows.Count; r++)
-            {
-                sql.Append(r == 0 ? "(" : ", (");
-                for (var c = 0; c < columns.Count; c++)
-                {
-                    sql.Append(c == 0 ? "" : ", ").Append(Parameter(statement, columns[c], columns[c].GetGetter().GetClrValue(rows[r])));
-                }
-                sql.Append(')');
-            }
-            sql.Append(" ON CONFLICT (").AppendJoin(", ", key.Select(Quote)).Append(") ").Append(conflict);
-        }
-
-        public void DeleteByKey(Statement statement, IEnumerable<object> keys) =>
-            statement.Sql.Append("DELETE FROM ").Append(name).Append(" WHERE ").Append(Quote(key[0])).Append(" IN (")
-                .AppendJoin(", ", keys.Select(k => Parameter(statement, key[0], k))).Append(')');
-
-        /// Every column but the key, of the row with the given row's key.
-        public void Update<T>(Statement statement, T row) where T : class =>
-            statement.Sql.Append("UPDATE ").Append(name).Append(" SET ")
-                .AppendJoin(", ", columns.Except(key).Select(c => $"{Quote(c)} = {Parameter(statement, c, c.GetGetter().GetClrValue(row))}"))
-                .Append(" WHERE ").AppendJoin(" AND ", key.Select(k => $"{Quote(k)} = {Parameter(statement, k, k.GetGetter().GetClrValue(row))}"));
-
-        private string Parameter(Statement statement, IProperty column, object? value)
-        {
-            var parameterName = $"@p{statement.Parameters.Count}";
-            statement.Parameters.Add(parameters.Create(column, parameterName, value));
-            return parameterName;
-        }
-
-        private static string Quote(IProperty column) => Quote(column.GetColumnName());
-
-        private static string Quote(string identifier) => $"\"{identifier}\"";
-    }
-
-    /// Parameters made by the column's type mapping (its converter and provider type), on a
-    /// command of the connection's kind.
-    private sealed class DbParameterFactory(DbConnection connection)
-    {
-        private readonly DbCommand _maker = connection.CreateCommand();
-
-        public DbParameter Create(IProperty column, string name, object? value) =>
-            column.GetRelationalTypeMapping().CreateParameter(_maker, name, value, column.IsNullable);
     }
 }
