@@ -1,15 +1,21 @@
 using Equip.Infrastructure.Dataspace;
+using Equip.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Equip.Infrastructure.ChangeLog;
 
-internal sealed class ChangeLogPruner(DataspaceWriter writes, IOptions<ChangeLogOptions> options, TimeProvider time, ILogger<ChangeLogPruner> logger)
+/// Prunes the change log every PruneInterval. Which events lie beyond the newest RetainCount is
+/// read here, beside the writer (counting a log of a million events takes tens of milliseconds,
+/// which the writer's turn should not wait for); events stored meanwhile only make it keep more.
+internal sealed class ChangeLogPruner(DataspaceWriter writes, IDbContextFactory<EquipDbContext> contexts, IOptions<ChangeLogOptions> options, TimeProvider time, ILogger<ChangeLogPruner> logger)
     : PeriodicService(options.Value.PruneInterval, time)
 {
     protected override async Task TickAsync(CancellationToken cancellationToken)
     {
-        var pruned = await writes.EnqueueAsync(new PruneChangeLogOperation(options.Value), cancellationToken);
+        var beyondCount = await NewestBeyondCountAsync(cancellationToken);
+        var pruned = await writes.EnqueueAsync(new PruneChangeLogOperation(options.Value, beyondCount), cancellationToken);
         if (pruned > 0)
         {
             ChangeLogPrunerLog.Pruned(logger, pruned);
@@ -17,6 +23,22 @@ internal sealed class ChangeLogPruner(DataspaceWriter writes, IOptions<ChangeLog
     }
 
     protected override void OnTickFailed(Exception error) => ChangeLogPrunerLog.Failed(logger, error);
+
+    /// The revision of the newest stored event that is not among the newest RetainCount (0 when
+    /// the log holds no more than that). Events are counted, not revisions: values squashed before
+    /// they were stored and the revisions a crash skipped take no room.
+    private async Task<long> NewestBeyondCountAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        var stored = await db.ChangeLog.LongCountAsync(cancellationToken);
+        var beyond = stored - options.Value.RetainCount;
+        if (beyond <= 0)
+        {
+            return 0;
+        }
+        return await db.ChangeLog.OrderBy(e => e.Revision).Skip((int)Math.Min(beyond - 1, int.MaxValue))
+            .Select(e => e.Revision).FirstOrDefaultAsync(cancellationToken);
+    }
 }
 
 internal static partial class ChangeLogPrunerLog

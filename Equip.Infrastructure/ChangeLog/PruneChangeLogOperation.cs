@@ -3,9 +3,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Equip.Infrastructure.ChangeLog;
 
-/// Drops the events beyond the newest RetainCount and those older than RetainAge, and records how
-/// far the log now starts, so that readers behind it are told to resynchronise.
-internal sealed class PruneChangeLogOperation(ChangeLogOptions options) : StoreOperation<long>
+/// Drops the events beyond the newest RetainCount (through the revision the pruner found, which
+/// is never among them) and those older than RetainAge, and records how far the log now starts, so
+/// that readers behind it are told to resynchronise.
+internal sealed class PruneChangeLogOperation(ChangeLogOptions options, long newestBeyondCount) : StoreOperation<long>
 {
     protected override async Task<long> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
@@ -14,7 +15,7 @@ internal sealed class PruneChangeLogOperation(ChangeLogOptions options) : StoreO
         var newestTooOld = await db.ChangeLog
             .Where(e => e.Revision > context.PrunedThrough && e.OccurredAt < cutoff)
             .MaxAsync(e => (long?)e.Revision, cancellationToken) ?? 0;
-        var through = Math.Max(context.Revision - options.RetainCount, newestTooOld);
+        var through = Math.Max(newestBeyondCount, newestTooOld);
         if (through <= context.PrunedThrough)
         {
             return 0;

@@ -28,14 +28,11 @@ internal sealed class BatchWriter(
     EquipMetrics metrics,
     ILogger<DataspaceWriter> logger)
 {
-    /// Revisions handed out between two commits, at least, before a commit must move the ceiling.
-    internal const long CeilingStep = 100_000;
-
     private readonly Unstored _unstored = new(log);
     private Dictionary<string, Peer> _peers = [];
     private long _revision;
     private long _ceiling;
-    private long _revisionAtLastStore;
+    private readonly CeilingSteps _steps = new();
     private KeyValuePair<string, int>[] _peerCounts = [];
     private Task<FlushOutcome>? _flushing;
     private readonly bool _commitsAlone = StoreWriter.CommitsAlone(contexts);
@@ -50,7 +47,7 @@ internal sealed class BatchWriter(
         var loaded = await StoreLoader.LoadAsync(contexts, log.Window, cancellationToken);
         _revision = loaded.Revision;
         _ceiling = loaded.Revision;
-        _revisionAtLastStore = loaded.Revision;
+        _steps.Load(loaded.Revision);
         _peers = loaded.Peers.ToDictionary(p => p.PeerId);
         CountPeers();
         metrics.Observe(live.CountsByType, () => Volatile.Read(ref _peerCounts));
@@ -90,8 +87,7 @@ internal sealed class BatchWriter(
     /// Starts storing what is written behind, beside the writer; TakeFinishedFlush takes the outcome.
     public Task StartFlush()
     {
-        var work = _unstored.Take(_revision, _revision + Step(), log.PrunedThrough);
-        _revisionAtLastStore = _revision;
+        var work = _unstored.Take(_revision, _revision + _steps.Next(_revision), log.PrunedThrough);
         _flushing = Task.Run(() => FlushAsync(work));
         return _flushing;
     }
@@ -204,13 +200,12 @@ internal sealed class BatchWriter(
     private async Task CommitAsync(WriteContext context, bool lowerCeiling, int writes)
     {
         var started = Stopwatch.GetTimestamp();
-        var ceiling = lowerCeiling ? context.Revision : context.Revision + Step();
+        var ceiling = lowerCeiling ? context.Revision : context.Revision + _steps.Next(context.Revision);
         StoreWork work;
         if (context.Store is null && _commitsAlone)
         {
             // No operation opened the store: the batch's writes are all StoreWriter's, in one round trip.
             await WaitForFlushAsync(byOperation: false);
-            _revisionAtLastStore = context.Revision;
             work = _unstored.Take(context.Revision, ceiling, context.PrunedThrough, context);
             await using var alone = contexts.CreateDbContext();
             await StoreWriter.CommitAloneAsync(alone, work, CancellationToken.None);
@@ -221,7 +216,6 @@ internal sealed class BatchWriter(
             var lockFirst = context.Store is null;
             var store = context.Store ?? context.Adopt(await OpenForBatchAsync(lockNow: false));
             var db = store.Db;
-            _revisionAtLastStore = context.Revision;
             work = _unstored.Take(context.Revision, ceiling, context.PrunedThrough, context);
             await StoreWriter.WriteAsync(db, work, lockFirst, CancellationToken.None);
             db.ChangeTracker.DetectChanges();
@@ -291,12 +285,6 @@ internal sealed class BatchWriter(
         }
     }
 
-    /// How far above the revision a commit or flush puts the ceiling: CeilingStep, or four times
-    /// the revisions handed out since the last commit or flush took what was unstored, when that
-    /// is more. Under a load
-    /// that slows the flushes (each takes longer while more revisions are handed out meanwhile),
-    /// the writer would otherwise reach the ceiling during a flush and wait for it (seconds).
-    private long Step() => Math.Max(CeilingStep, 4 * (_revision - _revisionAtLastStore));
 
     private void CountPeers() =>
         Volatile.Write(ref _peerCounts, [.. _peers.Values.GroupBy(p => p.State).Select(g => KeyValuePair.Create(g.Key.ToString().ToLowerInvariant(), g.Count()))]);

@@ -135,6 +135,72 @@ public abstract class ValueContractTests : IAsyncLifetime
         await Wait.UntilAsync(async () => await StoredValueAsync(item.Id) == 20, "the latest value is stored");
     }
 
+    [Fact]
+    public async Task ValuesKeepFlowingPastTheMinimumCeilingStepWhileAFlushWaitsForTheStore()
+    {
+        // At a steady pace the revision ceiling stays CeilingSteps.Horizon ahead of the writer: a
+        // flush held up for a while must not make the writer reach the ceiling and wait for it.
+        var host = await StartAsync(("Equip:Database:FlushInterval", "00:00:00.050"));
+        var item = (await host.Dataspace.AddAsync(Level())).Item;
+        var sent = 0;
+        async Task SendAsync(int count)
+        {
+            var values = Enumerable.Range(0, count).Select(_ => (item.Id, (++sent).ToString())).ToArray();
+            await host.Dataspace.SetValuesAsync(Values(null, values)).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        // A pace first (tens of thousands of revisions a second, for more than a second), stored by flushes as it goes.
+        for (var i = 0; i < 15; i++)
+        {
+            await SendAsync(5_000);
+            await Task.Delay(100);
+        }
+        await using (var blocker = Store.OpenDb())
+        {
+            await using var transaction = await blocker.Database.BeginTransactionAsync();
+            await blocker.LockStateAsync(CancellationToken.None);
+            await Task.Delay(200); // a flush falls due and waits for the lock
+            for (var i = 0; i < 30; i++)
+            {
+                await SendAsync(5_000); // 150,000 revisions in all: more than the minimum step
+            }
+            Assert.Equal(sent, (await host.Dataspace.GetAsync(item.Id))!.Value!.Value.GetInt32());
+        }
+
+        await Wait.UntilAsync(async () => await StoredValueAsync(item.Id) == sent, "the latest value is stored");
+    }
+
+    [Fact]
+    public async Task TheRetainedCountCountsStoredEventsNotRevisions()
+    {
+        var host = await StartAsync(
+            ("Equip:ChangeLog:RetainCount", "3"), ("Equip:ChangeLog:PruneInterval", "00:00:01"), ("Equip:Database:FlushInterval", "01:00:00"));
+        await host.Dataspace.AddAsync(Level()); // revision 1
+        var level = (await host.Dataspace.AddAsync(Level())).Item; // 2
+        for (var n = 1; n <= 10; n++)
+        {
+            await host.Dataspace.SetValuesAsync(Values(null, (level.Id, n.ToString()))); // 3-12, squashed before they are stored
+        }
+        await host.Dataspace.AddAsync(Level()); // 13: its commit stores the latest value (12) with it
+
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        await Wait.UntilAsync(async () =>
+        {
+            try
+            {
+                await host.Dataspace.ReadChangesAsync(0, 1);
+                return false;
+            }
+            catch (ChangeLogCompactedException)
+            {
+                return true;
+            }
+        }, "the log is pruned");
+
+        var retained = await host.Dataspace.ReadChangesAsync(1, 100);
+        Assert.Equal([2L, 12, 13], retained.Events.Select(e => e.Revision));
+    }
+
     private async Task<int> StoredValueAsync(Guid id)
     {
         await using var db = Store.OpenDb();
