@@ -144,8 +144,11 @@ public abstract class LinkEngineTests : IAsyncLifetime
         var settledAt = watch.Revision;
         var marker = await device.AddAsync(Devices.Thing("marker"));
 
-        var events = await _http.GetFromJsonAsync<JsonElement>($"/api/events?after={settledAt}&limit=100");
-        Assert.Equal([marker.Id], events.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("item").GetProperty("id").GetGuid()));
+        // Up to the marker, no property changed again; the launcher may still be marking the two
+        // requests placed meanwhile (it runs on its own pace), which is not the cycle ringing.
+        var events = (await _http.GetFromJsonAsync<JsonElement>($"/api/events?after={settledAt}&limit=100")).GetProperty("events").EnumerateArray().ToList();
+        Assert.Contains(events, e => e.GetProperty("item").GetProperty("id").GetGuid() == marker.Id);
+        Assert.DoesNotContain(events, e => e.GetProperty("item").GetProperty("type").GetString() == Ect.Property);
     }
 
     [Fact]
