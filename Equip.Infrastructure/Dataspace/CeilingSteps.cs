@@ -7,7 +7,8 @@ namespace Equip.Infrastructure.Dataspace;
 /// pass it, a batch must commit, and a commit waits for the flush under way. Under heavy value
 /// load a flush takes seconds, so the ceiling must stay that far ahead at the writer's pace: the
 /// step is the most of a minimum, four times the revisions handed out since the last commit or
-/// flush started, and what the writer hands out in Horizon at the pace of its last second or so.
+/// flush started, and what the writer hands out in Horizon at its highest recent pace (a second or
+/// more at a time, the highest of them halving every Horizon).
 /// With a fixed step of 100,000 the writer reached the ceiling three times in one fan-in run
 /// (117,000 events/s), each time waiting seconds for a flush (p99 3.1 s; 0.2 s without).
 /// Writer's thread only.
@@ -39,7 +40,10 @@ internal sealed class CeilingSteps
         var elapsed = Stopwatch.GetElapsedTime(_paceFromTimestamp, now);
         if (elapsed >= PaceWindow)
         {
-            _pace = (revision - _paceFromRevision) / elapsed.TotalSeconds;
+            // The highest recent pace, halving every Horizon: a second in which the writer waited
+            // (for a flush, at the ceiling) must not shrink the next step and bring the next wait.
+            var pace = (revision - _paceFromRevision) / elapsed.TotalSeconds;
+            _pace = Math.Max(pace, _pace * Math.Pow(0.5, elapsed / Horizon));
             _paceFromRevision = revision;
             _paceFromTimestamp = now;
         }
