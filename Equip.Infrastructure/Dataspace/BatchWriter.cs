@@ -17,7 +17,7 @@ namespace Equip.Infrastructure.Dataspace;
 /// Either way the live items, the feed and the callers learn of the batch only once it holds.
 /// Flushes run beside the writer on a StoreWork taken from Unstored; a commit waits for the one
 /// under way, so the store's writes stay in revision order. Only the writer's loop calls it.
-internal sealed class BatchWriter(
+internal sealed partial class BatchWriter(
     IDbContextFactory<EquipDbContext> contexts,
     LiveItems live,
     LiveLog log,
@@ -197,95 +197,6 @@ internal sealed class BatchWriter(
         }
     }
 
-    private async Task CommitAsync(WriteContext context, bool lowerCeiling, int writes)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var ceiling = lowerCeiling ? context.Revision : context.Revision + _steps.Next(context.Revision);
-        StoreWork work;
-        if (context.Store is null && _commitsAlone)
-        {
-            // No operation opened the store: the batch's writes are all StoreWriter's, in one round trip.
-            await WaitForFlushAsync(byOperation: false);
-            work = _unstored.Take(context.Revision, ceiling, context.PrunedThrough, context);
-            await using var alone = contexts.CreateDbContext();
-            await StoreWriter.CommitAloneAsync(alone, work, CancellationToken.None);
-        }
-        else
-        {
-            // A batch whose operations did not open the store takes the lock with its writes.
-            var lockFirst = context.Store is null;
-            var store = context.Store ?? context.Adopt(await OpenForBatchAsync(lockNow: false));
-            var db = store.Db;
-            work = _unstored.Take(context.Revision, ceiling, context.PrunedThrough, context);
-            await StoreWriter.WriteAsync(db, work, lockFirst, CancellationToken.None);
-            db.ChangeTracker.DetectChanges();
-            if (db.ChangeTracker.HasChanges())
-            {
-                await db.SaveChangesAsync(CancellationToken.None);
-            }
-            try
-            {
-                await store.Transaction.CommitAsync(CancellationToken.None);
-            }
-            catch (Exception error)
-            {
-                throw new CommitOutcomeUnknownException(error);
-            }
-            var peersChanged = false;
-            foreach (var peer in db.ChangeTracker.Entries<Peer>())
-            {
-                _peers[peer.Entity.PeerId] = peer.Entity;
-                peersChanged = true;
-            }
-            if (peersChanged)
-            {
-                CountPeers();
-            }
-        }
-        _ceiling = ceiling;
-        log.Append(context.Events);
-        _unstored.Stored(work);
-        metrics.Committed(Stopwatch.GetElapsedTime(started), writes);
-    }
-
-    /// Stores what was written behind in a transaction of its own, beside the writer; its
-    /// outcome is taken in on the writer's thread.
-    private async Task<FlushOutcome> FlushAsync(StoreWork work)
-    {
-        var started = Stopwatch.GetTimestamp();
-        StoreTransaction? store = null;
-        try
-        {
-            if (_commitsAlone)
-            {
-                await using var alone = contexts.CreateDbContext();
-                await StoreWriter.CommitAloneAsync(alone, work, CancellationToken.None);
-            }
-            else
-            {
-                store = await OpenAsync(lockNow: false, CancellationToken.None);
-                await StoreWriter.WriteAsync(store.Db, work, lockFirst: true, CancellationToken.None);
-                await store.Transaction.CommitAsync(CancellationToken.None);
-            }
-            metrics.Committed(Stopwatch.GetElapsedTime(started), 0);
-            return new FlushOutcome(work, Stored: true);
-        }
-        catch (Exception error)
-        {
-            // Not stored, or perhaps stored: either way it stays unstored, and is written again.
-            DataspaceWriterLog.FlushFailed(logger, error);
-            return new FlushOutcome(work, Stored: false);
-        }
-        finally
-        {
-            if (store is not null)
-            {
-                await store.DisposeAsync();
-            }
-        }
-    }
-
-
     private void CountPeers() =>
         Volatile.Write(ref _peerCounts, [.. _peers.Values.GroupBy(p => p.State).Select(g => KeyValuePair.Create(g.Key.ToString().ToLowerInvariant(), g.Count()))]);
 
@@ -302,46 +213,4 @@ internal sealed class BatchWriter(
         }
     }
 
-    /// The batch's transaction, once the flush under way is done: the store takes its writes in
-    /// revision order, and the flush would wait for the lock the batch holds.
-    private async Task<StoreTransaction> OpenForBatchAsync(bool lockNow)
-    {
-        await WaitForFlushAsync(byOperation: lockNow);
-        return await OpenAsync(lockNow, CancellationToken.None);
-    }
-
-    private async Task WaitForFlushAsync(bool byOperation)
-    {
-        if (_flushing is { } flushing)
-        {
-            var started = Stopwatch.GetTimestamp();
-            await flushing;
-            metrics.WaitedForFlush(Stopwatch.GetElapsedTime(started), byOperation);
-            TakeFinishedFlush();
-        }
-    }
-
-    /// A transaction holding the state row's lock now, or (lockNow false) once its first write takes it.
-    private async Task<StoreTransaction> OpenAsync(bool lockNow, CancellationToken cancellationToken)
-    {
-        var db = contexts.CreateDbContext();
-        try
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = false; // detected once, before saving
-            db.Database.AutoSavepointsEnabled = false; // the whole transaction fails or commits: a savepoint is a round trip for nothing
-            var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (lockNow)
-            {
-                await db.LockStateAsync(cancellationToken);
-            }
-            return new StoreTransaction(db, transaction);
-        }
-        catch
-        {
-            await db.DisposeAsync();
-            throw;
-        }
-    }
-
-    private sealed record FlushOutcome(StoreWork Work, bool Stored);
 }
