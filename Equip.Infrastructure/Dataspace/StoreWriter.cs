@@ -7,7 +7,8 @@ using Npgsql;
 
 namespace Equip.Infrastructure.Dataspace;
 
-/// Writes a StoreWork in the context's transaction as one command of multi-row statements: the
+/// Writes a StoreWork, in the context's transaction or (CommitAloneAsync) as a transaction of its
+/// own in one round trip, as one command of multi-row statements: the
 /// item rows (upserted, so it matters not whether the store has a row, and a write of unknown
 /// outcome can be written again), the deleted rows, the change log entries (an entry the store
 /// has is left as it is), and the state row; with lockFirst, the state row's lock is taken first
@@ -35,7 +36,7 @@ internal static class StoreWriter
     /// Writes and commits the work without a transaction of its own: PostgreSQL runs the
     /// statements of a batch, up to its one Sync, as one implicit transaction, so the state row's
     /// lock, the rows, the log entries and the state row commit together or not at all, in one
-    /// round trip instead of three (BEGIN with the batch, then COMMIT). A statement the server
+    /// round trip instead of two (the batch with BEGIN before it, then COMMIT). A statement the server
     /// refused rolled the whole batch back, and is thrown as it is; any other failure (the
     /// connection lost on the way) leaves the outcome unknown.
     public static async Task CommitAloneAsync(EquipDbContext db, StoreWork work, CancellationToken cancellationToken)
