@@ -23,6 +23,7 @@ internal sealed class StoreTable
     private readonly string _upsert;
     private readonly ConcurrentDictionary<(int Rows, bool Upsert), string> _inserts = new();
     private readonly string _update;
+    private readonly Column[] _updateParameters;
 
     private StoreTable(IEntityType entity)
     {
@@ -32,9 +33,10 @@ internal sealed class StoreTable
         _key = [.. _columns.Where(c => key.Contains(c.Property))];
         var others = _columns.Except(_key).ToArray();
         _upsert = $"DO UPDATE SET {string.Join(", ", others.Select(c => $"{c.Name} = excluded.{c.Name}"))}";
-        var n = 0;
-        _update = $"UPDATE {_name} SET {string.Join(", ", others.Select(c => $"{c.Name} = {ParameterName(n++)}"))}"
-            + $" WHERE {string.Join(" AND ", _key.Select(c => $"{c.Name} = {ParameterName(n++)}"))}";
+        // The SET columns, then the key's: the parameters in the order the statement names them.
+        _updateParameters = [.. others, .. _key];
+        _update = $"UPDATE {_name} SET {string.Join(", ", others.Select((c, i) => $"{c.Name} = {ParameterName(i)}"))}"
+            + $" WHERE {string.Join(" AND ", _key.Select((c, i) => $"{c.Name} = {ParameterName(others.Length + i)}"))}";
     }
 
     public static StoreTable Of<T>(DbContext db) =>
@@ -67,7 +69,7 @@ internal sealed class StoreTable
     public void Update<T>(StoreStatement statement, T row) where T : class
     {
         statement.Sql = _update;
-        foreach (var column in _columns.Except(_key).Concat(_key))
+        foreach (var column in _updateParameters)
         {
             statement.Add(column, column.Value(row));
         }

@@ -184,18 +184,7 @@ public abstract class ValueContractTests : IAsyncLifetime
         await host.Dataspace.AddAsync(Level()); // 13: its commit stores the latest value (12) with it
 
         host.Time.Advance(TimeSpan.FromSeconds(1));
-        await Wait.UntilAsync(async () =>
-        {
-            try
-            {
-                await host.Dataspace.ReadChangesAsync(0, 1);
-                return false;
-            }
-            catch (ChangeLogCompactedException)
-            {
-                return true;
-            }
-        }, "the log is pruned");
+        await Wait.UntilAsync(() => host.IsCompactedAsync(0), "the log is pruned");
 
         var retained = await host.Dataspace.ReadChangesAsync(1, 100);
         Assert.Equal([2L, 12, 13], retained.Events.Select(e => e.Revision));

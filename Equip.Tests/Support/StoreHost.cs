@@ -46,6 +46,20 @@ public sealed class StoreHost : IAsyncDisposable
         return new StoreHost(host, time);
     }
 
+    /// Whether the events after the revision were pruned (reading them is refused).
+    public async Task<bool> IsCompactedAsync(long after)
+    {
+        try
+        {
+            await Dataspace.ReadChangesAsync(after, 1);
+            return false;
+        }
+        catch (ChangeLogCompactedException)
+        {
+            return true;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
