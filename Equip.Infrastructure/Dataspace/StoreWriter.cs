@@ -17,7 +17,12 @@ namespace Equip.Infrastructure.Dataspace;
 /// (about ten times the cost) is left to what is rarely written: peers, keys, sessions.
 internal static class StoreWriter
 {
-    private const int RowsPerStatement = 500;
+    /// Rows per multi-row statement: one statement per 500 rows where the statements go to the
+    /// server in one batch (PostgreSQL: fewer statements to plan and send); a few where each
+    /// statement is prepared and bound in process (SQLite binds every parameter by name, and
+    /// finding a name scans the statement's names: a statement of 500 rows cost its flush
+    /// millions of string comparisons).
+    private const int RowsPerBatchedStatement = 500, RowsPerStatementInProcess = 16;
 
     public static async Task WriteAsync(EquipDbContext db, StoreWork work, bool lockFirst, CancellationToken cancellationToken)
     {
@@ -55,22 +60,24 @@ internal static class StoreWriter
 
     private static Statements Build(EquipDbContext db, StoreWork work, bool lockFirst)
     {
-        var statements = new Statements(db.Database.GetDbConnection().CreateCommand());
+        var connection = db.Database.GetDbConnection();
+        var statements = new Statements(connection.CreateCommand());
+        var rowsPerStatement = connection.CanCreateBatch ? RowsPerBatchedStatement : RowsPerStatementInProcess;
         if (lockFirst && db.LockStateSql is { } lockState)
         {
             statements.Next().Sql = lockState;
         }
         var items = StoreTable.Of<Item>(db);
-        foreach (var chunk in work.Rows.Where(r => !r.Deleted).Select(r => r.Item).Chunk(RowsPerStatement))
+        foreach (var chunk in work.Rows.Where(r => !r.Deleted).Select(r => r.Item).Chunk(rowsPerStatement))
         {
             items.Insert(statements.Next(), chunk, upsert: true);
         }
-        foreach (var chunk in work.Rows.Where(r => r.Deleted).Chunk(RowsPerStatement))
+        foreach (var chunk in work.Rows.Where(r => r.Deleted).Chunk(rowsPerStatement))
         {
             items.DeleteByKey(statements.Next(), [.. chunk.Select(r => (object)r.Id)]);
         }
         var log = StoreTable.Of<ChangeLogEntry>(db);
-        foreach (var chunk in work.Events.Select(ChangeLogEntry.From).Chunk(RowsPerStatement))
+        foreach (var chunk in work.Events.Select(ChangeLogEntry.From).Chunk(rowsPerStatement))
         {
             log.Insert(statements.Next(), chunk, upsert: false);
         }
@@ -85,7 +92,8 @@ internal static class StoreWriter
 
     /// The statements of one write, each with its own parameters; sent as one batch (one round
     /// trip) where the provider batches (Npgsql), one after another where it does not (SQLite, in
-    /// process: a command of many statements would bind every parameter to each of them).
+    /// process, one command per statement text, so that each text is prepared once: a command of
+    /// many statements would bind every parameter to each of them).
     private sealed class Statements(DbCommand maker)
     {
         private readonly List<StoreStatement> _all = [];
@@ -116,13 +124,29 @@ internal static class StoreWriter
                 await batch.ExecuteNonQueryAsync(cancellationToken);
                 return;
             }
-            foreach (var statement in _all)
+            var commands = new Dictionary<string, DbCommand>();
+            try
             {
-                await using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = statement.Sql;
-                command.Parameters.AddRange(statement.Parameters.ToArray());
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                foreach (var statement in _all)
+                {
+                    if (!commands.TryGetValue(statement.Sql, out var command))
+                    {
+                        command = connection.CreateCommand();
+                        command.Transaction = transaction;
+                        command.CommandText = statement.Sql;
+                        commands.Add(statement.Sql, command);
+                    }
+                    command.Parameters.Clear();
+                    command.Parameters.AddRange(statement.Parameters.ToArray());
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+            finally
+            {
+                foreach (var command in commands.Values)
+                {
+                    await command.DisposeAsync();
+                }
             }
         }
     }
