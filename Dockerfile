@@ -1,7 +1,7 @@
 # Equip server image.
 #
 #   docker build -t equip .
-#   docker run -d --name equip -p 8080:8080 -v equip-data:/data equip
+#   docker run -d --name equip -p 8080:8080 -p 1883:1883 -v equip-data:/data equip
 #
 # The embedded SQLite store lives in /data (a volume). To use PostgreSQL instead:
 #
@@ -22,6 +22,7 @@ COPY Equip.Domain/Equip.Domain.csproj Equip.Domain/
 COPY Equip.Infrastructure/Equip.Infrastructure.csproj Equip.Infrastructure/
 COPY Equip.Web/Equip.Web.csproj Equip.Web/
 COPY Equip.Protocol/Equip.Protocol.csproj Equip.Protocol/
+COPY Equip.Mqtt/Equip.Mqtt.csproj Equip.Mqtt/
 RUN dotnet restore Equip.Web/Equip.Web.csproj
 
 # Then the whole tree: the static files are in the top-level wwwroot/, which Equip.Web.csproj
@@ -35,6 +36,7 @@ WORKDIR /app
 COPY --from=build /app ./
 
 ENV ASPNETCORE_URLS=http://+:8080 \
+    Equip__Mqtt__Address=0.0.0.0 \
     Equip__DataDirectory=/data
 
 # Run as the image's unprivileged 'app' user; /data must be writable by it (a named volume
@@ -43,5 +45,5 @@ RUN mkdir -p /data && chown "$APP_UID:$APP_UID" /data
 VOLUME /data
 USER $APP_UID
 
-EXPOSE 8080
+EXPOSE 8080 1883
 ENTRYPOINT ["dotnet", "Equip.Web.dll"]

@@ -6,19 +6,26 @@ namespace Equip.Testing;
 /// kill -9 it and start it again on the same store.
 public sealed class ServerProcess : ChildProcess
 {
-    private ServerProcess(ProcessStartInfo start, Uri address)
+    private ServerProcess(ProcessStartInfo start, Uri address, int mqttPort)
         : base(start)
     {
         Address = address;
+        MqttPort = mqttPort;
     }
 
     public Uri Address { get; }
 
+    /// The loopback port of the server's MQTT broker (TCP).
+    public int MqttPort { get; }
+
     /// Starts the server with the given settings (configuration keys such as Equip:Database:Provider)
-    /// on a loopback port (a free one unless given), and returns once /health answers 200.
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string workingDirectory, TimeSpan? timeout = null, int? port = null)
+    /// on a loopback port (a free one unless given), its MQTT broker on another (Equip:Mqtt:Port
+    /// when the settings give it, else mqttPort, else a free one), and returns once /health
+    /// answers 200.
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string workingDirectory, TimeSpan? timeout = null, int? port = null, int? mqttPort = null)
     {
         port ??= PrivatePostgres.FreePort();
+        var mqtt = settings.TryGetValue("Equip:Mqtt:Port", out var given) ? int.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : mqttPort ?? PrivatePostgres.FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
         var start = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", address.ToString().TrimEnd('/')])
         {
@@ -26,11 +33,12 @@ public sealed class ServerProcess : ChildProcess
         };
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Equip__Mqtt__Port"] = mqtt.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__")] = value;
         }
-        var server = new ServerProcess(start, address);
+        var server = new ServerProcess(start, address, mqtt);
         await server.WaitUntilHealthyAsync(timeout ?? TimeSpan.FromSeconds(60));
         return server;
     }

@@ -10,6 +10,7 @@ using Equip.Web.Dashboard;
 using Equip.Web.ErrorHandling;
 using Equip.Web.Hubs;
 using Equip.Web.Hubs.Connections;
+using Equip.Mqtt;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace Equip.Web;
@@ -49,6 +50,7 @@ public static class WebSetup
         builder.AddEquipRateLimits();
         builder.AddEquipHub(limits);
         builder.AddEquipDashboard();
+        builder.AddEquipMqtt();
 
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o =>
@@ -94,6 +96,7 @@ public static class WebSetup
         api.MapInstallationApi();
         api.MapKeysApi();
         app.MapDataspaceHub();
+        app.MapEquipMqtt();
         app.MapEquipDashboard();
         StartupBanner.PrintWhenStarted(app);
         return app;

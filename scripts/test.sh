@@ -42,6 +42,10 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "Chromium not found: installing Debian's chromium package for the dashboard tests."
   apt_install chromium || { echo "Could not install Chromium."; echo "0 passed, 1 failed"; exit 1; }
 fi
+if [ ! -x /usr/bin/mosquitto_pub ] || [ ! -x /usr/bin/mosquitto_sub ]; then
+  echo "mosquitto_pub/mosquitto_sub not found: installing Debian's mosquitto-clients package for the MQTT tests."
+  apt_install mosquitto-clients || { echo "Could not install mosquitto-clients."; echo "0 passed, 1 failed"; exit 1; }
+fi
 
 if ! dotnet build Equip.sln -c "$configuration" -nologo -v quiet; then
   echo "The build failed."

@@ -27,6 +27,9 @@ public sealed class EquipServer : WebApplicationFactory<Program>
 
     public Uri Address { get; }
 
+    /// The loopback port of the server's MQTT broker (TCP).
+    public int MqttPort { get; } = PrivatePostgres.FreePort();
+
     public FakeTimeProvider? Time { get; }
 
     /// Warnings and errors the server logged.
@@ -49,6 +52,7 @@ public sealed class EquipServer : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("Equip:Mqtt:Port", MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // Start-up and lifecycle lines of hundreds of servers would bury the test results in CI's output.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));

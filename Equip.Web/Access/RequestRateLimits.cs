@@ -1,3 +1,4 @@
+using Equip.Infrastructure.Observability;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;

@@ -65,6 +65,7 @@ internal sealed class DataspaceHub(
         {
             throw new HubException($"{HubErrors.AlreadyRegistered}: This connection has registered already; open a new connection to register again.");
         }
+        PeerRules.EnsureNotReserved(request.PeerId);
         var grant = Context.User.GrantOf(keys);
         // Not cancellable: once the store has registered the association, this connection must know it.
         var result = await peers.RegisterAsync(request.PeerId, request.Incarnation, request.Name, grant, CancellationToken.None);

@@ -1,3 +1,4 @@
+using Equip.Infrastructure.Observability;
 using System.Threading.RateLimiting;
 using Equip.Protocol;
 using Equip.Web.Access;

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Equip.Web.Access;
+namespace Equip.Infrastructure.Observability;
 
 /// At most one line a second per caller: a flood refused by the rate limits must not flood the log too.
-internal static class ThrottledWarning
+public static class ThrottledWarning
 {
     private static readonly ConcurrentDictionary<string, long> LastLogged = new();
 

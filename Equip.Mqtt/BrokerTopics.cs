@@ -1,0 +1,178 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using Equip.Domain.Dataspace;
+using Equip.Domain.Peers;
+using Equip.Infrastructure.Observability;
+using Equip.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace Equip.Mqtt;
+
+/// Topics as components of the broker's container (docs/mqtt.md, Topics): each topic published
+/// is an ect.Component (capability mqtt.Topic, component id "mqtt/" + the topic) with a writable
+/// property "value" (the last payload) and a read-only property "retained" (the retained
+/// message, or null). A topic with a retained message is kept in the store, so its retained
+/// message outlives a restart; one without is bound to the broker's process. A value written to
+/// "value" from outside (a link, REST, the dashboard, a hub client) is published on the topic.
+internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed feed, IOptions<MqttOptions> options, ILogger<BrokerTopics> logger)
+{
+    public const string Capability = "mqtt.Topic";
+    public const string ValueProperty = "value", RetainedProperty = "retained";
+    private const int MaxTopicLength = 200;
+    private readonly ConcurrentDictionary<string, Topic> _byTopic = new();
+    private readonly ConcurrentDictionary<Guid, Topic> _byValueItem = new();
+    private readonly SemaphoreSlim _making = new(1, 1);
+    private readonly Channel<(string Topic, JsonElement Value)> _outgoing = Channel.CreateUnbounded<(string, JsonElement)>(new() { SingleReader = true });
+
+    public void Attach(MqttServer server)
+    {
+        feed.Subscribe(Committed);
+        _ = PublishWrittenAsync(server);
+    }
+
+    /// The topics kept in the store, and their retained messages. (Process-bound topics of the
+    /// broker's earlier incarnation go with that incarnation's session, as any peer's items.)
+    public async Task<IEnumerable<MqttApplicationMessage>> LoadAsync()
+    {
+        var snapshot = await dataspace.SnapshotAsync(new Pattern(Ect.Property, Responsible: MqttBroker.PeerId));
+        var retained = new List<MqttApplicationMessage>();
+        foreach (var item in snapshot.Items)
+        {
+            if (EctJson.Read<PropertyFields>(item.Fields) is not { } property || !property.ComponentId.StartsWith(MqttBroker.PeerId + "/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var topic = property.ComponentId[(MqttBroker.PeerId.Length + 1)..];
+            if (property.Name == ValueProperty)
+            {
+                Remember(new Topic(topic, Retained: !item.ProcessBound));
+            }
+            else if (property.Name == RetainedProperty && property.Value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
+            {
+                retained.Add(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(TopicPayloads.ToPayload(property.Value))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag().Build());
+            }
+        }
+        return retained;
+    }
+
+    /// A client published: the topic's value is the payload; with the retain flag, its retained
+    /// message too (an empty payload clears it).
+    public async Task PublishedAsync(string topic, ReadOnlySequence<byte> payload, bool retain, PeerActor actor)
+    {
+        if (topic.StartsWith('$') || topic.Length > MaxTopicLength)
+        {
+            return;
+        }
+        var value = TopicPayloads.ToValue(payload);
+        var keeps = retain ? !payload.IsEmpty : (bool?)null; // whether the topic has a retained message after this
+        if (_byTopic.TryGetValue(topic, out var known) && (keeps is null || keeps == known.Retained))
+        {
+            List<ValueWrite> values = [new(Ect.PropertyItemId(known.ComponentId, ValueProperty), value)];
+            if (retain)
+            {
+                values.Add(new(Ect.PropertyItemId(known.ComponentId, RetainedProperty), keeps == true ? value : Null));
+            }
+            await dataspace.EnqueueValuesAsync(new SetValues(values, actor));
+            return;
+        }
+        await _making.WaitAsync();
+        try
+        {
+            if (!_byTopic.ContainsKey(topic) && _byTopic.Count >= options.Value.MaxTopics)
+            {
+                if (ThrottledWarning.ShouldLog("mqtt:topics"))
+                {
+                    TooManyTopics(logger, options.Value.MaxTopics, topic);
+                }
+                return;
+            }
+            var retainedNow = keeps ?? (_byTopic.TryGetValue(topic, out var was) && was.Retained);
+            var retainedValue = keeps switch { true => value, false => Null, null => await RetainedValueAsync(topic) };
+            await MakeAsync(new Topic(topic, retainedNow), value, retainedValue, actor);
+        }
+        finally
+        {
+            _making.Release();
+        }
+    }
+
+    /// Adds (or re-adds, when whether it is retained changed) the topic's component and properties.
+    private async Task MakeAsync(Topic topic, JsonElement value, JsonElement retained, PeerActor actor)
+    {
+        var component = new ComponentFields(topic.ComponentId, MqttBroker.PeerId, Capability, null, topic.Name);
+        await dataspace.AddAsync(Add(Ect.ComponentItemId(topic.ComponentId), Ect.Component, EctJson.Write(component), topic, actor));
+        await dataspace.AddAsync(Add(Ect.PropertyItemId(topic.ComponentId, ValueProperty), Ect.Property,
+            EctJson.Write(new PropertyFields(topic.ComponentId, ValueProperty, "json", false, value)), topic, actor));
+        await dataspace.AddAsync(Add(Ect.PropertyItemId(topic.ComponentId, RetainedProperty), Ect.Property,
+            EctJson.Write(new PropertyFields(topic.ComponentId, RetainedProperty, "json", true, retained)), topic, actor));
+        Remember(topic);
+    }
+
+    private static AddItem Add(Guid id, string type, JsonElement fields, Topic topic, PeerActor actor) =>
+        new(id, type, fields, MqttBroker.PeerId, ProcessBound: !topic.Retained, By: actor);
+
+    private async Task<JsonElement> RetainedValueAsync(string topic) =>
+        (await dataspace.GetAsync(Ect.PropertyItemId(MqttBroker.PeerId + "/" + topic, RetainedProperty)))?.Value ?? Null;
+
+    private void Remember(Topic topic)
+    {
+        _byTopic[topic.Name] = topic;
+        _byValueItem[Ect.PropertyItemId(topic.ComponentId, ValueProperty)] = topic;
+    }
+
+    /// Values written into a topic's "value" from outside go out on the topic; a topic whose items
+    /// were deleted is forgotten.
+    private void Committed(IReadOnlyList<ChangeEvent> events)
+    {
+        foreach (var change in events)
+        {
+            if (change.Item.Type != Ect.Property || !_byValueItem.TryGetValue(change.Item.Id, out var topic))
+            {
+                continue;
+            }
+            if (change.Kind == ChangeKind.Deleted)
+            {
+                _byValueItem.TryRemove(change.Item.Id, out _);
+                _byTopic.TryRemove(new KeyValuePair<string, Topic>(topic.Name, topic));
+            }
+            else if (change.ValueOnly ? change.By?.PeerId != MqttBroker.PeerId : change.Kind == ChangeKind.Updated && !change.Readded)
+            {
+                _outgoing.Writer.TryWrite((topic.Name, change.Item.Value ?? Null));
+            }
+        }
+    }
+
+    private async Task PublishWrittenAsync(MqttServer server)
+    {
+        await foreach (var (topic, value) in _outgoing.Reader.ReadAllAsync())
+        {
+            var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(TopicPayloads.ToPayload(value))
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+            try
+            {
+                await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = MqttBroker.PeerId });
+            }
+            catch (InvalidOperationException)
+            {
+                // the broker stopped
+            }
+        }
+    }
+
+    private static readonly JsonElement Null = JsonSerializer.SerializeToElement<object?>(null);
+
+    private sealed record Topic(string Name, bool Retained)
+    {
+        public string ComponentId { get; } = Ect.ComponentIdForLocal(MqttBroker.PeerId, Name);
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "MQTT topics beyond Equip:Mqtt:MaxTopics ({Max}) are delivered but not mapped onto the dataspace: '{Topic}'", EventName = "MqttTooManyTopics")]
+    private static partial void TooManyTopics(ILogger logger, int max, string topic);
+}

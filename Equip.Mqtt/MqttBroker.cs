@@ -1,0 +1,118 @@
+using System.Text;
+using Equip.Domain.Dataspace;
+using Equip.Domain.Peers;
+using Equip.Infrastructure.Observability;
+using Equip.Protocol;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace Equip.Mqtt;
+
+/// The broker as a peer of the dataspace (docs/mqtt.md): it registers as peer "mqtt" with a new
+/// incarnation at every start (once a client first publishes), publishes its container, authorises each publish and subscription
+/// by the client's key, and maps the topics published onto components of its container
+/// (BrokerTopics).
+internal sealed partial class MqttBroker(
+    IPeerSessions peers,
+    IDataspace dataspace,
+    BrokerTopics topics,
+    MqttClients clients,
+    ILogger<MqttBroker> logger)
+{
+    private readonly SemaphoreSlim _registering = new(1, 1);
+    private PeerActor? _actor;
+
+    /// The broker's peer id and container id, reserved: no client may register as it.
+    public const string PeerId = PeerRules.MqttBrokerPeerId;
+
+    public void Attach(MqttServer server)
+    {
+        clients.Attach(server);
+        topics.Attach(server);
+        server.LoadingRetainedMessageAsync += LoadAsync;
+        server.InterceptingPublishAsync += InterceptPublishAsync;
+        server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+    }
+
+    /// At the broker's start: the topics kept in the store, whose retained messages come back. When
+    /// an earlier incarnation of the broker is still in the store (its container), the broker
+    /// registers at once, which ends that incarnation: its process-bound topics go with it.
+    private async Task LoadAsync(LoadingRetainedMessagesEventArgs args)
+    {
+        if (await dataspace.GetAsync(Ect.ContainerItemId(PeerId)) is not null)
+        {
+            await ActorAsync();
+        }
+        args.LoadedRetainedMessages = [.. await topics.LoadAsync()];
+    }
+
+    /// The broker's peer association, registered (and its container published) when a client first
+    /// needs it, so that a server no MQTT client has used shows no broker.
+    public async ValueTask<PeerActor> ActorAsync()
+    {
+        if (_actor is { } actor)
+        {
+            return actor;
+        }
+        await _registering.WaitAsync();
+        try
+        {
+            if (_actor is null)
+            {
+                var registered = await peers.RegisterAsync(PeerId, Guid.NewGuid().ToString(), "MQTT broker", null, CancellationToken.None);
+                var container = new ContainerFields(PeerId, "MQTT broker", Environment.MachineName, new Dictionary<string, string> { ["protocol"] = "mqtt" });
+                await dataspace.AddAsync(new AddItem(Ect.ContainerItemId(PeerId), Ect.Container, EctJson.Write(container), PeerId, ProcessBound: true, By: registered.Actor));
+                _actor = registered.Actor;
+            }
+            return _actor;
+        }
+        finally
+        {
+            _registering.Release();
+        }
+    }
+
+    private async Task InterceptPublishAsync(InterceptingPublishEventArgs args)
+    {
+        if (args.ClientId == PeerId)
+        {
+            return; // the broker's own: a value written in the dataspace, already there
+        }
+        var message = args.ApplicationMessage;
+        if (TopicAccess.RefusalOf(MqttClients.GrantOf(args.SessionItems), message.Topic) is { } refusal)
+        {
+            args.ProcessPublish = false;
+            args.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            args.Response.ReasonString = refusal;
+            if (ThrottledWarning.ShouldLog("mqtt:" + args.ClientId))
+            {
+                Refused(logger, "publish", args.ClientId, refusal);
+            }
+            return;
+        }
+        if (await clients.ActorOfAsync(args.ClientId) is null)
+        {
+            return; // its registration failed: it is being disconnected
+        }
+        await topics.PublishedAsync(message.Topic, message.Payload, message.Retain, await ActorAsync());
+    }
+
+    private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)
+    {
+        if (TopicAccess.RefusalOf(MqttClients.GrantOf(args.SessionItems), args.TopicFilter.Topic) is { } refusal)
+        {
+            args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            args.ReasonString = refusal;
+            if (ThrottledWarning.ShouldLog("mqtt:" + args.ClientId))
+            {
+                Refused(logger, "subscription", args.ClientId, refusal);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Refused an MQTT {What} of client '{ClientId}': {Reason}", EventName = "MqttRefused")]
+    private static partial void Refused(ILogger logger, string what, string clientId, string reason);
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Equip.Mqtt;
+
+/// The MQTT broker inside the server (docs/mqtt.md, docs/configuration.md).
+public sealed class MqttOptions
+{
+    public const string Section = "Equip:Mqtt";
+
+    /// Whether the broker runs at all (MQTT over TCP and over WebSockets).
+    public bool Enabled { get; set; } = true;
+
+    /// The IPv4 address the TCP listener binds: loopback by default, as the HTTP listener's
+    /// default; 0.0.0.0 for every interface.
+    [Required]
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// The TCP port of MQTT (0: a free one, for tests).
+    [Range(0, 65535)]
+    public int Port { get; set; } = 1883;
+
+    /// The path of MQTT over WebSockets on the HTTP listener (WebSocket subprotocol "mqtt").
+    [Required]
+    public string WebSocketPath { get; set; } = "/mqtt";
+
+    /// Messages queued for one client before the oldest are dropped.
+    [Range(1, 1_000_000)]
+    public int MaxPendingMessagesPerClient { get; set; } = 1000;
+
+    /// How many topics are mapped onto the dataspace as components of the broker's container;
+    /// messages on further topics are still delivered to MQTT subscribers, but not mapped.
+    [Range(0, 1_000_000)]
+    public int MaxTopics { get; set; } = 10_000;
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet.AspNetCore;
+using MQTTnet.Server;
+
+namespace Equip.Mqtt;
+
+/// The MQTT broker inside the server: MQTTnet's own TCP listener on Equip:Mqtt:Address and Port
+/// (not a Kestrel endpoint, so that --urls and ASPNETCORE_URLS keep deciding the HTTP listener),
+/// and MQTT over WebSockets at Equip:Mqtt:WebSocketPath on the HTTP listener.
+public static partial class MqttSetup
+{
+    public static WebApplicationBuilder AddEquipMqtt(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var options = builder.Configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
+        if (!options.Enabled)
+        {
+            return builder;
+        }
+        var serverOptions = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.Address))
+            .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
+            .WithDefaultEndpointPort(options.Port)
+            .WithPersistentSessions()
+            .WithMaxPendingMessagesPerClient(options.MaxPendingMessagesPerClient)
+            .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage)
+            .Build();
+        // Not MQTTnet's hosted server, which starts in the background once the application has
+        // started, and swallows a port it cannot bind: this one starts (or fails) before the
+        // server answers /health.
+        services.AddSingleton(serverOptions);
+        services.AddSingleton(provider => new MqttServerFactory().CreateMqttServer(serverOptions, provider.GetServices<IMqttServerAdapter>()));
+        services.AddMqttTcpServerAdapter();
+        services.AddMqttConnectionHandler();
+        services.AddConnections();
+        services.AddSingleton<MqttClients>();
+        services.AddSingleton<BrokerTopics>();
+        services.AddSingleton<MqttBroker>();
+        services.AddHostedService<BrokerAttachment>();
+        return builder;
+    }
+
+    public static WebApplication MapEquipMqtt(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
+        if (options.Enabled)
+        {
+            // The key is checked at CONNECT (the MQTT password), not on the HTTP upgrade.
+            app.MapConnectionHandler<MqttConnectionHandler>(options.WebSocketPath, o =>
+            {
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.WebSockets.SubProtocolSelector = MqttSubProtocolSelector.SelectSubProtocol;
+            }).AllowAnonymous();
+        }
+        return app;
+    }
+
+    /// Attaches the broker's handlers and starts it, after the dataspace and before the HTTP
+    /// listener; stops it (MQTT 5 clients are told the server is shutting down) first.
+    private sealed partial class BrokerAttachment(MqttServer server, MqttBroker broker, MqttServerOptions serverOptions, IOptions<MqttOptions> options, ILogger<MqttBroker> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            broker.Attach(server);
+            await server.StartAsync();
+            Listening(logger, $"{options.Value.Address}:{serverOptions.DefaultEndpointOptions.Port}", options.Value.WebSocketPath);
+        }
+
+        [LoggerMessage(1, LogLevel.Information, "MQTT broker listening on {Endpoint} (TCP) and at {Path} on the HTTP listener (WebSockets); clients send a key as the password.", EventName = "MqttListening")]
+        private static partial void Listening(ILogger logger, string endpoint, string path);
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await server.StopAsync(new MqttServerStopOptions());
+            }
+            catch (InvalidOperationException)
+            {
+                // MQTTnet 5.2's TCP adapter clears its listener list without a lock, and a second
+                // cleanup under way (the adapter's disposal) makes the first one's loop throw; the
+                // listeners are closed either way.
+            }
+        }
+    }
+}

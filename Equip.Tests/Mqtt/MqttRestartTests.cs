@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Equip.Testing;
+using Equip.Tests.Support;
+
+namespace Equip.Tests.Mqtt;
+
+/// Retained messages are kept in the store (written behind, flushed at a stop) and come back
+/// after a restart; non-retained topics do not. Debian's mosquitto_pub and mosquitto_sub as the
+/// devices, MQTT 3.1.1 and 5.
+public sealed class MqttRestartTests
+{
+    [Fact]
+    public async Task RetainedMessagesOutliveARestartAndOthersDoNot()
+    {
+        using var store = TestStore.Sqlite();
+        int mqttPort;
+        await using (var server = await ServerProcess.StartAsync(store.Settings, store.DataDirectory))
+        {
+            mqttPort = server.MqttPort;
+            await RunAsync("mosquitto_pub", "-V", "mqttv311", "-p", $"{mqttPort}", "-i", "plug-1", "-u", "plug", "-P", TestKeys.Admin,
+                "-t", "stat/plug-1/POWER", "-m", "ON", "-r", "-q", "1");
+            await RunAsync("mosquitto_pub", "-V", "mqttv5", "-p", $"{mqttPort}", "-i", "plug-1", "-u", "plug", "-P", TestKeys.Admin,
+                "-t", "tele/plug-1/STATE", "-m", "{\"Uptime\":1}", "-q", "1");
+            using var http = TestHttp.Client(server.Address, Wait.Timeout);
+            await Wait.UntilAsync(async () => (await TopicsAsync(http)).Contains("tele/plug-1/STATE"), "both topics mapped");
+            await server.TerminateAsync();
+        }
+
+        await using var restarted = await ServerProcess.StartAsync(store.Settings, store.DataDirectory, mqttPort: mqttPort);
+        var retained = await RunAsync("mosquitto_sub", "-p", $"{mqttPort}", "-i", "console", "-u", "me", "-P", TestKeys.Admin,
+            "-t", "stat/#", "-t", "tele/#", "-v", "-C", "1", "-W", "10");
+        Assert.Equal("stat/plug-1/POWER ON", retained.Trim());
+        using var client = TestHttp.Client(restarted.Address, Wait.Timeout);
+        Assert.Equal(["stat/plug-1/POWER"], await TopicsAsync(client));
+    }
+
+    private static async Task<string[]> TopicsAsync(HttpClient http)
+    {
+        var components = await http.GetFromJsonAsync<JsonElement>("/api/components");
+        return [.. components.EnumerateArray().Where(c => c.GetProperty("capability").GetString() == "mqtt.Topic").Select(c => c.GetProperty("name").GetString()!).Order()];
+    }
+
+    private static async Task<string> RunAsync(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(process.ExitCode == 0, $"{program} exited with {process.ExitCode}: {await errors}");
+        return await output;
+    }
+}
