@@ -18,6 +18,7 @@ internal sealed partial class MqttBroker(
     IPeerSessions peers,
     IDataspace dataspace,
     BrokerTopics topics,
+    HomieDevices homie,
     MqttClients clients,
     ILogger<MqttBroker> logger)
 {
@@ -31,6 +32,7 @@ internal sealed partial class MqttBroker(
     {
         clients.Attach(server);
         topics.Attach(server);
+        homie.Attach(server);
         server.LoadingRetainedMessageAsync += LoadAsync;
         server.InterceptingPublishAsync += InterceptPublishAsync;
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
@@ -92,9 +94,14 @@ internal sealed partial class MqttBroker(
             }
             return;
         }
-        if (await clients.ActorOfAsync(args.ClientId) is null)
+        if (await clients.ActorOfAsync(args.ClientId) is not { } client)
         {
             return; // its registration failed: it is being disconnected
+        }
+        if (HomieDevices.Handles(message.Topic))
+        {
+            await homie.PublishedAsync(message.Topic, message.Payload, client);
+            return;
         }
         await topics.PublishedAsync(message.Topic, message.Payload, message.Retain, await ActorAsync());
     }

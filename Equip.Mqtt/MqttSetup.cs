@@ -44,6 +44,7 @@ public static partial class MqttSetup
         services.AddConnections();
         services.AddSingleton<MqttClients>();
         services.AddSingleton<BrokerTopics>();
+        services.AddSingleton<HomieDevices>();
         services.AddSingleton<MqttBroker>();
         services.AddHostedService<BrokerAttachment>();
         return builder;

@@ -1,0 +1,226 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Equip.Domain.Dataspace;
+using Equip.Domain.Peers;
+using Equip.Protocol;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace Equip.Mqtt;
+
+/// Homie 5 devices as containers (docs/mqtt.md, Homie): `homie/5/<device>/$description` makes the
+/// device a container, each node a component (`<device>/<node>`), each node property a property
+/// with its type; `homie/5/<device>/<node>/<property>` is the property's value; a value written
+/// into a settable property from outside is published to `.../<property>/set`. The items are
+/// published by the client that published the description, bound to its session.
+internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed feed, ILogger<HomieDevices> logger)
+{
+    public const string Prefix = "homie/5/";
+    private readonly ConcurrentDictionary<string, HomieDevice> _devices = new();
+    private readonly ConcurrentDictionary<Guid, (HomieDevice Device, string Node, string Property)> _byProperty = new();
+    private readonly Channel<MqttApplicationMessage> _sets = Channel.CreateUnbounded<MqttApplicationMessage>(new() { SingleReader = true });
+
+    public static bool Handles(string topic) => topic.StartsWith(Prefix, StringComparison.Ordinal);
+
+    public void Attach(MqttServer server)
+    {
+        feed.Subscribe(Committed);
+        _ = PublishSetsAsync(server);
+    }
+
+    public async Task PublishedAsync(string topic, ReadOnlySequence<byte> payload, PeerActor by)
+    {
+        var levels = topic[Prefix.Length..].Split('/');
+        if (levels is not [{ Length: > 0 } id, .. var rest] || id.StartsWith('$'))
+        {
+            return;
+        }
+        try
+        {
+            switch (rest)
+            {
+                case ["$description"]:
+                    await DescribeAsync(id, payload, by);
+                    break;
+                case ["$state"]:
+                    await StateAsync(id, payload, by);
+                    break;
+                case [var node, var property] when !node.StartsWith('$') && !property.StartsWith('$'):
+                    await ValueAsync(id, node, property, payload, by);
+                    break;
+            }
+        }
+        catch (DataspaceException refused)
+        {
+            NotMapped(logger, topic, refused.Message);
+        }
+    }
+
+    private async Task DescribeAsync(string id, ReadOnlySequence<byte> payload, PeerActor by)
+    {
+        if (payload.IsEmpty)
+        {
+            await RemoveAsync(id);
+            return;
+        }
+        if (HomieDescription.Parse(TopicPayloads.ToValue(payload)) is not { } description)
+        {
+            NotMapped(logger, $"{Prefix}{id}/$description", "not a Homie 5 description (a JSON object with nodes)");
+            return;
+        }
+        var device = _devices.GetOrAdd(id, _ => new HomieDevice(id));
+        device.By = by;
+        device.Description = description;
+        var made = new HashSet<Guid> { Ect.ContainerItemId(id) };
+        await AddContainerAsync(device);
+        foreach (var (nodeId, node) in description.Nodes ?? [])
+        {
+            var componentId = Ect.ComponentIdForLocal(id, nodeId);
+            var component = new ComponentFields(componentId, id, node.Type ?? "homie.Node", null, node.Name ?? nodeId);
+            made.Add(await AddAsync(device, Ect.ComponentItemId(componentId), Ect.Component, EctJson.Write(component)));
+            foreach (var (propertyId, property) in node.Properties ?? [])
+            {
+                var value = device.Payloads.TryGetValue((nodeId, propertyId), out var payloadSeen) && HomieDevice.Convert(payloadSeen, property.Datatype) is { } converted ? converted : Null;
+                var fields = (JsonObject)JsonSerializer.SerializeToNode(new PropertyFields(componentId, propertyId, HomieDescription.TypeOf(property.Datatype),
+                    !property.Settable, value))!;
+                fields["title"] = property.Name;
+                fields["unit"] = property.Unit;
+                fields["format"] = property.Format;
+                fields["datatype"] = property.Datatype;
+                var itemId = await AddAsync(device, Ect.PropertyItemId(componentId, propertyId), Ect.Property, JsonSerializer.SerializeToElement(fields));
+                made.Add(itemId);
+                _byProperty[itemId] = (device, nodeId, propertyId);
+            }
+        }
+        foreach (var gone in device.Items.Except(made).ToList())
+        {
+            await DeleteAsync(gone, by);
+        }
+        device.Items = made;
+    }
+
+    private Task AddContainerAsync(HomieDevice device)
+    {
+        var fields = (JsonObject)JsonSerializer.SerializeToNode(new ContainerFields(device.Id, device.Description?.Name ?? device.Id, null,
+            new Dictionary<string, string> { ["protocol"] = "homie" }))!;
+        fields["state"] = device.State;
+        return AddAsync(device, Ect.ContainerItemId(device.Id), Ect.Container, JsonSerializer.SerializeToElement(fields));
+    }
+
+    private async Task<Guid> AddAsync(HomieDevice device, Guid id, string type, JsonElement fields)
+    {
+        await dataspace.AddAsync(new AddItem(id, type, fields, device.By!.PeerId, ProcessBound: true, By: device.By));
+        return id;
+    }
+
+    private async Task StateAsync(string id, ReadOnlySequence<byte> payload, PeerActor by)
+    {
+        if (payload.IsEmpty)
+        {
+            await RemoveAsync(id);
+            return;
+        }
+        var device = _devices.GetOrAdd(id, _ => new HomieDevice(id));
+        device.State = Encoding.UTF8.GetString(payload.ToArray());
+        if (device.Description is not null)
+        {
+            device.By = by;
+            await AddContainerAsync(device);
+        }
+    }
+
+    private async Task ValueAsync(string id, string node, string property, ReadOnlySequence<byte> payload, PeerActor by)
+    {
+        var device = _devices.GetOrAdd(id, _ => new HomieDevice(id));
+        var bytes = payload.ToArray();
+        device.Payloads[(node, property)] = bytes; // the latest, for a description still to come
+        var itemId = Ect.PropertyItemId(Ect.ComponentIdForLocal(id, node), property);
+        if (!device.Items.Contains(itemId))
+        {
+            return;
+        }
+        var datatype = device.Description?.Nodes?.GetValueOrDefault(node)?.Properties?.GetValueOrDefault(property)?.Datatype;
+        if (HomieDevice.Convert(bytes, datatype) is not { } value)
+        {
+            NotMapped(logger, $"{Prefix}{id}/{node}/{property}", $"the payload is not a Homie {datatype}");
+            return;
+        }
+        await dataspace.EnqueueValuesAsync(new SetValues([new ValueWrite(itemId, value)], by));
+    }
+
+    /// An empty `$description` or `$state`: the device is gone, and its items with it.
+    private async Task RemoveAsync(string id)
+    {
+        if (_devices.TryRemove(id, out var device) && device.By is { } by)
+        {
+            foreach (var item in device.Items)
+            {
+                await DeleteAsync(item, by);
+            }
+        }
+    }
+
+    private async Task DeleteAsync(Guid item, PeerActor by)
+    {
+        _byProperty.TryRemove(item, out _);
+        try
+        {
+            await dataspace.DeleteAsync(new DeleteItem(item, By: by));
+        }
+        catch (ItemNotFoundException)
+        {
+            // gone with its session already
+        }
+    }
+
+    /// A value written into a settable property, not by the device itself, goes to its /set topic.
+    private void Committed(IReadOnlyList<ChangeEvent> events)
+    {
+        foreach (var change in events)
+        {
+            if (change.Item.Type != Ect.Property || !_byProperty.TryGetValue(change.Item.Id, out var target))
+            {
+                continue;
+            }
+            if (change.Kind == ChangeKind.Deleted)
+            {
+                _byProperty.TryRemove(change.Item.Id, out _);
+                continue;
+            }
+            var (device, node, property) = target;
+            var settable = device.Description?.Nodes?.GetValueOrDefault(node)?.Properties?.GetValueOrDefault(property)?.Settable == true;
+            var fromOutside = change.ValueOnly ? change.By?.PeerId != device.By?.PeerId : change.Kind == ChangeKind.Updated && !change.Readded;
+            if (settable && fromOutside && change.Item.Value is { } value)
+            {
+                _sets.Writer.TryWrite(new MqttApplicationMessageBuilder().WithTopic($"{Prefix}{device.Id}/{node}/{property}/set")
+                    .WithPayload(TopicPayloads.ToPayload(value)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            }
+        }
+    }
+
+    private async Task PublishSetsAsync(MqttServer server)
+    {
+        await foreach (var message in _sets.Reader.ReadAllAsync())
+        {
+            try
+            {
+                await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = MqttBroker.PeerId });
+            }
+            catch (InvalidOperationException)
+            {
+                // the broker stopped
+            }
+        }
+    }
+
+    private static readonly JsonElement Null = JsonSerializer.SerializeToElement<object?>(null);
+
+    [LoggerMessage(1, LogLevel.Warning, "MQTT message on {Topic} not mapped: {Reason}", EventName = "HomieNotMapped")]
+    private static partial void NotMapped(ILogger logger, string topic, string reason);
+}
