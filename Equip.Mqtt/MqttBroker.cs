@@ -19,6 +19,7 @@ internal sealed partial class MqttBroker(
     IDataspace dataspace,
     BrokerTopics topics,
     HomieDevices homie,
+    HaEntities homeAssistant,
     MqttClients clients,
     ILogger<MqttBroker> logger)
 {
@@ -33,6 +34,7 @@ internal sealed partial class MqttBroker(
         clients.Attach(server);
         topics.Attach(server);
         homie.Attach(server);
+        homeAssistant.Attach(server);
         server.LoadingRetainedMessageAsync += LoadAsync;
         server.InterceptingPublishAsync += InterceptPublishAsync;
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
@@ -101,6 +103,16 @@ internal sealed partial class MqttBroker(
         if (HomieDevices.Handles(message.Topic))
         {
             await homie.PublishedAsync(message.Topic, message.Payload, client);
+            return;
+        }
+        if (HaEntities.IsConfig(message.Topic))
+        {
+            await homeAssistant.ConfigAsync(message.Topic, message.Payload, client);
+            return;
+        }
+        if (homeAssistant.Follows(message.Topic))
+        {
+            await homeAssistant.FollowedAsync(message.Topic, message.Payload);
             return;
         }
         await topics.PublishedAsync(message.Topic, message.Payload, message.Retain, await ActorAsync());

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MQTTnet;
 using MQTTnet.AspNetCore;
 using MQTTnet.Server;
 
@@ -45,6 +46,7 @@ public static partial class MqttSetup
         services.AddSingleton<MqttClients>();
         services.AddSingleton<BrokerTopics>();
         services.AddSingleton<HomieDevices>();
+        services.AddSingleton<HaEntities>();
         services.AddSingleton<MqttBroker>();
         services.AddHostedService<BrokerAttachment>();
         return builder;
@@ -73,6 +75,10 @@ public static partial class MqttSetup
         {
             broker.Attach(server);
             await server.StartAsync();
+            // Devices that wait for Home Assistant to come online (ESPHome, Tasmota, Zigbee2MQTT)
+            // announce their entities when they see this.
+            await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(new MqttApplicationMessageBuilder()
+                .WithTopic("homeassistant/status").WithPayload("online").WithRetainFlag().Build()) { SenderClientId = MqttBroker.PeerId });
             Listening(logger, $"{options.Value.Address}:{serverOptions.DefaultEndpointOptions.Port}", options.Value.WebSocketPath);
         }
 

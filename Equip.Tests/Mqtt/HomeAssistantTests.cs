@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Equip.Tests.Security;
+using Equip.Tests.Support;
+
+namespace Equip.Tests.Mqtt;
+
+/// A device that announces itself by Home Assistant MQTT discovery, scripted with MQTTnet as
+/// Tasmota does it (abbreviated keys, `~`, availability, a device config with `cmps`), appears
+/// with its entities as components; a command is published to the command topic (docs/mqtt.md).
+public sealed class HomeAssistantTests : SecurityServer
+{
+    private const string Switch = """
+        {"name":"Relay","uniq_id":"plug_relay","~":"tasmota_ABC/","stat_t":"~stat/POWER","cmd_t":"cmnd/tasmota_ABC/POWER",
+         "pl_on":"ON","pl_off":"OFF","avty_t":"~tele/LWT","pl_avail":"Online","pl_not_avail":"Offline",
+         "dev":{"ids":["ABC123"],"name":"Plug ABC","mf":"Tasmota"}}
+        """;
+
+    private const string Sensors = """
+        {"dev":{"ids":"ABC123","name":"Plug ABC"},"o":{"name":"test"},
+         "cmps":{"temp":{"p":"sensor","name":"Temperature","uniq_id":"plug_temp","stat_t":"tasmota_ABC/tele/SENSOR",
+                         "val_tpl":"{{ value_json.ENERGY.Temperature | float }}","unit_of_meas":"°C"}}}
+        """;
+
+    [Fact]
+    public async Task ADiscoveredDevicesEntitiesAreComponentsAndACommandReachesItsTopic()
+    {
+        await using var plug = await MqttTestClient.ConnectAsync(Server.MqttPort, "tasmota_ABC");
+        await plug.SubscribeAsync("homeassistant/status");
+        Assert.Equal(("online", true), await plug.NextAsync("homeassistant/status")); // it would announce itself now
+        await plug.SubscribeAsync("cmnd/tasmota_ABC/POWER");
+        await plug.PublishAsync("tasmota_ABC/stat/POWER", "ON", retain: true);
+        await plug.PublishAsync("homeassistant/switch/tasmota_ABC/relay/config", Switch, retain: true);
+        await plug.PublishAsync("homeassistant/device/ABC123/config", Sensors, retain: true);
+        await plug.PublishAsync("tasmota_ABC/tele/SENSOR", """{"ENERGY":{"Temperature":22.5,"Power":3}}""");
+        await plug.PublishAsync("tasmota_ABC/tele/LWT", "Online", retain: true);
+
+        var relay = await ComponentAsync("ABC123/plug_relay", c => State(c) is JsonValueKind.True && c.GetProperty("available").ValueKind == JsonValueKind.True);
+        Assert.Equal("switch", relay.GetProperty("capability").GetString());
+        Assert.Equal("ABC123", relay.GetProperty("containerId").GetString());
+        var temperature = await ComponentAsync("ABC123/plug_temp", c => State(c) is JsonValueKind.Number);
+        Assert.Equal("sensor", temperature.GetProperty("capability").GetString());
+        Assert.Equal(22.5, Property(temperature, "state").GetProperty("value").GetDouble());
+
+        using var admin = Server.NewClient();
+        var set = await admin.PutAsJsonAsync($"/api/components/{Uri.EscapeDataString("ABC123/plug_relay")}/properties/command", new { value = false });
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal(("OFF", false), await plug.NextAsync("cmnd/tasmota_ABC/POWER"));
+        await plug.PublishAsync("tasmota_ABC/stat/POWER", "OFF");
+        await ComponentAsync("ABC123/plug_relay", c => State(c) is JsonValueKind.False);
+
+        await plug.PublishAsync("homeassistant/switch/tasmota_ABC/relay/config", "", retain: true);
+        await Wait.UntilAsync(async () => !(await admin.GetFromJsonAsync<JsonElement>("/api/components")).EnumerateArray()
+            .Any(c => c.GetProperty("id").GetString() == "ABC123/plug_relay"), "the relay's component removed");
+        await ComponentAsync("ABC123/plug_temp", _ => true); // the other entity stays
+    }
+
+    private async Task<JsonElement> ComponentAsync(string id, Func<JsonElement, bool> condition)
+    {
+        using var admin = Server.NewClient();
+        JsonElement found = default;
+        await Wait.UntilAsync(async () =>
+        {
+            found = (await admin.GetFromJsonAsync<JsonElement>("/api/components")).EnumerateArray().FirstOrDefault(c => c.GetProperty("id").GetString() == id);
+            if (found.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+            var item = await admin.GetFromJsonAsync<JsonElement>($"/api/items/{Protocol.Ect.ComponentItemId(id)}");
+            return condition(Merge(found, item.GetProperty("fields")));
+        }, $"component {id}");
+        return found;
+    }
+
+    /// The component as the components API shows it, with the item's extra fields (available).
+    private static JsonElement Merge(JsonElement component, JsonElement fields)
+    {
+        var merged = System.Text.Json.Nodes.JsonNode.Parse(component.GetRawText())!.AsObject();
+        merged["available"] = fields.TryGetProperty("available", out var available) ? System.Text.Json.Nodes.JsonNode.Parse(available.GetRawText()) : null;
+        return JsonSerializer.SerializeToElement(merged);
+    }
+
+    private static JsonValueKind? State(JsonElement component) =>
+        component.GetProperty("properties").EnumerateArray().Any(p => p.GetProperty("name").GetString() == "state") ? Property(component, "state").GetProperty("value").ValueKind : null;
+
+    private static JsonElement Property(JsonElement component, string name) =>
+        component.GetProperty("properties").EnumerateArray().First(p => p.GetProperty("name").GetString() == name);
+}
