@@ -28,6 +28,9 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public bool CanRestart => _process is not null;
 
+    /// The port of the server's MQTT broker, when the bench started the server.
+    public int? MqttPort => _process?.MqttPort;
+
     /// Processor time the server has used so far, when it can be read.
     public TimeSpan? ProcessorTime => _process?.ProcessorTime ?? Refreshed(_external)?.TotalProcessorTime;
 

@@ -7,7 +7,7 @@ using MQTTnet.Protocol;
 // Each scenario prints one JSON line per result on stdout (progress goes to stderr); see
 // docs/benchmarks.md for the scenarios, their options and the figures.
 //   dotnet run -c Release --project Equip.Bench -- [--scenarios link-hop-latency,...] [--providers sqlite,postgres]
-//       [--server URL [--server-pid PID]] [--compare]
+//       [--server URL [--server-pid PID]] [--compare] [--mqtt]
 // What one open dashboard costs, and how fast the graph and the tree render (a markdown report):
 //   dotnet run -c Release --project Equip.Bench -- --scenarios dashboard [--seconds 10] [--sizes 20,200,1000]
 var options = BenchOptions.Parse(args);
@@ -61,6 +61,30 @@ foreach (var rateLimits in new[] { true, false })
         new Dictionary<string, string> { ["Equip:RateLimits:Enabled"] = rateLimits ? "true" : "false" });
 }
 await OnEachStoreAsync("reconnect-storm", async server => Emit(await ReconnectStorm.RunAsync(server, options.Devices)));
+
+MqttQualityOfServiceLevel[] mqttLevels = [MqttQualityOfServiceLevel.AtMostOnce, MqttQualityOfServiceLevel.AtLeastOnce];
+if (options.Mqtt)
+{
+    // The link shapes with MQTT clients on both ends, through Equip's broker and a link.
+    foreach (var store in options.Stores)
+    {
+        await using var server = await BenchServer.StartAsync(options, stores, store);
+        var route = await MqttLinks.PrepareAsync(server, options.Links);
+        foreach (var qos in mqttLevels)
+        {
+            if (options.Scenarios.Contains("link-hop-latency"))
+            {
+                Report.Progress($"link-hop-latency on {MqttLinks.System(qos)}, {store}");
+                Emit(await MqttScenarios.HopAsync(route with { System = MqttLinks.System(qos) }, qos, options));
+            }
+            if (options.Scenarios.Contains("link-throughput"))
+            {
+                Report.Progress($"link-throughput on {MqttLinks.System(qos)}, {store}");
+                Emit(await MqttScenarios.ThroughputAsync(route with { System = MqttLinks.System(qos) }, qos, options));
+            }
+        }
+    }
+}
 
 if (options.Compare)
 {

@@ -9,22 +9,27 @@ namespace Equip.Bench.Compare;
 /// receives them from one.
 internal static class MqttPeer
 {
-    public static async Task<IMqttClient> ConnectAsync(int port, string clientId, TimeSpan? keepAlive = null)
+    /// Connects, with the key as the password when the broker is Equip's.
+    public static async Task<IMqttClient> ConnectAsync(int port, string clientId, TimeSpan? keepAlive = null, string? key = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder()
+        var options = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
             .WithClientId(clientId)
             .WithKeepAlivePeriod(keepAlive ?? TimeSpan.FromSeconds(15))
-            .WithCleanSession()
-            .Build());
+            .WithCleanSession();
+        var result = await client.ConnectAsync((key is null ? options : options.WithCredentials("bench", key)).Build());
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"The broker refused {clientId}: {result.ResultCode} {result.ReasonString}");
+        }
         return client;
     }
 
     /// Subscribes; each received payload is handed over as the number it carries.
-    public static async Task<IMqttClient> SubscriberAsync(int port, string clientId, string topic, MqttQualityOfServiceLevel qos, Action<long> received)
+    public static async Task<IMqttClient> SubscriberAsync(int port, string clientId, string topic, MqttQualityOfServiceLevel qos, Action<long> received, string? key = null)
     {
-        var client = await ConnectAsync(port, clientId);
+        var client = await ConnectAsync(port, clientId, key: key);
         client.ApplicationMessageReceivedAsync += e =>
         {
             received(Sequence(e.ApplicationMessage.Payload));

@@ -25,6 +25,19 @@ internal static class Ratios
                 Line("link-throughput", ours, theirs, "appliedPerSec", "serverCpuUsPerValue", "p99Us");
             }
         }
+        foreach (var level in new[] { 0, 1 })
+        {
+            foreach (var scenario in new[] { "link-hop-latency", "link-throughput" })
+            {
+                foreach (var ours in Of(scenario, $"equip-mqtt-qos{level}"))
+                {
+                    foreach (var theirs in Of(scenario, $"mosquitto-qos{level}"))
+                    {
+                        Line(scenario, ours, theirs, scenario == "link-hop-latency" ? ["p50Us", "p99Us"] : ["appliedPerSec", "serverCpuUsPerValue", "p99Us"]);
+                    }
+                }
+            }
+        }
         foreach (var ours in Of("durable-writes", "equip").Where(l => Text(l, "store") == "postgres"))
         {
             foreach (var theirs in Of("durable-writes", "pgbench").Where(t => Number(t, "writers") == Number(ours, "writers")))
@@ -47,7 +60,7 @@ internal static class Ratios
         {
             ["scenario"] = "ratio",
             ["of"] = scenario,
-            ["equip"] = string.Join('/', new[] { Text(ours, "store"), Text(ours, "transport"), Number(ours, "writers")?.ToString(), Number(ours, "connections")?.ToString() }.Where(s => s is not null)),
+            ["equip"] = string.Join('/', new[] { Text(ours, "system") is { } system && system != "equip" ? system : null, Text(ours, "store"), Text(ours, "transport"), Number(ours, "writers")?.ToString(), Number(ours, "connections")?.ToString() }.Where(s => s is not null)),
             ["over"] = Text(theirs, "system"),
         };
         foreach (var field in fields)
