@@ -74,10 +74,10 @@ internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed fee
         var keeps = retain ? !payload.IsEmpty : (bool?)null; // whether the topic has a retained message after this
         if (_byTopic.TryGetValue(topic, out var known) && (keeps is null || keeps == known.Retained))
         {
-            List<ValueWrite> values = [new(Ect.PropertyItemId(known.ComponentId, ValueProperty), value)];
+            List<ValueWrite> values = [new(known.ValueItem, value)];
             if (retain)
             {
-                values.Add(new(Ect.PropertyItemId(known.ComponentId, RetainedProperty), keeps == true ? value : Null));
+                values.Add(new(known.RetainedItem, keeps == true ? value : Null));
             }
             await dataspace.EnqueueValuesAsync(new SetValues(values, actor));
             return;
@@ -108,9 +108,9 @@ internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed fee
     {
         var component = new ComponentFields(topic.ComponentId, MqttBroker.PeerId, Capability, null, topic.Name);
         await dataspace.AddAsync(Add(Ect.ComponentItemId(topic.ComponentId), Ect.Component, EctJson.Write(component), topic, actor));
-        await dataspace.AddAsync(Add(Ect.PropertyItemId(topic.ComponentId, ValueProperty), Ect.Property,
+        await dataspace.AddAsync(Add(topic.ValueItem, Ect.Property,
             EctJson.Write(new PropertyFields(topic.ComponentId, ValueProperty, "json", false, value)), topic, actor));
-        await dataspace.AddAsync(Add(Ect.PropertyItemId(topic.ComponentId, RetainedProperty), Ect.Property,
+        await dataspace.AddAsync(Add(topic.RetainedItem, Ect.Property,
             EctJson.Write(new PropertyFields(topic.ComponentId, RetainedProperty, "json", true, retained)), topic, actor));
         Remember(topic);
     }
@@ -124,7 +124,7 @@ internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed fee
     private void Remember(Topic topic)
     {
         _byTopic[topic.Name] = topic;
-        _byValueItem[Ect.PropertyItemId(topic.ComponentId, ValueProperty)] = topic;
+        _byValueItem[topic.ValueItem] = topic;
     }
 
     /// Values written into a topic's "value" from outside go out on the topic; a topic whose items
@@ -168,9 +168,14 @@ internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed fee
 
     private static readonly JsonElement Null = JsonSerializer.SerializeToElement<object?>(null);
 
+    /// A mapped topic, with the ids of its items (name-based: made once, not at every message).
     private sealed record Topic(string Name, bool Retained)
     {
         public string ComponentId { get; } = Ect.ComponentIdForLocal(MqttBroker.PeerId, Name);
+
+        public Guid ValueItem { get; } = Ect.PropertyItemId(Ect.ComponentIdForLocal(MqttBroker.PeerId, Name), ValueProperty);
+
+        public Guid RetainedItem { get; } = Ect.PropertyItemId(Ect.ComponentIdForLocal(MqttBroker.PeerId, Name), RetainedProperty);
     }
 
     [LoggerMessage(1, LogLevel.Warning, "MQTT topics beyond Equip:Mqtt:MaxTopics ({Max}) are delivered but not mapped onto the dataspace: '{Topic}'", EventName = "MqttTooManyTopics")]
