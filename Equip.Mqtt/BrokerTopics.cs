@@ -36,30 +36,19 @@ internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed fee
         _ = PublishWrittenAsync(server);
     }
 
-    /// The topics kept in the store, and their retained messages. (Process-bound topics of the
-    /// broker's earlier incarnation go with that incarnation's session, as any peer's items.)
-    public async Task<IEnumerable<MqttApplicationMessage>> LoadAsync()
+    /// The topics kept in the store. (Process-bound topics of the broker's earlier incarnation go
+    /// with that incarnation's session, as any peer's items; retained messages come back from
+    /// RetainedMessages.)
+    public async Task LoadAsync()
     {
         var snapshot = await dataspace.SnapshotAsync(new Pattern(Ect.Property, Responsible: MqttBroker.PeerId));
-        var retained = new List<MqttApplicationMessage>();
         foreach (var item in snapshot.Items)
         {
-            if (EctJson.Read<PropertyFields>(item.Fields) is not { } property || !property.ComponentId.StartsWith(MqttBroker.PeerId + "/", StringComparison.Ordinal))
+            if (EctJson.Read<PropertyFields>(item.Fields) is { Name: ValueProperty } property && property.ComponentId.StartsWith(MqttBroker.PeerId + "/", StringComparison.Ordinal))
             {
-                continue;
-            }
-            var topic = property.ComponentId[(MqttBroker.PeerId.Length + 1)..];
-            if (property.Name == ValueProperty)
-            {
-                Remember(new Topic(topic, Retained: !item.ProcessBound));
-            }
-            else if (property.Name == RetainedProperty && property.Value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
-            {
-                retained.Add(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(TopicPayloads.ToPayload(property.Value))
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag().Build());
+                Remember(new Topic(property.ComponentId[(MqttBroker.PeerId.Length + 1)..], Retained: !item.ProcessBound));
             }
         }
-        return retained;
     }
 
     /// A client published: the topic's value is the payload; with the retain flag, its retained

@@ -28,6 +28,9 @@ internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed fee
 
     public static bool Handles(string topic) => topic.StartsWith(Prefix, StringComparison.Ordinal);
 
+    /// Whether a client has published on the device's topics since the broker started.
+    public bool Seen(string id) => _devices.ContainsKey(id);
+
     public void Attach(MqttServer server)
     {
         feed.Subscribe(Committed);

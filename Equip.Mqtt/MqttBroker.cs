@@ -20,6 +20,8 @@ internal sealed partial class MqttBroker(
     BrokerTopics topics,
     HomieDevices homie,
     HaEntities homeAssistant,
+    RetainedMessages retained,
+    LostDevices lost,
     MqttClients clients,
     ILogger<MqttBroker> logger)
 {
@@ -36,6 +38,9 @@ internal sealed partial class MqttBroker(
         homie.Attach(server);
         homeAssistant.Attach(server);
         server.LoadingRetainedMessageAsync += LoadAsync;
+        server.RetainedMessageChangedAsync += args => args.ChangedRetainedMessage.Topic == HaStatusTopic
+            ? Task.CompletedTask // the broker's own, published at every start
+            : retained.ChangedAsync(args.ChangedRetainedMessage, ActorAsync);
         server.InterceptingPublishAsync += InterceptPublishAsync;
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
     }
@@ -49,8 +54,13 @@ internal sealed partial class MqttBroker(
         {
             await ActorAsync();
         }
-        args.LoadedRetainedMessages = [.. await topics.LoadAsync()];
+        await topics.LoadAsync();
+        args.LoadedRetainedMessages = await retained.LoadAsync();
+        lost.Watch(args.LoadedRetainedMessages);
     }
+
+    /// What the broker publishes at every start for devices that wait for Home Assistant.
+    public const string HaStatusTopic = "homeassistant/status";
 
     /// The broker's peer association, registered (and its container published) when a client first
     /// needs it, so that a server no MQTT client has used shows no broker.

@@ -47,6 +47,8 @@ public static partial class MqttSetup
         services.AddSingleton<BrokerTopics>();
         services.AddSingleton<HomieDevices>();
         services.AddSingleton<HaEntities>();
+        services.AddSingleton<RetainedMessages>();
+        services.AddSingleton<LostDevices>();
         services.AddSingleton<MqttBroker>();
         services.AddHostedService<BrokerAttachment>();
         return builder;
@@ -69,17 +71,38 @@ public static partial class MqttSetup
 
     /// Attaches the broker's handlers and starts it, after the dataspace and before the HTTP
     /// listener; stops it (MQTT 5 clients are told the server is shutting down) first.
-    private sealed partial class BrokerAttachment(MqttServer server, MqttBroker broker, MqttServerOptions serverOptions, IOptions<MqttOptions> options, ILogger<MqttBroker> logger) : IHostedService
+    private sealed partial class BrokerAttachment(MqttServer server, MqttBroker broker, LostDevices lost, MqttServerOptions serverOptions, IOptions<MqttOptions> options, ILogger<MqttBroker> logger) : IHostedService
     {
+        private readonly CancellationTokenSource _stopping = new();
+
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             broker.Attach(server);
-            await server.StartAsync();
+            try
+            {
+                await server.StartAsync();
+            }
+            catch (System.Net.Sockets.SocketException error)
+            {
+                throw new InvalidOperationException($"The MQTT broker cannot listen on {options.Value.Address}:{options.Value.Port} "
+                    + $"(Equip:Mqtt:Address, Equip:Mqtt:Port): {error.Message}. Choose another port, or set Equip:Mqtt:Enabled=false.", error);
+            }
             // Devices that wait for Home Assistant to come online (ESPHome, Tasmota, Zigbee2MQTT)
             // announce their entities when they see this.
             await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(new MqttApplicationMessageBuilder()
-                .WithTopic("homeassistant/status").WithPayload("online").WithRetainFlag().Build()) { SenderClientId = MqttBroker.PeerId });
+                .WithTopic(MqttBroker.HaStatusTopic).WithPayload("online").WithRetainFlag().Build()) { SenderClientId = MqttBroker.PeerId });
             Listening(logger, $"{options.Value.Address}:{serverOptions.DefaultEndpointOptions.Port}", options.Value.WebSocketPath);
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await lost.MarkAfterGraceAsync(server, _stopping.Token);
+                }
+                catch (Exception error) when (error is OperationCanceledException or InvalidOperationException)
+                {
+                    // stopping
+                }
+            });
         }
 
         [LoggerMessage(1, LogLevel.Information, "MQTT broker listening on {Endpoint} (TCP) and at {Path} on the HTTP listener (WebSockets); clients send a key as the password.", EventName = "MqttListening")]
@@ -87,6 +110,7 @@ public static partial class MqttSetup
 
         public async Task StopAsync(CancellationToken cancellationToken)
         {
+            await _stopping.CancelAsync();
             try
             {
                 await server.StopAsync(new MqttServerStopOptions());

@@ -6,15 +6,16 @@ using Equip.Tests.Support;
 
 namespace Equip.Tests.Mqtt;
 
-/// Retained messages are kept in the store (written behind, flushed at a stop) and come back
-/// after a restart; non-retained topics do not. Debian's mosquitto_pub and mosquitto_sub as the
-/// devices, MQTT 3.1.1 and 5.
+/// Retained messages, on every topic, are kept in the store (written behind, flushed at a stop)
+/// and come back after a restart; non-retained topics' components do not; a Homie device that
+/// was up and does not come back within the grace period is marked lost on its behalf. Debian's
+/// mosquitto_pub and mosquitto_sub as the devices, MQTT 3.1.1 and 5.
 public sealed class MqttRestartTests
 {
     [Fact]
     public async Task RetainedMessagesOutliveARestartAndOthersDoNot()
     {
-        using var store = TestStore.Sqlite();
+        using var store = TestStore.Sqlite().With("Equip:Peers:DisconnectGrace", "00:00:03");
         int mqttPort;
         await using (var server = await ServerProcess.StartAsync(store.Settings, store.DataDirectory))
         {
@@ -23,6 +24,8 @@ public sealed class MqttRestartTests
                 "-t", "stat/plug-1/POWER", "-m", "ON", "-r", "-q", "1");
             await RunAsync("mosquitto_pub", "-V", "mqttv5", "-p", $"{mqttPort}", "-i", "plug-1", "-u", "plug", "-P", TestKeys.Admin,
                 "-t", "tele/plug-1/STATE", "-m", "{\"Uptime\":1}", "-q", "1");
+            await RunAsync("mosquitto_pub", "-p", $"{mqttPort}", "-i", "esp-9", "-u", "lamp", "-P", TestKeys.Admin,
+                "-t", "homie/5/esp-9/$state", "-m", "ready", "-r", "-q", "1");
             using var http = TestHttp.Client(server.Address, Wait.Timeout);
             await Wait.UntilAsync(async () => (await TopicsAsync(http)).Contains("tele/plug-1/STATE"), "both topics mapped");
             await server.TerminateAsync();
@@ -31,9 +34,15 @@ public sealed class MqttRestartTests
         await using var restarted = await ServerProcess.StartAsync(store.Settings, store.DataDirectory, mqttPort: mqttPort);
         var retained = await RunAsync("mosquitto_sub", "-p", $"{mqttPort}", "-i", "console", "-u", "me", "-P", TestKeys.Admin,
             "-t", "stat/#", "-t", "tele/#", "-v", "-C", "1", "-W", "10");
+        Assert.Equal("ready", (await RunAsync("mosquitto_sub", "-p", $"{mqttPort}", "-i", "console", "-u", "me", "-P", TestKeys.Admin,
+            "-t", "homie/5/esp-9/$state", "-C", "1", "-W", "10")).Trim()); // every retained message is back, not only mapped topics
         Assert.Equal("stat/plug-1/POWER ON", retained.Trim());
         using var client = TestHttp.Client(restarted.Address, Wait.Timeout);
         Assert.Equal(["stat/plug-1/POWER"], await TopicsAsync(client));
+
+        // esp-9 does not come back: after the grace period its retained $state says lost.
+        await Wait.UntilAsync(async () => (await RunAsync("mosquitto_sub", "-p", $"{mqttPort}", "-i", "console", "-u", "me", "-P", TestKeys.Admin,
+            "-t", "homie/5/esp-9/$state", "-C", "1", "-W", "5")).Trim() == "lost", "esp-9 marked lost");
     }
 
     private static async Task<string[]> TopicsAsync(HttpClient http)
