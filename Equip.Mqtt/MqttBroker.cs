@@ -22,6 +22,7 @@ internal sealed partial class MqttBroker(
     HaEntities homeAssistant,
     RetainedMessages retained,
     LostDevices lost,
+    MqttRateLimits limits,
     MqttClients clients,
     ILogger<MqttBroker> logger)
 {
@@ -94,6 +95,7 @@ internal sealed partial class MqttBroker(
         {
             return; // the broker's own: a value written in the dataspace, already there
         }
+        await limits.WaitAsync(args.ClientId, args.CancellationToken);
         var message = args.ApplicationMessage;
         if (TopicAccess.RefusalOf(MqttClients.GrantOf(args.SessionItems), message.Topic) is { } refusal)
         {

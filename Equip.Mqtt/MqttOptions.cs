@@ -27,6 +27,14 @@ public sealed class MqttOptions
     [Range(1, 1_000_000)]
     public int MaxPendingMessagesPerClient { get; set; } = 1000;
 
+    /// Messages one client may publish per second, with bursts up to MessageBurst; beyond them
+    /// its messages wait (the client is slowed, never refused). Off with Equip:RateLimits:Enabled=false.
+    [Range(1, 100_000_000)]
+    public int MessagesPerSecond { get; set; } = 10_000;
+
+    [Range(1, 100_000_000)]
+    public int MessageBurst { get; set; } = 20_000;
+
     /// How many topics are mapped onto the dataspace as components of the broker's container;
     /// messages on further topics are still delivered to MQTT subscribers, but not mapped.
     [Range(0, 1_000_000)]

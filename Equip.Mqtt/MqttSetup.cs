@@ -49,6 +49,7 @@ public static partial class MqttSetup
         services.AddSingleton<HaEntities>();
         services.AddSingleton<RetainedMessages>();
         services.AddSingleton<LostDevices>();
+        services.AddSingleton<MqttRateLimits>();
         services.AddSingleton<MqttBroker>();
         services.AddHostedService<BrokerAttachment>();
         return builder;
