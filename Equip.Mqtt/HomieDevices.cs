@@ -14,22 +14,24 @@ using MQTTnet.Server;
 
 namespace Equip.Mqtt;
 
-/// Homie 5 devices as containers (docs/mqtt.md, Homie): `homie/5/<device>/$description` makes the
-/// device a container, each node a component (`<device>/<node>`), each node property a property
-/// with its type; `homie/5/<device>/<node>/<property>` is the property's value; a value written
-/// into a settable property from outside is published to `.../<property>/set`. The items are
-/// published by the client that published the description, bound to its session.
+/// Homie devices as containers (docs/mqtt.md, Homie): Homie 5's `homie/5/<device>/$description`
+/// (or Homie 4's attributes under `homie/<device>/`, once its `$state` is ready) makes the device a
+/// container, each node a component (`<device>/<node>`), each node property a property with its
+/// type; `<root>/<node>/<property>` is the property's value; a value written into a settable
+/// property from outside is published to `.../<property>/set`. The items are published by the
+/// client that published the description, bound to its session.
 internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed feed, ILogger<HomieDevices> logger)
 {
-    public const string Prefix = "homie/5/";
+    public const string Prefix = "homie/";
     private readonly ConcurrentDictionary<string, HomieDevice> _devices = new();
     private readonly ConcurrentDictionary<Guid, (HomieDevice Device, string Node, string Property)> _byProperty = new();
     private readonly Channel<MqttApplicationMessage> _sets = Channel.CreateUnbounded<MqttApplicationMessage>(new() { SingleReader = true });
 
     public static bool Handles(string topic) => topic.StartsWith(Prefix, StringComparison.Ordinal);
 
-    /// Whether a client has published on the device's topics since the broker started.
-    public bool Seen(string id) => _devices.ContainsKey(id);
+    /// Whether a client has published on the device's topics (`homie/5/<id>` or `homie/<id>`)
+    /// since the broker started.
+    public bool Seen(string root) => _devices.ContainsKey(root);
 
     public void Attach(MqttServer server)
     {
@@ -39,23 +41,31 @@ internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed fee
 
     public async Task PublishedAsync(string topic, ReadOnlySequence<byte> payload, PeerActor by)
     {
-        var levels = topic[Prefix.Length..].Split('/');
-        if (levels is not [{ Length: > 0 } id, .. var rest] || id.StartsWith('$'))
+        var levels = topic.Split('/');
+        var v5 = levels is [_, "5", _, ..];
+        var at = v5 ? 2 : 1;
+        if (levels.Length <= at + 1 || levels[at].Length == 0 || levels[at].StartsWith('$'))
         {
             return;
         }
+        var id = levels[at];
+        var root = string.Join('/', levels[..(at + 1)]);
+        var rest = levels[(at + 1)..];
         try
         {
             switch (rest)
             {
-                case ["$description"]:
-                    await DescribeAsync(id, payload, by);
+                case ["$description"] when v5:
+                    await DescribeAsync(root, id, payload, by);
                     break;
                 case ["$state"]:
-                    await StateAsync(id, payload, by);
+                    await StateAsync(root, id, payload, by);
                     break;
                 case [var node, var property] when !node.StartsWith('$') && !property.StartsWith('$'):
-                    await ValueAsync(id, node, property, payload, by);
+                    await ValueAsync(root, id, node, property, payload, by);
+                    break;
+                case [.., var attribute] when !v5 && attribute.StartsWith('$'):
+                    await AttributeAsync(root, id, string.Join('/', rest), payload, by);
                     break;
             }
         }
@@ -65,19 +75,35 @@ internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed fee
         }
     }
 
-    private async Task DescribeAsync(string id, ReadOnlySequence<byte> payload, PeerActor by)
+    /// A Homie 4 attribute; once the device is ready, a change of its structure describes it again.
+    private async Task AttributeAsync(string root, string id, string attribute, ReadOnlySequence<byte> payload, PeerActor by)
+    {
+        var device = _devices.GetOrAdd(root, _ => new HomieDevice(id, root));
+        device.Attributes[attribute] = Encoding.UTF8.GetString(payload.ToArray());
+        if (device.State == "ready" && attribute != "$homie")
+        {
+            await DescribedAsync(device, device.Homie4Description(), by);
+        }
+    }
+
+    private async Task DescribeAsync(string root, string id, ReadOnlySequence<byte> payload, PeerActor by)
     {
         if (payload.IsEmpty)
         {
-            await RemoveAsync(id);
+            await RemoveAsync(root);
             return;
         }
         if (HomieDescription.Parse(TopicPayloads.ToValue(payload)) is not { } description)
         {
-            NotMapped(logger, $"{Prefix}{id}/$description", "not a Homie 5 description (a JSON object with nodes)");
+            NotMapped(logger, $"{root}/$description", "not a Homie 5 description (a JSON object with nodes)");
             return;
         }
-        var device = _devices.GetOrAdd(id, _ => new HomieDevice(id));
+        await DescribedAsync(_devices.GetOrAdd(root, _ => new HomieDevice(id, root)), description, by);
+    }
+
+    private async Task DescribedAsync(HomieDevice device, HomieDescription description, PeerActor by)
+    {
+        var id = device.Id;
         device.By = by;
         device.Description = description;
         var made = new HashSet<Guid> { Ect.ContainerItemId(id) };
@@ -122,25 +148,30 @@ internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed fee
         return id;
     }
 
-    private async Task StateAsync(string id, ReadOnlySequence<byte> payload, PeerActor by)
+    private async Task StateAsync(string root, string id, ReadOnlySequence<byte> payload, PeerActor by)
     {
         if (payload.IsEmpty)
         {
-            await RemoveAsync(id);
+            await RemoveAsync(root);
             return;
         }
-        var device = _devices.GetOrAdd(id, _ => new HomieDevice(id));
+        var device = _devices.GetOrAdd(root, _ => new HomieDevice(id, root));
+        var was = device.State;
         device.State = Encoding.UTF8.GetString(payload.ToArray());
-        if (device.Description is not null)
+        if (device.IsHomie4 && device.State == "ready" && was != "ready")
+        {
+            await DescribedAsync(device, device.Homie4Description(), by); // Homie 4: the attributes are complete now
+        }
+        else if (device.Description is not null)
         {
             device.By = by;
             await AddContainerAsync(device);
         }
     }
 
-    private async Task ValueAsync(string id, string node, string property, ReadOnlySequence<byte> payload, PeerActor by)
+    private async Task ValueAsync(string root, string id, string node, string property, ReadOnlySequence<byte> payload, PeerActor by)
     {
-        var device = _devices.GetOrAdd(id, _ => new HomieDevice(id));
+        var device = _devices.GetOrAdd(root, _ => new HomieDevice(id, root));
         var bytes = payload.ToArray();
         device.Payloads[(node, property)] = bytes; // the latest, for a description still to come
         var itemId = Ect.PropertyItemId(Ect.ComponentIdForLocal(id, node), property);
@@ -151,16 +182,16 @@ internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed fee
         var datatype = device.Description?.Nodes?.GetValueOrDefault(node)?.Properties?.GetValueOrDefault(property)?.Datatype;
         if (HomieDevice.Convert(bytes, datatype) is not { } value)
         {
-            NotMapped(logger, $"{Prefix}{id}/{node}/{property}", $"the payload is not a Homie {datatype}");
+            NotMapped(logger, $"{root}/{node}/{property}", $"the payload is not a Homie {datatype}");
             return;
         }
         await dataspace.EnqueueValuesAsync(new SetValues([new ValueWrite(itemId, value)], by));
     }
 
     /// An empty `$description` or `$state`: the device is gone, and its items with it.
-    private async Task RemoveAsync(string id)
+    private async Task RemoveAsync(string root)
     {
-        if (_devices.TryRemove(id, out var device) && device.By is { } by)
+        if (_devices.TryRemove(root, out var device) && device.By is { } by)
         {
             foreach (var item in device.Items)
             {
@@ -201,7 +232,7 @@ internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed fee
             var fromOutside = change.ValueOnly ? change.By?.PeerId != device.By?.PeerId : change.Kind == ChangeKind.Updated && !change.Readded;
             if (settable && fromOutside && change.Item.Value is { } value)
             {
-                _sets.Writer.TryWrite(new MqttApplicationMessageBuilder().WithTopic($"{Prefix}{device.Id}/{node}/{property}/set")
+                _sets.Writer.TryWrite(new MqttApplicationMessageBuilder().WithTopic($"{device.Root}/{node}/{property}/set")
                     .WithPayload(TopicPayloads.ToPayload(value)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
             }
         }

@@ -19,8 +19,8 @@ internal sealed partial class LostDevices(HomieDevices homie, IOptions<PeerOptio
     public void Watch(IEnumerable<MqttApplicationMessage> retained) =>
         _watched = [.. retained.Where(m => m.Topic.StartsWith(HomieDevices.Prefix, StringComparison.Ordinal) && m.Topic.EndsWith("/$state", StringComparison.Ordinal)
                 && !Down.Contains(Encoding.UTF8.GetString(m.Payload)))
-            .Select(m => m.Topic[HomieDevices.Prefix.Length..^"/$state".Length])
-            .Where(id => !id.Contains('/'))];
+            .Select(m => m.Topic[..^"/$state".Length])
+            .Where(root => root.Split('/') is [_, _] or [_, "5", _])];
 
     /// Once the grace period has passed, marks the watched devices that did not come back.
     public async Task MarkAfterGraceAsync(MqttServer server, CancellationToken stopping)
@@ -30,15 +30,15 @@ internal sealed partial class LostDevices(HomieDevices homie, IOptions<PeerOptio
             return;
         }
         await Task.Delay(peers.Value.DisconnectGrace, time, stopping);
-        foreach (var device in _watched.Where(d => !homie.Seen(d)))
+        foreach (var root in _watched.Where(r => !homie.Seen(r)))
         {
-            MarkedLost(logger, device);
+            MarkedLost(logger, root);
             await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(new MqttApplicationMessageBuilder()
-                .WithTopic($"{HomieDevices.Prefix}{device}/$state").WithPayload("lost").WithRetainFlag()
+                .WithTopic($"{root}/$state").WithPayload("lost").WithRetainFlag()
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()) { SenderClientId = MqttBroker.PeerId }, stopping);
         }
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Homie device '{Device}' did not come back after the restart within the grace period: its $state is set to lost on its behalf", EventName = "MqttDeviceLost")]
+    [LoggerMessage(1, LogLevel.Information, "Homie device {Device} did not come back after the restart within the grace period: its $state is set to lost on its behalf", EventName = "MqttDeviceLost")]
     private static partial void MarkedLost(ILogger logger, string device);
 }

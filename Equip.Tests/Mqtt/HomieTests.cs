@@ -83,6 +83,35 @@ public sealed class HomieTests : SecurityServer
             .Any(c => c.GetProperty("containerId").GetString() == "esp-2"), "the device's components removed");
     }
 
+    [Fact]
+    public async Task AHomie4DeviceIsDescribedByItsAttributesOnceItIsReady()
+    {
+        await using var lamp = await MqttTestClient.ConnectAsync(Server.MqttPort, "esp-4");
+        await lamp.SubscribeAsync("homie/esp-4/+/+/set");
+        foreach (var (attribute, value) in new[]
+        {
+            ("$homie", "4.0"), ("$name", "Old lamp"), ("$state", "init"), ("$nodes", "light"),
+            ("light/$name", "Light"), ("light/$type", "switch"), ("light/$properties", "on,power"),
+            ("light/on/$name", "On"), ("light/on/$datatype", "boolean"), ("light/on/$settable", "true"),
+            ("light/power/$datatype", "float"), ("light/power/$unit", "W"), ("light/on", "true"), ("light/power", "4.5"),
+        })
+        {
+            await PublishRetainedAsync(lamp, $"homie/esp-4/{attribute}", value);
+        }
+        using var admin = Server.NewClient();
+        Assert.DoesNotContain((await admin.GetFromJsonAsync<JsonElement>("/api/components")).EnumerateArray(), c => c.GetProperty("id").GetString() == "esp-4/light");
+
+        await PublishRetainedAsync(lamp, "homie/esp-4/$state", "ready");
+        var light = await ComponentAsync("esp-4/light", c => Property(c, "on")?.GetProperty("value").ValueKind == JsonValueKind.True);
+        Assert.Equal("switch", light.GetProperty("capability").GetString());
+        Assert.Equal(4.5, Property(light, "power")!.Value.GetProperty("value").GetDouble());
+        Assert.True(Property(light, "power")!.Value.GetProperty("readOnly").GetBoolean());
+
+        var set = await admin.PutAsJsonAsync($"/api/components/{Uri.EscapeDataString("esp-4/light")}/properties/on", new { value = false });
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal(("false", false), await lamp.NextAsync("homie/esp-4/light/on/set"));
+    }
+
     private async Task<MqttTestClient> ConnectDeviceAsync(string id)
     {
         var options = MqttTestClient.Options(Server.MqttPort, id).WithWillTopic($"homie/5/{id}/$state").WithWillPayload("lost")
