@@ -92,6 +92,28 @@ internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed fee
         }
     }
 
+    /// Makes the topic's component (value null) unless it has one: for a link or a constant that
+    /// names a topic nothing has been published on yet (LinkedTopics).
+    public async Task EnsureAsync(string topic, PeerActor actor)
+    {
+        if (topic.StartsWith('$') || topic.Length > MaxTopicLength || _byTopic.ContainsKey(topic))
+        {
+            return;
+        }
+        await _making.WaitAsync();
+        try
+        {
+            if (!_byTopic.ContainsKey(topic))
+            {
+                await MakeAsync(new Topic(topic, Retained: false), Null, Null, actor);
+            }
+        }
+        finally
+        {
+            _making.Release();
+        }
+    }
+
     /// Adds (or re-adds, when whether it is retained changed) the topic's component and properties.
     private async Task MakeAsync(Topic topic, JsonElement value, JsonElement retained, PeerActor actor)
     {

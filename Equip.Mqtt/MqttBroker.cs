@@ -23,6 +23,7 @@ internal sealed partial class MqttBroker(
     RetainedMessages retained,
     LostDevices lost,
     MqttRateLimits limits,
+    LinkedTopics linked,
     MqttClients clients,
     ILogger<MqttBroker> logger)
 {
@@ -36,6 +37,7 @@ internal sealed partial class MqttBroker(
     {
         clients.Attach(server);
         topics.Attach(server);
+        linked.Attach(ActorAsync);
         homie.Attach(server);
         homeAssistant.Attach(server);
         server.LoadingRetainedMessageAsync += LoadAsync;
@@ -56,6 +58,7 @@ internal sealed partial class MqttBroker(
             await ActorAsync();
         }
         await topics.LoadAsync();
+        await linked.ScanAsync();
         args.LoadedRetainedMessages = await retained.LoadAsync();
         lost.Watch(args.LoadedRetainedMessages);
     }

@@ -50,6 +50,7 @@ public static partial class MqttSetup
         services.AddSingleton<RetainedMessages>();
         services.AddSingleton<LostDevices>();
         services.AddSingleton<MqttRateLimits>();
+        services.AddSingleton<LinkedTopics>();
         services.AddSingleton<MqttBroker>();
         services.AddHostedService<BrokerAttachment>();
         return builder;

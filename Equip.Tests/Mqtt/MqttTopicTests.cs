@@ -72,6 +72,28 @@ public sealed class MqttTopicTests : SecurityServer
     }
 
     [Fact]
+    public async Task ALinkIntoATopicNothingWasPublishedOnMakesItsComponentAndCarriesValuesThere()
+    {
+        await using var plug = await MqttTestClient.ConnectAsync(Server.MqttPort, "plug-1");
+        await plug.SubscribeAsync("cmnd/plug-1/POWER");
+        await using var button = await MqttTestClient.ConnectAsync(Server.MqttPort, "button-1");
+        await button.PublishAsync("button-1/state", "OFF");
+        await ComponentAsync("button-1/state", _ => true);
+        using var admin = Server.NewClient();
+        var link = await admin.PostAsJsonAsync("/api/links", new
+        {
+            source = new { containerId = "mqtt", component = "button-1/state", property = "value" },
+            destination = new { containerId = "mqtt", component = "cmnd/plug-1/POWER", property = "value" },
+        });
+        Assert.Equal(HttpStatusCode.Created, link.StatusCode);
+
+        await ComponentAsync("cmnd/plug-1/POWER", _ => true); // made for the link
+        Assert.Equal(("OFF", false), await plug.NextAsync("cmnd/plug-1/POWER")); // the source's value, pushed when the link came up
+        await button.PublishAsync("button-1/state", "ON");
+        Assert.Equal(("ON", false), await plug.NextAsync("cmnd/plug-1/POWER"));
+    }
+
+    [Fact]
     public async Task AClientIsAPeerAndAContainerUntilItsSessionEnds()
     {
         await using var plug = await MqttTestClient.ConnectAsync(Server.MqttPort, "plug-1");
