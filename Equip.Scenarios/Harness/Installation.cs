@@ -45,6 +45,9 @@ public sealed class Installation : IAsyncDisposable
 
     public IReadOnlyList<Simulator> Simulators => _simulators;
 
+    /// The loopback port of the running server's MQTT broker (TCP).
+    public int MqttPort => _server?.MqttPort ?? throw new InvalidOperationException("The server is not running.");
+
     /// What the running server, or else the last one, wrote.
     public string? ServerOutput => _server?.Output ?? _lastServerOutput;
 

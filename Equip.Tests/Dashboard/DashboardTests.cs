@@ -91,6 +91,22 @@ public sealed class DashboardTests(Browser browser, ITestOutputHelper output) : 
     }
 
     [Fact]
+    public async Task AnMqttDeviceAndItsTopicsShowWithTheirLiveValues()
+    {
+        await using var plug = await Mqtt.MqttTestClient.ConnectAsync(_session.Installation.MqttPort, "plug-1");
+        await plug.PublishAsync("stat/plug-1/POWER", "ON");
+        await _session.GotoAsync("/installation");
+        await Expect(Page.GetByTestId("container-plug-1")).ToBeVisibleAsync(); // the client, a container
+        var power = Page.GetByTestId("container-mqtt").GetByTestId("component-mqtt/stat/plug-1/POWER");
+        await Expect(power.GetByTestId("property-value").GetByTestId("value")).ToContainTextAsync("ON");
+
+        await plug.PublishAsync("stat/plug-1/POWER", "OFF");
+        await Expect(power.GetByTestId("property-value").GetByTestId("value")).ToContainTextAsync("OFF");
+        await _session.GotoAsync("/peers");
+        await Expect(Page.GetByTestId("peer-plug-1").Locator(".badge")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*connected\s*$"));
+    }
+
+    [Fact]
     public async Task AKilledSimulatorGoesReconnectingThenGoneAndItsReturnShowsTheRecoveryTime()
     {
         await SliderLinkedToDisplayAsync();
