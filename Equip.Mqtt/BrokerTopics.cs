@@ -20,7 +20,7 @@ namespace Equip.Mqtt;
 /// message, or null). A topic with a retained message is kept in the store, so its retained
 /// message outlives a restart; one without is bound to the broker's process. A value written to
 /// "value" from outside (a link, REST, the dashboard, a hub client) is published on the topic.
-internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed feed, IOptions<MqttOptions> options, ILogger<BrokerTopics> logger)
+internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed feed, BrokerOutbox outbox, IOptions<MqttOptions> options, ILogger<BrokerTopics> logger)
 {
     public const string Capability = "mqtt.Topic";
     public const string ValueProperty = "value", RetainedProperty = "retained";
@@ -28,13 +28,8 @@ internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed fee
     private readonly ConcurrentDictionary<string, Topic> _byTopic = new();
     private readonly ConcurrentDictionary<Guid, Topic> _byValueItem = new();
     private readonly SemaphoreSlim _making = new(1, 1);
-    private readonly Channel<(string Topic, JsonElement Value)> _outgoing = Channel.CreateUnbounded<(string, JsonElement)>(new() { SingleReader = true });
 
-    public void Attach(MqttServer server)
-    {
-        feed.Subscribe(Committed);
-        _ = PublishWrittenAsync(server);
-    }
+    public void Attach() => feed.Subscribe(Committed);
 
     /// The topics kept in the store. (Process-bound topics of the broker's earlier incarnation go
     /// with that incarnation's session, as any peer's items; retained messages come back from
@@ -117,6 +112,9 @@ internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed fee
     /// Adds (or re-adds, when whether it is retained changed) the topic's component and properties.
     private async Task MakeAsync(Topic topic, JsonElement value, JsonElement retained, PeerActor actor)
     {
+        // The feed knows the value's item before it exists (a link may push into it the moment it
+        // appears); publishes take the fast path only once all three items exist.
+        _byValueItem[topic.ValueItem] = topic;
         var component = new ComponentFields(topic.ComponentId, MqttBroker.PeerId, Capability, null, topic.Name);
         await dataspace.AddAsync(Add(Ect.ComponentItemId(topic.ComponentId), Ect.Component, EctJson.Write(component), topic, actor));
         await dataspace.AddAsync(Add(topic.ValueItem, Ect.Property,
@@ -155,24 +153,7 @@ internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed fee
             }
             else if (change.ValueOnly ? change.By?.PeerId != MqttBroker.PeerId : change.Kind == ChangeKind.Updated && !change.Readded)
             {
-                _outgoing.Writer.TryWrite((topic.Name, change.Item.Value ?? Null));
-            }
-        }
-    }
-
-    private async Task PublishWrittenAsync(MqttServer server)
-    {
-        await foreach (var (topic, value) in _outgoing.Reader.ReadAllAsync())
-        {
-            var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(TopicPayloads.ToPayload(value))
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
-            try
-            {
-                await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = MqttBroker.PeerId });
-            }
-            catch (InvalidOperationException)
-            {
-                // the broker stopped
+                outbox.Publish(topic.Name, TopicPayloads.ToPayload(change.Item.Value ?? Null));
             }
         }
     }

@@ -69,23 +69,7 @@ internal sealed partial class HaEntities
             var fromOutside = change.ValueOnly ? change.By?.PeerId != entity.By.PeerId : change.Kind == ChangeKind.Updated && !change.Readded;
             if (fromOutside && change.Item.Value is { } value && value.ValueKind != JsonValueKind.Null && entity.Config.CommandTopic is { } topic)
             {
-                _commands.Writer.TryWrite(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(Command(entity, value))
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
-            }
-        }
-    }
-
-    private async Task PublishCommandsAsync(MqttServer server)
-    {
-        await foreach (var message in _commands.Reader.ReadAllAsync())
-        {
-            try
-            {
-                await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = MqttBroker.PeerId });
-            }
-            catch (InvalidOperationException)
-            {
-                // the broker stopped
+                outbox.Publish(topic, Command(entity, value));
             }
         }
     }

@@ -18,7 +18,7 @@ namespace Equip.Mqtt;
 /// and the entity a component (capability: its platform) with a read-only `state` (from its state
 /// topic) and, when it has a command topic, a writable `command`, whose values are published
 /// there. Published by the client that published the config, bound to its session.
-internal sealed partial class HaEntities(IDataspace dataspace, IChangeFeed feed, ILogger<HaEntities> logger)
+internal sealed partial class HaEntities(IDataspace dataspace, IChangeFeed feed, BrokerOutbox outbox, ILogger<HaEntities> logger)
 {
     public const string Prefix = "homeassistant/";
     private static readonly HashSet<string> Switches = ["binary_sensor", "switch", "light", "fan", "siren", "lock", "valve", "humidifier"];
@@ -26,7 +26,6 @@ internal sealed partial class HaEntities(IDataspace dataspace, IChangeFeed feed,
     private readonly ConcurrentDictionary<string, HaEntity[]> _byStateTopic = new();
     private readonly ConcurrentDictionary<string, HaEntity[]> _byAvailabilityTopic = new();
     private readonly ConcurrentDictionary<Guid, HaEntity> _byCommandItem = new();
-    private readonly Channel<MqttApplicationMessage> _commands = Channel.CreateUnbounded<MqttApplicationMessage>(new() { SingleReader = true });
     private MqttServer? _server;
 
     public static bool IsConfig(string topic) => topic.StartsWith(Prefix, StringComparison.Ordinal) && topic.EndsWith("/config", StringComparison.Ordinal);
@@ -38,7 +37,6 @@ internal sealed partial class HaEntities(IDataspace dataspace, IChangeFeed feed,
     {
         _server = server;
         feed.Subscribe(Committed);
-        _ = PublishCommandsAsync(server);
     }
 
     public async Task ConfigAsync(string topic, ReadOnlySequence<byte> payload, PeerActor by)
@@ -90,8 +88,8 @@ internal sealed partial class HaEntities(IDataspace dataspace, IChangeFeed feed,
         }
         if (config.CommandTopic is not null)
         {
-            var commandItem = await AddPropertyAsync(entity, "command", config.Platform == "button" ? "json" : entity.Type, readOnly: false, Null);
-            _byCommandItem[commandItem] = entity;
+            _byCommandItem[Ect.PropertyItemId(entity.ComponentId, "command")] = entity; // before the item: a link may push into it as it appears
+            await AddPropertyAsync(entity, "command", config.Platform == "button" ? "json" : entity.Type, readOnly: false, Null);
         }
         if (config.AvailabilityTopic is { } availability)
         {

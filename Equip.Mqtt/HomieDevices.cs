@@ -20,12 +20,11 @@ namespace Equip.Mqtt;
 /// type; `<root>/<node>/<property>` is the property's value; a value written into a settable
 /// property from outside is published to `.../<property>/set`. The items are published by the
 /// client that published the description, bound to its session.
-internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed feed, ILogger<HomieDevices> logger)
+internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed feed, BrokerOutbox outbox, ILogger<HomieDevices> logger)
 {
     public const string Prefix = "homie/";
     private readonly ConcurrentDictionary<string, HomieDevice> _devices = new();
     private readonly ConcurrentDictionary<Guid, (HomieDevice Device, string Node, string Property)> _byProperty = new();
-    private readonly Channel<MqttApplicationMessage> _sets = Channel.CreateUnbounded<MqttApplicationMessage>(new() { SingleReader = true });
 
     public static bool Handles(string topic) => topic.StartsWith(Prefix, StringComparison.Ordinal);
 
@@ -33,11 +32,7 @@ internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed fee
     /// since the broker started.
     public bool Seen(string root) => _devices.ContainsKey(root);
 
-    public void Attach(MqttServer server)
-    {
-        feed.Subscribe(Committed);
-        _ = PublishSetsAsync(server);
-    }
+    public void Attach() => feed.Subscribe(Committed);
 
     public async Task PublishedAsync(string topic, ReadOnlySequence<byte> payload, PeerActor by)
     {
@@ -122,9 +117,9 @@ internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed fee
                 fields["unit"] = property.Unit;
                 fields["format"] = property.Format;
                 fields["datatype"] = property.Datatype;
-                var itemId = await AddAsync(device, Ect.PropertyItemId(componentId, propertyId), Ect.Property, JsonSerializer.SerializeToElement(fields));
-                made.Add(itemId);
-                _byProperty[itemId] = (device, nodeId, propertyId);
+                var itemId = Ect.PropertyItemId(componentId, propertyId);
+                _byProperty[itemId] = (device, nodeId, propertyId); // before the item: a link may push into it as it appears
+                made.Add(await AddAsync(device, itemId, Ect.Property, JsonSerializer.SerializeToElement(fields)));
             }
         }
         foreach (var gone in device.Items.Except(made).ToList())
@@ -232,23 +227,7 @@ internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed fee
             var fromOutside = change.ValueOnly ? change.By?.PeerId != device.By?.PeerId : change.Kind == ChangeKind.Updated && !change.Readded;
             if (settable && fromOutside && change.Item.Value is { } value)
             {
-                _sets.Writer.TryWrite(new MqttApplicationMessageBuilder().WithTopic($"{device.Root}/{node}/{property}/set")
-                    .WithPayload(TopicPayloads.ToPayload(value)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
-            }
-        }
-    }
-
-    private async Task PublishSetsAsync(MqttServer server)
-    {
-        await foreach (var message in _sets.Reader.ReadAllAsync())
-        {
-            try
-            {
-                await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = MqttBroker.PeerId });
-            }
-            catch (InvalidOperationException)
-            {
-                // the broker stopped
+                outbox.Publish($"{device.Root}/{node}/{property}/set", TopicPayloads.ToPayload(value));
             }
         }
     }

@@ -24,6 +24,7 @@ internal sealed partial class MqttBroker(
     LostDevices lost,
     MqttRateLimits limits,
     LinkedTopics linked,
+    BrokerOutbox outbox,
     MqttClients clients,
     ILogger<MqttBroker> logger)
 {
@@ -36,9 +37,10 @@ internal sealed partial class MqttBroker(
     public void Attach(MqttServer server)
     {
         clients.Attach(server);
-        topics.Attach(server);
+        outbox.Attach(server);
+        topics.Attach();
         linked.Attach(ActorAsync);
-        homie.Attach(server);
+        homie.Attach();
         homeAssistant.Attach(server);
         server.LoadingRetainedMessageAsync += LoadAsync;
         server.RetainedMessageChangedAsync += args => args.ChangedRetainedMessage.Topic == HaStatusTopic

@@ -51,6 +51,7 @@ public static partial class MqttSetup
         services.AddSingleton<LostDevices>();
         services.AddSingleton<MqttRateLimits>();
         services.AddSingleton<LinkedTopics>();
+        services.AddSingleton<BrokerOutbox>();
         services.AddSingleton<MqttBroker>();
         services.AddHostedService<BrokerAttachment>();
         return builder;
