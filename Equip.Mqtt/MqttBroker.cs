@@ -10,10 +10,10 @@ using MQTTnet.Server;
 
 namespace Equip.Mqtt;
 
-/// The broker as a peer of the dataspace (docs/mqtt.md): it registers as peer "mqtt" with a new
-/// incarnation at every start (once a client first publishes), publishes its container, authorises each publish and subscription
-/// by the client's key, and maps the topics published onto components of its container
-/// (BrokerTopics).
+/// The broker as a peer of the dataspace (docs/mqtt.md): it registers as peer "mqtt", with a new
+/// incarnation for each run, when first needed, and publishes its container; it authorises each
+/// publish and subscription by the client's key, and hands each message to its mapping: Homie
+/// devices, Home Assistant entities, or plain topics (BrokerTopics).
 internal sealed partial class MqttBroker(
     IPeerSessions peers,
     IDataspace dataspace,
@@ -132,7 +132,18 @@ internal sealed partial class MqttBroker(
             await homeAssistant.FollowedAsync(message.Topic, message.Payload);
             return;
         }
-        await topics.PublishedAsync(message.Topic, message.Payload, message.Retain, await ActorAsync());
+        try
+        {
+            await topics.PublishedAsync(message.Topic, message.Payload, message.Retain, await ActorAsync());
+        }
+        catch (DataspaceException refused)
+        {
+            // delivered to the subscribers all the same; only its mapping is refused (a limit)
+            if (ThrottledWarning.ShouldLog("mqtt:" + args.ClientId))
+            {
+                Refused(logger, "topic mapping", args.ClientId, refused.Message);
+            }
+        }
     }
 
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)

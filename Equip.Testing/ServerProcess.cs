@@ -21,26 +21,39 @@ public sealed class ServerProcess : ChildProcess
     /// Starts the server with the given settings (configuration keys such as Equip:Database:Provider)
     /// on a loopback port (a free one unless given), its MQTT broker on another (Equip:Mqtt:Port
     /// when the settings give it, else mqttPort, else a free one), and returns once /health
-    /// answers 200.
+    /// answers 200. A free port can be taken between the moment it is found and the server's bind
+    /// (by another test's server, or as the local port of a connection): the server then exits
+    /// with "address already in use", and is started again on other free ports.
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string workingDirectory, TimeSpan? timeout = null, int? port = null, int? mqttPort = null)
     {
-        port ??= PrivatePostgres.FreePort();
-        var mqtt = settings.TryGetValue("Equip:Mqtt:Port", out var given) ? int.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : mqttPort ?? PrivatePostgres.FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", address.ToString().TrimEnd('/')])
+        var givenMqtt = settings.TryGetValue("Equip:Mqtt:Port", out var given) ? int.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : mqttPort;
+        for (var attempt = 1; ; attempt++)
         {
-            WorkingDirectory = workingDirectory,
-        };
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Equip__Mqtt__Port"] = mqtt.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key.Replace(":", "__")] = value;
+            var http = port ?? PrivatePostgres.FreePort();
+            var mqtt = givenMqtt ?? PrivatePostgres.FreePort();
+            var address = new Uri($"http://127.0.0.1:{http}");
+            var start = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", address.ToString().TrimEnd('/')])
+            {
+                WorkingDirectory = workingDirectory,
+            };
+            start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            start.Environment["Equip__Mqtt__Port"] = mqtt.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (key, value) in settings)
+            {
+                start.Environment[key.Replace(":", "__")] = value;
+            }
+            var server = new ServerProcess(start, address, mqtt);
+            try
+            {
+                await server.WaitUntilHealthyAsync(timeout ?? TimeSpan.FromSeconds(60));
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && (port is null || givenMqtt is null) && server.Output.Contains("already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await server.DisposeAsync();
+            }
         }
-        var server = new ServerProcess(start, address, mqtt);
-        await server.WaitUntilHealthyAsync(timeout ?? TimeSpan.FromSeconds(60));
-        return server;
     }
 
     private async Task WaitUntilHealthyAsync(TimeSpan timeout)

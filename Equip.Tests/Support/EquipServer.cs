@@ -27,8 +27,8 @@ public sealed class EquipServer : WebApplicationFactory<Program>
 
     public Uri Address { get; }
 
-    /// The loopback port of the server's MQTT broker (TCP).
-    public int MqttPort { get; } = PrivatePostgres.FreePort();
+    /// The loopback port of the server's MQTT broker (TCP), as it bound it.
+    public int MqttPort => Services.GetRequiredService<MQTTnet.Server.MqttServerOptions>().DefaultEndpointOptions.Port;
 
     public FakeTimeProvider? Time { get; }
 
@@ -52,7 +52,7 @@ public sealed class EquipServer : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("urls", "http://127.0.0.1:0");
-        builder.UseSetting("Equip:Mqtt:Port", MqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Equip:Mqtt:Port", "0"); // any free port: the broker binds it, then says which
         // Start-up and lifecycle lines of hundreds of servers would bury the test results in CI's output.
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
