@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Threading.Channels;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Observability;
@@ -20,16 +19,13 @@ namespace Equip.Mqtt;
 /// message, or null). A topic with a retained message is kept in the store, so its retained
 /// message outlives a restart; one without is bound to the broker's process. A value written to
 /// "value" from outside (a link, REST, the dashboard, a hub client) is published on the topic.
-internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed feed, BrokerOutbox outbox, IOptions<MqttOptions> options, ILogger<BrokerTopics> logger)
+internal sealed partial class BrokerTopics(IDataspace dataspace, WrittenValues written, BrokerOutbox outbox, IOptions<MqttOptions> options, ILogger<BrokerTopics> logger)
 {
     public const string Capability = "mqtt.Topic";
     public const string ValueProperty = "value", RetainedProperty = "retained";
     private const int MaxTopicLength = 200;
     private readonly ConcurrentDictionary<string, Topic> _byTopic = new();
-    private readonly ConcurrentDictionary<Guid, Topic> _byValueItem = new();
     private readonly SemaphoreSlim _making = new(1, 1);
-
-    public void Attach() => feed.Subscribe(Committed);
 
     /// The topics kept in the store. (Process-bound topics of the broker's earlier incarnation go
     /// with that incarnation's session, as any peer's items; retained messages come back from
@@ -61,7 +57,7 @@ internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed fee
             List<ValueWrite> values = [new(known.ValueItem, value)];
             if (retain)
             {
-                values.Add(new(known.RetainedItem, keeps == true ? value : Null));
+                values.Add(new(known.RetainedItem, keeps == true ? value : JsonValues.Null));
             }
             await dataspace.EnqueueValuesAsync(new SetValues(values, actor));
             return;
@@ -78,7 +74,7 @@ internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed fee
                 return;
             }
             var retainedNow = keeps ?? (_byTopic.TryGetValue(topic, out var was) && was.Retained);
-            var retainedValue = keeps switch { true => value, false => Null, null => await RetainedValueAsync(topic) };
+            var retainedValue = keeps switch { true => value, false => JsonValues.Null, null => await RetainedValueAsync(topic) };
             await MakeAsync(new Topic(topic, retainedNow), value, retainedValue, actor);
         }
         finally
@@ -100,7 +96,7 @@ internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed fee
         {
             if (!_byTopic.ContainsKey(topic))
             {
-                await MakeAsync(new Topic(topic, Retained: false), Null, Null, actor);
+                await MakeAsync(new Topic(topic, Retained: false), JsonValues.Null, JsonValues.Null, actor);
             }
         }
         finally
@@ -112,9 +108,9 @@ internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed fee
     /// Adds (or re-adds, when whether it is retained changed) the topic's component and properties.
     private async Task MakeAsync(Topic topic, JsonElement value, JsonElement retained, PeerActor actor)
     {
-        // The feed knows the value's item before it exists (a link may push into it the moment it
-        // appears); publishes take the fast path only once all three items exist.
-        _byValueItem[topic.ValueItem] = topic;
+        // Watched before its items exist (WrittenValues); publishes take the fast path only once
+        // all three items exist.
+        Watch(topic);
         var component = new ComponentFields(topic.ComponentId, MqttBroker.PeerId, Capability, null, topic.Name);
         await dataspace.AddAsync(Add(Ect.ComponentItemId(topic.ComponentId), Ect.Component, EctJson.Write(component), topic, actor));
         await dataspace.AddAsync(Add(topic.ValueItem, Ect.Property,
@@ -128,37 +124,19 @@ internal sealed partial class BrokerTopics(IDataspace dataspace, IChangeFeed fee
         new(id, type, fields, MqttBroker.PeerId, ProcessBound: !topic.Retained, By: actor);
 
     private async Task<JsonElement> RetainedValueAsync(string topic) =>
-        (await dataspace.GetAsync(Ect.PropertyItemId(MqttBroker.PeerId + "/" + topic, RetainedProperty)))?.Value ?? Null;
+        (await dataspace.GetAsync(Ect.PropertyItemId(MqttBroker.PeerId + "/" + topic, RetainedProperty)))?.Value ?? JsonValues.Null;
 
     private void Remember(Topic topic)
     {
         _byTopic[topic.Name] = topic;
-        _byValueItem[topic.ValueItem] = topic;
+        Watch(topic);
     }
 
-    /// Values written into a topic's "value" from outside go out on the topic; a topic whose items
-    /// were deleted is forgotten.
-    private void Committed(IReadOnlyList<ChangeEvent> events)
-    {
-        foreach (var change in events)
-        {
-            if (change.Item.Type != Ect.Property || !_byValueItem.TryGetValue(change.Item.Id, out var topic))
-            {
-                continue;
-            }
-            if (change.Kind == ChangeKind.Deleted)
-            {
-                _byValueItem.TryRemove(change.Item.Id, out _);
-                _byTopic.TryRemove(new KeyValuePair<string, Topic>(topic.Name, topic));
-            }
-            else if (change.ValueOnly ? change.By?.PeerId != MqttBroker.PeerId : change.Kind == ChangeKind.Updated && !change.Readded)
-            {
-                outbox.Publish(topic.Name, TopicPayloads.ToPayload(change.Item.Value ?? Null));
-            }
-        }
-    }
-
-    private static readonly JsonElement Null = JsonSerializer.SerializeToElement<object?>(null);
+    /// Values written into the topic's value from outside go out on the topic; a topic whose
+    /// items were deleted is forgotten.
+    private void Watch(Topic topic) =>
+        written.Watch(topic.ValueItem, MqttBroker.PeerId, value => outbox.Publish(topic.Name, TopicPayloads.ToPayload(value)),
+            () => _byTopic.TryRemove(new KeyValuePair<string, Topic>(topic.Name, topic)));
 
     /// A mapped topic, with the ids of its items (name-based: made once, not at every message).
     private sealed record Topic(string Name, bool Retained)

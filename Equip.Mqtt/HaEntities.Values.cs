@@ -27,7 +27,7 @@ internal sealed partial class HaEntities
             {
                 JsonValueKind.Object when value.TryGetProperty(name, out var inner) => inner,
                 JsonValueKind.Array when int.TryParse(name, out var index) && index < value.GetArrayLength() => value[index],
-                _ => Null,
+                _ => JsonValues.Null,
             };
         }
         if (entity.Type != "boolean")
@@ -53,24 +53,12 @@ internal sealed partial class HaEntities
         _ => TopicPayloads.ToPayload(value),
     };
 
-    private void Committed(IReadOnlyList<ChangeEvent> events)
+    /// A value written into `command` from outside goes to the command topic.
+    private void Commanded(HaEntity entity, JsonElement value)
     {
-        foreach (var change in events)
+        if (value.ValueKind != JsonValueKind.Null && entity.Config.CommandTopic is { } topic)
         {
-            if (change.Item.Type != Ect.Property || !_byCommandItem.TryGetValue(change.Item.Id, out var entity))
-            {
-                continue;
-            }
-            if (change.Kind == ChangeKind.Deleted)
-            {
-                _byCommandItem.TryRemove(change.Item.Id, out _);
-                continue;
-            }
-            var fromOutside = change.ValueOnly ? change.By?.PeerId != entity.By.PeerId : change.Kind == ChangeKind.Updated && !change.Readded;
-            if (fromOutside && change.Item.Value is { } value && value.ValueKind != JsonValueKind.Null && entity.Config.CommandTopic is { } topic)
-            {
-                outbox.Publish(topic, Command(entity, value));
-            }
+            outbox.Publish(topic, Command(entity, value));
         }
     }
 

@@ -18,14 +18,13 @@ namespace Equip.Mqtt;
 /// and the entity a component (capability: its platform) with a read-only `state` (from its state
 /// topic) and, when it has a command topic, a writable `command`, whose values are published
 /// there. Published by the client that published the config, bound to its session.
-internal sealed partial class HaEntities(IDataspace dataspace, IChangeFeed feed, BrokerOutbox outbox, ILogger<HaEntities> logger)
+internal sealed partial class HaEntities(IDataspace dataspace, WrittenValues written, BrokerOutbox outbox, ILogger<HaEntities> logger)
 {
     public const string Prefix = "homeassistant/";
     private static readonly HashSet<string> Switches = ["binary_sensor", "switch", "light", "fan", "siren", "lock", "valve", "humidifier"];
     private readonly ConcurrentDictionary<string, HaEntity[]> _byConfigTopic = new();
     private readonly ConcurrentDictionary<string, HaEntity[]> _byStateTopic = new();
     private readonly ConcurrentDictionary<string, HaEntity[]> _byAvailabilityTopic = new();
-    private readonly ConcurrentDictionary<Guid, HaEntity> _byCommandItem = new();
     private MqttServer? _server;
 
     public static bool IsConfig(string topic) => topic.StartsWith(Prefix, StringComparison.Ordinal) && topic.EndsWith("/config", StringComparison.Ordinal);
@@ -36,7 +35,6 @@ internal sealed partial class HaEntities(IDataspace dataspace, IChangeFeed feed,
     public void Attach(MqttServer server)
     {
         _server = server;
-        feed.Subscribe(Committed);
     }
 
     public async Task ConfigAsync(string topic, ReadOnlySequence<byte> payload, PeerActor by)
@@ -83,13 +81,13 @@ internal sealed partial class HaEntities(IDataspace dataspace, IChangeFeed feed,
         if (config.StateTopic is { } stateTopic)
         {
             var initial = _server is { } server && await server.GetRetainedMessageAsync(stateTopic) is { } retained ? Value(entity, retained.Payload) : null;
-            await AddPropertyAsync(entity, "state", entity.Type, readOnly: true, initial ?? Null);
+            await AddPropertyAsync(entity, "state", entity.Type, readOnly: true, initial ?? JsonValues.Null);
             Follow(_byStateTopic, stateTopic, entity);
         }
         if (config.CommandTopic is not null)
         {
-            _byCommandItem[Ect.PropertyItemId(entity.ComponentId, "command")] = entity; // before the item: a link may push into it as it appears
-            await AddPropertyAsync(entity, "command", config.Platform == "button" ? "json" : entity.Type, readOnly: false, Null);
+            written.Watch(Ect.PropertyItemId(entity.ComponentId, "command"), by.PeerId, value => Commanded(entity, value));
+            await AddPropertyAsync(entity, "command", config.Platform == "button" ? "json" : entity.Type, readOnly: false, JsonValues.Null);
         }
         if (config.AvailabilityTopic is { } availability)
         {
@@ -154,7 +152,7 @@ internal sealed partial class HaEntities(IDataspace dataspace, IChangeFeed feed,
             }
             foreach (var item in entity.Items.Append(Ect.ComponentItemId(entity.ComponentId)))
             {
-                _byCommandItem.TryRemove(item, out _);
+                written.Forget(item);
                 try
                 {
                     await dataspace.DeleteAsync(new DeleteItem(item, By: entity.By));
@@ -173,8 +171,6 @@ internal sealed partial class HaEntities(IDataspace dataspace, IChangeFeed feed,
         "select" or "text" => "string",
         _ => "json",
     };
-
-    private static readonly JsonElement Null = JsonSerializer.SerializeToElement<object?>(null);
 
     [LoggerMessage(1, LogLevel.Warning, "Home Assistant discovery on {Topic} not fully mapped: {Reason}", EventName = "HaNotMapped")]
     private static partial void NotMapped(ILogger logger, string topic, string reason);

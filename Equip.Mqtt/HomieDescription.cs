@@ -7,7 +7,6 @@ namespace Equip.Mqtt;
 /// their properties. Datatypes become property types: integer → integer, float → number, boolean →
 /// boolean, json → json, and string, enum, color, datetime and duration → string.
 internal sealed record HomieDescription(
-    [property: JsonPropertyName("homie")] string? Homie,
     [property: JsonPropertyName("name")] string? Name,
     [property: JsonPropertyName("nodes")] Dictionary<string, HomieNode>? Nodes)
 {

@@ -54,6 +54,6 @@ internal sealed class HomieDevice(string id, string root)
             }
             nodes[node] = new HomieNode(Get($"{node}/$name"), Get($"{node}/$type"), properties);
         }
-        return new HomieDescription(Get("$homie"), Get("$name"), nodes);
+        return new HomieDescription(Get("$name"), nodes);
     }
 }

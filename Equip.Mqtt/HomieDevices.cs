@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
 using Equip.Protocol;
@@ -20,19 +19,16 @@ namespace Equip.Mqtt;
 /// type; `<root>/<node>/<property>` is the property's value; a value written into a settable
 /// property from outside is published to `.../<property>/set`. The items are published by the
 /// client that published the description, bound to its session.
-internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed feed, BrokerOutbox outbox, ILogger<HomieDevices> logger)
+internal sealed partial class HomieDevices(IDataspace dataspace, WrittenValues written, BrokerOutbox outbox, ILogger<HomieDevices> logger)
 {
     public const string Prefix = "homie/";
     private readonly ConcurrentDictionary<string, HomieDevice> _devices = new();
-    private readonly ConcurrentDictionary<Guid, (HomieDevice Device, string Node, string Property)> _byProperty = new();
 
     public static bool Handles(string topic) => topic.StartsWith(Prefix, StringComparison.Ordinal);
 
     /// Whether a client has published on the device's topics (`homie/5/<id>` or `homie/<id>`)
     /// since the broker started.
     public bool Seen(string root) => _devices.ContainsKey(root);
-
-    public void Attach() => feed.Subscribe(Committed);
 
     public async Task PublishedAsync(string topic, ReadOnlySequence<byte> payload, PeerActor by)
     {
@@ -110,7 +106,7 @@ internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed fee
             made.Add(await AddAsync(device, Ect.ComponentItemId(componentId), Ect.Component, EctJson.Write(component)));
             foreach (var (propertyId, property) in node.Properties ?? [])
             {
-                var value = device.Payloads.TryGetValue((nodeId, propertyId), out var payloadSeen) && HomieDevice.Convert(payloadSeen, property.Datatype) is { } converted ? converted : Null;
+                var value = device.Payloads.TryGetValue((nodeId, propertyId), out var payloadSeen) && HomieDevice.Convert(payloadSeen, property.Datatype) is { } converted ? converted : JsonValues.Null;
                 var fields = (JsonObject)JsonSerializer.SerializeToNode(new PropertyFields(componentId, propertyId, HomieDescription.TypeOf(property.Datatype),
                     !property.Settable, value))!;
                 fields["title"] = property.Name;
@@ -118,7 +114,16 @@ internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed fee
                 fields["format"] = property.Format;
                 fields["datatype"] = property.Datatype;
                 var itemId = Ect.PropertyItemId(componentId, propertyId);
-                _byProperty[itemId] = (device, nodeId, propertyId); // before the item: a link may push into it as it appears
+                if (property.Settable)
+                {
+                    // A value written into it by anyone but the device goes to its /set topic.
+                    var set = $"{device.Root}/{nodeId}/{propertyId}/set";
+                    written.Watch(itemId, by.PeerId, value => outbox.Publish(set, TopicPayloads.ToPayload(value)));
+                }
+                else
+                {
+                    written.Forget(itemId);
+                }
                 made.Add(await AddAsync(device, itemId, Ect.Property, JsonSerializer.SerializeToElement(fields)));
             }
         }
@@ -197,7 +202,7 @@ internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed fee
 
     private async Task DeleteAsync(Guid item, PeerActor by)
     {
-        _byProperty.TryRemove(item, out _);
+        written.Forget(item);
         try
         {
             await dataspace.DeleteAsync(new DeleteItem(item, By: by));
@@ -207,32 +212,6 @@ internal sealed partial class HomieDevices(IDataspace dataspace, IChangeFeed fee
             // gone with its session already
         }
     }
-
-    /// A value written into a settable property, not by the device itself, goes to its /set topic.
-    private void Committed(IReadOnlyList<ChangeEvent> events)
-    {
-        foreach (var change in events)
-        {
-            if (change.Item.Type != Ect.Property || !_byProperty.TryGetValue(change.Item.Id, out var target))
-            {
-                continue;
-            }
-            if (change.Kind == ChangeKind.Deleted)
-            {
-                _byProperty.TryRemove(change.Item.Id, out _);
-                continue;
-            }
-            var (device, node, property) = target;
-            var settable = device.Description?.Nodes?.GetValueOrDefault(node)?.Properties?.GetValueOrDefault(property)?.Settable == true;
-            var fromOutside = change.ValueOnly ? change.By?.PeerId != device.By?.PeerId : change.Kind == ChangeKind.Updated && !change.Readded;
-            if (settable && fromOutside && change.Item.Value is { } value)
-            {
-                outbox.Publish($"{device.Root}/{node}/{property}/set", TopicPayloads.ToPayload(value));
-            }
-        }
-    }
-
-    private static readonly JsonElement Null = JsonSerializer.SerializeToElement<object?>(null);
 
     [LoggerMessage(1, LogLevel.Warning, "MQTT message on {Topic} not mapped: {Reason}", EventName = "HomieNotMapped")]
     private static partial void NotMapped(ILogger logger, string topic, string reason);

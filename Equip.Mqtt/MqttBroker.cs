@@ -38,9 +38,7 @@ internal sealed partial class MqttBroker(
     {
         clients.Attach(server);
         outbox.Attach(server);
-        topics.Attach();
         linked.Attach(ActorAsync);
-        homie.Attach();
         homeAssistant.Attach(server);
         server.LoadingRetainedMessageAsync += LoadAsync;
         server.RetainedMessageChangedAsync += args => args.ChangedRetainedMessage.Topic == HaStatusTopic

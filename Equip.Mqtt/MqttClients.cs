@@ -25,9 +25,8 @@ internal sealed partial class MqttClients(
     ILogger<MqttClients> logger)
 {
     private const string GrantItem = "equip.grant", CleanItem = "equip.clean";
-    private readonly ConcurrentDictionary<string, Task<Association?>> _associations = new();
+    private readonly ConcurrentDictionary<string, Connection> _connections = new();
     private readonly ConcurrentDictionary<string, string> _incarnations = new();
-    private readonly ConcurrentDictionary<string, Guid> _keys = new(); // the device key of each connected client
     private MqttServer? _server;
 
     /// The device key a client connected with (null for the admin key).
@@ -89,20 +88,12 @@ internal sealed partial class MqttClients(
         var incarnation = clean ? Guid.NewGuid().ToString() : _incarnations.GetOrAdd(clientId, _ => Guid.NewGuid().ToString());
         _incarnations[clientId] = incarnation;
         var grant = GrantOf(sessionItems);
-        if (grant is not null)
-        {
-            _keys[clientId] = grant.KeyId;
-        }
-        else
-        {
-            _keys.TryRemove(clientId, out _);
-        }
         var registering = RegisterAsync(clientId, incarnation, userName, remote, grant);
-        _associations[clientId] = registering;
+        _connections[clientId] = new Connection(registering, grant?.KeyId);
         return registering;
     }
 
-    private async Task<Association?> RegisterAsync(string clientId, string incarnation, string? userName, EndPoint? remote, DeviceGrant? grant)
+    private async Task<PeerActor?> RegisterAsync(string clientId, string incarnation, string? userName, EndPoint? remote, DeviceGrant? grant)
     {
         var name = string.IsNullOrEmpty(userName) ? clientId : userName;
         PeerActor actor;
@@ -131,40 +122,39 @@ internal sealed partial class MqttClients(
                 // a newer connection of the client replaced this one meanwhile: it publishes the container
             }
         }
-        return new Association(actor);
+        return actor;
     }
 
     private async Task DisconnectedAsync(ClientDisconnectedEventArgs args)
     {
-        if (args.DisconnectType == MqttClientDisconnectType.Takeover || !_associations.TryGetValue(args.ClientId, out var registering))
+        if (args.DisconnectType == MqttClientDisconnectType.Takeover || !_connections.TryGetValue(args.ClientId, out var connection))
         {
             return; // the connection that took over registered a newer association
         }
-        _associations.TryRemove(new KeyValuePair<string, Task<Association?>>(args.ClientId, registering));
-        _keys.TryRemove(args.ClientId, out _);
-        if (await registering is not { } association)
+        _connections.TryRemove(new KeyValuePair<string, Connection>(args.ClientId, connection));
+        if (await connection.Registering is not { } actor)
         {
             return;
         }
         if (args.DisconnectType == MqttClientDisconnectType.Clean)
         {
-            await peers.EndAsync(association.Actor, CancellationToken.None);
+            await peers.EndAsync(actor, CancellationToken.None);
         }
         else
         {
-            await peers.DisconnectAsync(association.Actor, CancellationToken.None);
+            await peers.DisconnectAsync(actor, CancellationToken.None);
         }
     }
 
     /// The peer association a connected client writes as, once registered.
     public async ValueTask<PeerActor?> ActorOfAsync(string clientId) =>
-        _associations.TryGetValue(clientId, out var registering) && await registering is { } association ? association.Actor : null;
+        _connections.TryGetValue(clientId, out var connection) ? await connection.Registering : null;
 
     private async Task DisconnectMadeWithAsync(Guid keyId)
     {
-        foreach (var (clientId, madeWith) in _keys)
+        foreach (var (clientId, connection) in _connections)
         {
-            if (madeWith == keyId && _server is { } server)
+            if (connection.KeyId == keyId && _server is { } server)
             {
                 try
                 {
@@ -178,7 +168,9 @@ internal sealed partial class MqttClients(
         }
     }
 
-    private sealed record Association(PeerActor Actor);
+    /// A connected client: its registration as a peer (null once refused), and the device key it
+    /// connected with (null for the admin key), even while it registers.
+    private sealed record Connection(Task<PeerActor?> Registering, Guid? KeyId);
 
     [LoggerMessage(1, LogLevel.Warning, "Refused MQTT client '{ClientId}' from {Remote}: {Reason}", EventName = "MqttConnectRefused")]
     private static partial void ConnectRefused(ILogger logger, string clientId, string remote, string reason);

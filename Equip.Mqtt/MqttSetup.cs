@@ -52,6 +52,7 @@ public static partial class MqttSetup
         services.AddSingleton<MqttRateLimits>();
         services.AddSingleton<LinkedTopics>();
         services.AddSingleton<BrokerOutbox>();
+        services.AddSingleton<WrittenValues>();
         services.AddSingleton<MqttBroker>();
         services.AddHostedService<BrokerAttachment>();
         return builder;

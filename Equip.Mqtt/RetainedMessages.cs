@@ -92,14 +92,9 @@ internal sealed class RetainedMessages(IDataspace dataspace)
     {
         var bytes = System.Buffers.BuffersExtensions.ToArray(message.Payload);
         var qos = (int)message.QualityOfServiceLevel;
-        try
-        {
-            return JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["payload"] = new UTF8Encoding(false, true).GetString(bytes), ["qos"] = qos });
-        }
-        catch (DecoderFallbackException)
-        {
-            return JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["base64"] = Convert.ToBase64String(bytes), ["qos"] = qos });
-        }
+        return JsonSerializer.SerializeToElement(TopicPayloads.TryText(bytes, out var text)
+            ? new Dictionary<string, object> { ["payload"] = text, ["qos"] = qos }
+            : new Dictionary<string, object> { ["base64"] = Convert.ToBase64String(bytes), ["qos"] = qos });
     }
 
     private static byte[] Payload(JsonElement value) =>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Equip.Domain.Dataspace;
 
 namespace Equip.Mqtt;
 
@@ -17,7 +18,7 @@ public static class TopicPayloads
     {
         if (payload.IsEmpty)
         {
-            return JsonSerializer.SerializeToElement<object?>(null);
+            return JsonValues.Null;
         }
         var bytes = payload.ToArray();
         try
@@ -39,15 +40,23 @@ public static class TopicPayloads
         _ => JsonSerializer.SerializeToUtf8Bytes(value),
     };
 
-    private static JsonElement Text(byte[] bytes)
+    private static JsonElement Text(byte[] bytes) =>
+        TryText(bytes, out var text)
+            ? JsonSerializer.SerializeToElement(text)
+            : JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["base64"] = Convert.ToBase64String(bytes) });
+
+    /// The payload as text, when it is UTF-8.
+    public static bool TryText(byte[] bytes, out string text)
     {
         try
         {
-            return JsonSerializer.SerializeToElement(StrictUtf8.GetString(bytes));
+            text = StrictUtf8.GetString(bytes);
+            return true;
         }
         catch (DecoderFallbackException)
         {
-            return JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["base64"] = Convert.ToBase64String(bytes) });
+            text = "";
+            return false;
         }
     }
 }
