@@ -13,13 +13,15 @@ namespace Equip.Mqtt;
 /// The broker as a peer of the dataspace (docs/mqtt.md): it registers as peer "mqtt", with a new
 /// incarnation for each run, when first needed, and publishes its container; it authorises each
 /// publish and subscription by the client's key, and hands each message to its mapping: Homie
-/// devices, Home Assistant entities, or plain topics (BrokerTopics).
+/// devices, Equip-native containers, Home Assistant entities, or plain topics (BrokerTopics).
 internal sealed partial class MqttBroker(
     IPeerSessions peers,
     IDataspace dataspace,
     BrokerTopics topics,
     HomieDevices homie,
     HaEntities homeAssistant,
+    NativeContainers native,
+    NativeRequests requests,
     RetainedMessages retained,
     LostDevices lost,
     MqttRateLimits limits,
@@ -61,6 +63,7 @@ internal sealed partial class MqttBroker(
         await linked.ScanAsync();
         args.LoadedRetainedMessages = await retained.LoadAsync();
         lost.Watch(args.LoadedRetainedMessages);
+        requests.Start(args.LoadedRetainedMessages);
     }
 
     /// What the broker publishes at every start for devices that wait for Home Assistant.
@@ -118,6 +121,11 @@ internal sealed partial class MqttBroker(
         if (HomieDevices.Handles(message.Topic))
         {
             await homie.PublishedAsync(message.Topic, message.Payload, client);
+            return;
+        }
+        if (NativeContainers.Handles(message.Topic))
+        {
+            await native.PublishedAsync(message.Topic, message.Payload, client);
             return;
         }
         if (HaEntities.IsConfig(message.Topic))

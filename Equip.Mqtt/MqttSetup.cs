@@ -47,6 +47,8 @@ public static partial class MqttSetup
         services.AddSingleton<BrokerTopics>();
         services.AddSingleton<HomieDevices>();
         services.AddSingleton<HaEntities>();
+        services.AddSingleton<NativeContainers>();
+        services.AddSingleton<NativeRequests>();
         services.AddSingleton<RetainedMessages>();
         services.AddSingleton<LostDevices>();
         services.AddSingleton<MqttRateLimits>();

@@ -53,9 +53,9 @@ public sealed class MqttTestClient : IAsyncDisposable
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag(retain).Build());
 
     /// The next message received on the topic (others are skipped), as text.
-    public async Task<(string Payload, bool Retained)> NextAsync(string topic)
+    public async Task<(string Payload, bool Retained)> NextAsync(string topic, TimeSpan? within = null)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(10));
         while (true)
         {
             var message = await _received.Reader.ReadAsync(timeout.Token);
