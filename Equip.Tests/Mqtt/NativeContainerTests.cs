@@ -95,6 +95,34 @@ public sealed class NativeContainerTests : SecurityServer
             .Any(c => c.GetProperty("id").GetString() == "lamp-3/hall"), "the component gone");
     }
 
+    /// The example firmware of docs/mqtt.md (paho-mqtt, Debian's python3-paho-mqtt) does what the
+    /// docs say: launches a requested Lamp, applies a value set through REST, stops when the
+    /// request is deleted, and its items go when it stops (SIGTERM: a DISCONNECT).
+    [Fact]
+    public async Task TheDocsExampleFirmwareRunsARequestedLamp()
+    {
+        var (_, key) = await MakeKeyAsync("lamp firmware", containerIds: ["lamp-py"]);
+        await using var firmware = ScriptProcess.Start("/usr/bin/python3",
+            Path.Combine(BuiltProjects.Root(), "docs", "examples", "mqtt_lamp.py"), "--port", $"{Server.MqttPort}", "--key", key, "--id", "lamp-py");
+        using var admin = Server.NewClient();
+        await Wait.UntilAsync(async () => (await admin.GetFromJsonAsync<JsonElement>("/api/items?type=ect.Capability")).EnumerateArray()
+            .Any(c => c.GetProperty("fields").GetProperty("containerId").GetString() == "lamp-py"), "the Lamp capability declared");
+        var created = await admin.PostAsJsonAsync("/api/component-requests", new { capability = "Lamp", containerId = "lamp-py", initialValues = new { on = true } });
+        var requestId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await RunningAsync(admin, requestId);
+        await ComponentAsync(admin, requestId.ToString(), c => Value(c, "on").ValueKind == JsonValueKind.True && Value(c, "watts").GetDouble() == 9.5);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/components/{requestId}/properties/on", new { value = false })).StatusCode);
+        await ComponentAsync(admin, requestId.ToString(), c => Value(c, "watts").GetDouble() == 0); // applied by the firmware
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/component-requests/{requestId}")).StatusCode);
+        await Wait.UntilAsync(async () => !(await admin.GetFromJsonAsync<JsonElement>("/api/components")).EnumerateArray()
+            .Any(c => c.GetProperty("id").GetString() == requestId.ToString()), "the component stopped");
+        await firmware.TerminateAsync();
+        await Wait.UntilAsync(async () => !(await admin.GetFromJsonAsync<JsonElement>("/api/items?type=ect.Capability")).EnumerateArray()
+            .Any(c => c.GetProperty("fields").GetProperty("containerId").GetString() == "lamp-py"), "its capability gone with its session");
+    }
+
     [Fact]
     public async Task AfterAServerKillTheContainerIsSentItsRequestsAgainAndRelaunchesThem()
     {
