@@ -55,13 +55,20 @@ public sealed class MqttTestClient : IAsyncDisposable
     /// The next message received on the topic (others are skipped), as text.
     public async Task<(string Payload, bool Retained)> NextAsync(string topic, TimeSpan? within = null)
     {
+        var message = await NextMessageAsync(topic, within);
+        return (message.ConvertPayloadToString(), message.Retain);
+    }
+
+    /// The next message received on the topic (others are skipped), with its properties.
+    public async Task<MqttApplicationMessage> NextMessageAsync(string topic, TimeSpan? within = null)
+    {
         using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(10));
         while (true)
         {
             var message = await _received.Reader.ReadAsync(timeout.Token);
             if (message.Topic == topic)
             {
-                return (message.ConvertPayloadToString(), message.Retain);
+                return message;
             }
         }
     }

@@ -30,13 +30,14 @@ export function freePort() {
 /**
  * The Equip server as its own process (the Release build of Equip.Web, as scripts/test.sh makes
  * it) on a fresh SQLite store, on a free loopback port, with quick timings for tests and the
- * admin key `adminKey`.
+ * admin key `adminKey`; its MQTT broker on another free loopback port.
  */
 export async function startServer(settings = {}) {
   if (!existsSync(serverDll)) {
     throw new Error(`${serverDll} is missing: build the solution first (dotnet build -c ${configuration}).`);
   }
   const port = await freePort();
+  const mqttPort = await freePort();
   const directory = mkdtempSync(join(tmpdir(), 'equip-js-'));
   const environment = {
     ...process.env,
@@ -46,6 +47,7 @@ export async function startServer(settings = {}) {
     Equip__Peers__DisconnectGrace: '00:00:05',
     Equip__Peers__KeepAliveInterval: '00:00:00.500',
     Equip__Peers__ClientTimeout: '00:00:02',
+    Equip__Mqtt__Port: String(mqttPort),
     Logging__LogLevel__Default: 'Warning',
   };
   for (const [key, value] of Object.entries(settings)) {
@@ -73,6 +75,8 @@ export async function startServer(settings = {}) {
   return {
     address,
     port,
+    /** The MQTT broker's TCP port (loopback); MQTT over WebSockets is at `${address}/mqtt`. */
+    mqttPort,
     get output() { return output; },
     /** fetch() on the server with the admin key (or the given one; null: none). */
     fetch(path, { key = adminKey, ...init } = {}) {
