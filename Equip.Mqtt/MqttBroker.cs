@@ -4,6 +4,7 @@ using Equip.Domain.Peers;
 using Equip.Infrastructure.Observability;
 using Equip.Protocol;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
@@ -28,6 +29,7 @@ internal sealed partial class MqttBroker(
     LinkedTopics linked,
     BrokerOutbox outbox,
     MqttClients clients,
+    IOptions<MqttOptions> options,
     ILogger<MqttBroker> logger)
 {
     private readonly SemaphoreSlim _registering = new(1, 1);
@@ -101,17 +103,17 @@ internal sealed partial class MqttBroker(
         {
             return; // the broker's own: a value written in the dataspace, already there
         }
-        await limits.WaitAsync(args.ClientId, args.CancellationToken);
         var message = args.ApplicationMessage;
+        if (message.Payload.Length > options.Value.MaxMessageBytes)
+        {
+            Refuse(args, MqttPubAckReasonCode.ImplementationSpecificError, "publish",
+                $"the payload ({message.Payload.Length} bytes) is larger than Equip:Mqtt:MaxMessageBytes ({options.Value.MaxMessageBytes})");
+            return;
+        }
+        await limits.WaitAsync(args.ClientId, args.CancellationToken);
         if (TopicAccess.RefusalOf(MqttClients.GrantOf(args.SessionItems), message.Topic) is { } refusal)
         {
-            args.ProcessPublish = false;
-            args.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
-            args.Response.ReasonString = refusal;
-            if (ThrottledWarning.ShouldLog("mqtt:" + args.ClientId))
-            {
-                Refused(logger, "publish", args.ClientId, refusal);
-            }
+            Refuse(args, MqttPubAckReasonCode.NotAuthorized, "publish", refusal);
             return;
         }
         if (await clients.ActorOfAsync(args.ClientId) is not { } client)
@@ -149,6 +151,19 @@ internal sealed partial class MqttBroker(
             {
                 Refused(logger, "topic mapping", args.ClientId, refused.Message);
             }
+        }
+    }
+
+    /// The message is not delivered: the client is told why (MQTT 5) and a warning logged, once a
+    /// second at most per client.
+    private void Refuse(InterceptingPublishEventArgs args, MqttPubAckReasonCode code, string what, string reason)
+    {
+        args.ProcessPublish = false;
+        args.Response.ReasonCode = code;
+        args.Response.ReasonString = reason;
+        if (ThrottledWarning.ShouldLog("mqtt:" + args.ClientId))
+        {
+            Refused(logger, what, args.ClientId, reason);
         }
     }
 

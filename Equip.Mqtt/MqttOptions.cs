@@ -35,6 +35,11 @@ public sealed class MqttOptions
     [Range(1, 100_000_000)]
     public int MessageBurst { get; set; } = 20_000;
 
+    /// The largest payload a client may publish; a larger message is not delivered (MQTT 5:
+    /// PUBACK/PUBREC reason 0x83) and a warning is logged. The hub's and REST's limit by default.
+    [Range(1, 268_435_455)]
+    public int MaxMessageBytes { get; set; } = 1_048_576;
+
     /// How many topics are mapped onto the dataspace as components of the broker's container;
     /// messages on further topics are still delivered to MQTT subscribers, but not mapped.
     [Range(0, 1_000_000)]

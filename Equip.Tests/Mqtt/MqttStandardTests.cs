@@ -114,6 +114,22 @@ public sealed class MqttStandardTests : SecurityServer
         Assert.True(worker.Client.IsConnected);
     }
 
+    [Fact]
+    public async Task APayloadOverTheLimitIsNotDeliveredAndTheClientIsToldWhy()
+    {
+        await using var camera = await MqttTestClient.ConnectAsync(Server.MqttPort, "camera");
+        await using var viewer = await MqttTestClient.ConnectAsync(Server.MqttPort, "viewer");
+        await viewer.SubscribeAsync("camera/frame");
+        var tooLarge = await camera.Client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("camera/frame")
+            .WithPayload(new byte[1_048_577]).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        Assert.Equal(MqttClientPublishReasonCode.ImplementationSpecificError, tooLarge.ReasonCode);
+        Assert.Contains("Equip:Mqtt:MaxMessageBytes", tooLarge.ReasonString);
+        var atTheLimit = await camera.Client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("camera/frame")
+            .WithPayload(new byte[1_048_576]).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        Assert.True(atTheLimit.IsSuccess);
+        Assert.Equal(1_048_576, (await viewer.NextMessageAsync("camera/frame")).Payload.Length); // the first never came
+    }
+
     private static async Task<MqttApplicationMessage?> TryNextAsync(MqttTestClient client, string topic)
     {
         try
