@@ -37,6 +37,40 @@ internal sealed partial class HaEntities(IDataspace dataspace, WrittenValues wri
         _server = server;
     }
 
+    /// The entities a retained config message describes (none when it is not one).
+    public static IEnumerable<HaConfig> ConfigsOf(string topic, ReadOnlySequence<byte> payload)
+    {
+        var levels = topic.Split('/');
+        if (payload.IsEmpty || levels is not (["homeassistant", _, _, "config"] or ["homeassistant", _, _, _, "config"]))
+        {
+            return [];
+        }
+        var (platform, nodeId, objectId) = levels.Length == 5 ? (levels[1], levels[2], levels[3]) : (levels[1], (string?)null, levels[2]);
+        try
+        {
+            return HaConfig.Read(platform, objectId, nodeId, TopicPayloads.ToValue(payload)).ToList();
+        }
+        catch (Exception unreadable) when (unreadable is JsonException or InvalidOperationException)
+        {
+            return [];
+        }
+    }
+
+    /// A client registered (again): the entities it announced earlier, whose items went with its
+    /// earlier session or are written as it, are made again from their retained configs, as the
+    /// new association's (a bridge that reconnects does not announce its devices again).
+    public async Task RegisteredAsync(PeerActor client)
+    {
+        foreach (var (topic, entities) in _byConfigTopic)
+        {
+            if (entities.Any(e => e.By.PeerId == client.PeerId && e.By != client)
+                && _server is { } server && await server.GetRetainedMessageAsync(topic) is { } retained)
+            {
+                await ConfigAsync(topic, retained.Payload, client);
+            }
+        }
+    }
+
     public async Task ConfigAsync(string topic, ReadOnlySequence<byte> payload, PeerActor by)
     {
         var levels = topic.Split('/');

@@ -41,6 +41,7 @@ internal sealed partial class MqttBroker(
     public void Attach(MqttServer server)
     {
         clients.Attach(server);
+        clients.Registered += RegisteredAsync;
         outbox.Attach(server);
         linked.Attach(ActorAsync);
         homeAssistant.Attach(server);
@@ -116,41 +117,60 @@ internal sealed partial class MqttBroker(
             Refuse(args, MqttPubAckReasonCode.NotAuthorized, "publish", refusal);
             return;
         }
+        lost.Published(message.Topic);
         if (await clients.ActorOfAsync(args.ClientId) is not { } client)
         {
             return; // its registration failed: it is being disconnected
         }
-        if (HomieDevices.Handles(message.Topic))
-        {
-            await homie.PublishedAsync(message.Topic, message.Payload, client);
-            return;
-        }
-        if (NativeContainers.Handles(message.Topic))
-        {
-            await native.PublishedAsync(message.Topic, message.Payload, client);
-            return;
-        }
-        if (HaEntities.IsConfig(message.Topic))
-        {
-            await homeAssistant.ConfigAsync(message.Topic, message.Payload, client);
-            return;
-        }
-        if (homeAssistant.Follows(message.Topic))
-        {
-            await homeAssistant.FollowedAsync(message.Topic, message.Payload);
-            return;
-        }
         try
         {
-            await topics.PublishedAsync(message.Topic, message.Payload, message.Retain, await ActorAsync());
+            await MapAsync(message, client);
         }
         catch (DataspaceException refused)
         {
-            // delivered to the subscribers all the same; only its mapping is refused (a limit)
+            // Delivered to the subscribers all the same; only its mapping is refused (a limit, or
+            // an entity whose earlier session has ended): the client's connection is not dropped.
             if (ThrottledWarning.ShouldLog("mqtt:" + args.ClientId))
             {
-                Refused(logger, "topic mapping", args.ClientId, refused.Message);
+                Refused(logger, "mapping of a message", args.ClientId, refused.Message);
             }
+        }
+    }
+
+    private async Task RegisteredAsync(PeerActor client)
+    {
+        try
+        {
+            await homeAssistant.RegisteredAsync(client);
+        }
+        catch (DataspaceException refused)
+        {
+            Refused(logger, "announcement made again", client.PeerId, refused.Message);
+        }
+    }
+
+    /// Hands the message to its mapping onto the dataspace.
+    private async Task MapAsync(MqttApplicationMessage message, PeerActor client)
+    {
+        if (HomieDevices.Handles(message.Topic))
+        {
+            await homie.PublishedAsync(message.Topic, message.Payload, client);
+        }
+        else if (NativeContainers.Handles(message.Topic))
+        {
+            await native.PublishedAsync(message.Topic, message.Payload, client);
+        }
+        else if (HaEntities.IsConfig(message.Topic))
+        {
+            await homeAssistant.ConfigAsync(message.Topic, message.Payload, client);
+        }
+        else if (homeAssistant.Follows(message.Topic))
+        {
+            await homeAssistant.FollowedAsync(message.Topic, message.Payload);
+        }
+        else
+        {
+            await topics.PublishedAsync(message.Topic, message.Payload, message.Retain, await ActorAsync());
         }
     }
 

@@ -122,8 +122,15 @@ internal sealed partial class MqttClients(
                 // a newer connection of the client replaced this one meanwhile: it publishes the container
             }
         }
+        if (Registered is { } registered)
+        {
+            await registered(actor);
+        }
         return actor;
     }
+
+    /// A client registered as a peer (a new association: its first connection, or again).
+    public event Func<PeerActor, Task>? Registered;
 
     private async Task DisconnectedAsync(ClientDisconnectedEventArgs args)
     {

@@ -56,6 +56,23 @@ public sealed class HomeAssistantTests : SecurityServer
         await ComponentAsync("ABC123/plug_temp", _ => true); // the other entity stays
     }
 
+    /// A bridge whose connection drops comes back with a clean session (a new incarnation: its
+    /// earlier items go) and does not announce its devices again: they are made again from their
+    /// retained configs, and its state messages are applied.
+    [Fact]
+    public async Task ABridgeThatReconnectsWithACleanSessionKeepsItsDevices()
+    {
+        var bridge = await MqttTestClient.ConnectAsync(Server.MqttPort, "zigbee2mqtt");
+        await bridge.PublishAsync("homeassistant/switch/tasmota_ABC/relay/config", Switch, retain: true);
+        await bridge.PublishAsync("tasmota_ABC/stat/POWER", "ON");
+        await ComponentAsync("ABC123/plug_relay", c => State(c) is JsonValueKind.True);
+        bridge.Client.Dispose(); // the connection drops: no DISCONNECT
+
+        await using var back = await MqttTestClient.ConnectAsync(Server.MqttPort, "zigbee2mqtt");
+        await back.PublishAsync("tasmota_ABC/stat/POWER", "OFF");
+        await ComponentAsync("ABC123/plug_relay", c => State(c) is JsonValueKind.False);
+    }
+
     private async Task<JsonElement> ComponentAsync(string id, Func<JsonElement, bool> condition)
     {
         using var admin = Server.NewClient();

@@ -8,7 +8,8 @@ namespace Equip.Tests.Mqtt;
 
 /// Retained messages, on every topic, are kept in the store (written behind, flushed at a stop)
 /// and come back after a restart; non-retained topics' components do not; a Homie device that
-/// was up and does not come back within the grace period is marked lost on its behalf. Debian's
+/// was up and does not come back within the grace period is marked lost on its behalf, a Home
+/// Assistant entity's availability offline. Debian's
 /// mosquitto_pub and mosquitto_sub as the devices, MQTT 3.1.1 and 5.
 public sealed class MqttRestartTests
 {
@@ -26,6 +27,13 @@ public sealed class MqttRestartTests
                 "-t", "tele/plug-1/STATE", "-m", "{\"Uptime\":1}", "-q", "1");
             await RunAsync("mosquitto_pub", "-p", $"{mqttPort}", "-i", "esp-9", "-u", "lamp", "-P", TestKeys.Admin,
                 "-t", "homie/5/esp-9/$state", "-m", "ready", "-r", "-q", "1");
+            foreach (var plug in new[] { "plug-a", "plug-b" }) // Home Assistant discovery, availability online
+            {
+                await RunAsync("mosquitto_pub", "-p", $"{mqttPort}", "-i", "bridge", "-u", "bridge", "-P", TestKeys.Admin, "-r", "-q", "1",
+                    "-t", $"homeassistant/switch/{plug}/config", "-m", $"{{\"name\":\"{plug}\",\"stat_t\":\"{plug}/state\",\"avty_t\":\"{plug}/avail\",\"dev\":{{\"ids\":[\"{plug}\"]}}}}");
+                await RunAsync("mosquitto_pub", "-p", $"{mqttPort}", "-i", "bridge", "-u", "bridge", "-P", TestKeys.Admin, "-r", "-q", "1",
+                    "-t", $"{plug}/avail", "-m", "online");
+            }
             using var http = TestHttp.Client(server.Address, Wait.Timeout);
             await Wait.UntilAsync(async () => (await TopicsAsync(http)).Contains("tele/plug-1/STATE"), "both topics mapped");
             await server.TerminateAsync();
@@ -40,9 +48,17 @@ public sealed class MqttRestartTests
         using var client = TestHttp.Client(restarted.Address, Wait.Timeout);
         Assert.Equal(["stat/plug-1/POWER"], await TopicsAsync(client));
 
+        // plug-b comes back, plug-a does not: after the grace period plug-a's availability says
+        // offline (its Home Assistant default), and plug-b's stays as it said.
+        await RunAsync("mosquitto_pub", "-p", $"{mqttPort}", "-i", "bridge", "-u", "bridge", "-P", TestKeys.Admin, "-r", "-q", "1", "-t", "plug-b/avail", "-m", "online");
+
         // esp-9 does not come back: after the grace period its retained $state says lost.
         await Wait.UntilAsync(async () => (await RunAsync("mosquitto_sub", "-p", $"{mqttPort}", "-i", "console", "-u", "me", "-P", TestKeys.Admin,
             "-t", "homie/5/esp-9/$state", "-C", "1", "-W", "5")).Trim() == "lost", "esp-9 marked lost");
+        Assert.Equal("offline", (await RunAsync("mosquitto_sub", "-p", $"{mqttPort}", "-i", "console", "-u", "me", "-P", TestKeys.Admin,
+            "-t", "plug-a/avail", "-C", "1", "-W", "10")).Trim());
+        Assert.Equal("online", (await RunAsync("mosquitto_sub", "-p", $"{mqttPort}", "-i", "console", "-u", "me", "-P", TestKeys.Admin,
+            "-t", "plug-b/avail", "-C", "1", "-W", "10")).Trim());
     }
 
     private static async Task<string[]> TopicsAsync(HttpClient http)
