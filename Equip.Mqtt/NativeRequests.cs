@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Equip.Domain.Dataspace;
 using Equip.Protocol;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 
@@ -14,7 +15,7 @@ namespace Equip.Mqtt;
 /// request is deleted or assigned elsewhere the retained message is cleared (an empty payload).
 /// Reconciled after every change of requests and capabilities, as the launcher is, against what
 /// was published (the retained messages, which outlive a restart).
-internal sealed partial class NativeRequests(IDataspace dataspace, IChangeFeed feed, BrokerOutbox outbox, ILogger<NativeRequests> logger)
+internal sealed partial class NativeRequests(IDataspace dataspace, IChangeFeed feed, BrokerOutbox outbox, IHostApplicationLifetime lifetime, ILogger<NativeRequests> logger)
 {
     private const string Segment = "/$requests/";
     private static readonly TimeSpan Resweep = TimeSpan.FromSeconds(5);
@@ -46,25 +47,31 @@ internal sealed partial class NativeRequests(IDataspace dataspace, IChangeFeed f
     private async Task RunAsync()
     {
         _wake.Writer.TryWrite(true);
-        while (true)
+        var stopping = lifetime.ApplicationStopping;
+        while (!stopping.IsCancellationRequested)
         {
-            using (var timeout = new CancellationTokenSource(Resweep))
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping))
             {
+                timeout.CancelAfter(Resweep);
                 try
                 {
                     await _wake.Reader.ReadAsync(timeout.Token);
                 }
                 catch (OperationCanceledException)
                 {
+                    if (stopping.IsCancellationRequested)
+                    {
+                        return;
+                    }
                 }
             }
             try
             {
                 await ReconcileAsync();
             }
-            catch (Exception error) when (error is DataspaceException or InvalidOperationException)
+            catch (Exception error)
             {
-                RoundFailed(logger, error.Message);
+                RoundFailed(logger, error);
             }
         }
     }
@@ -124,6 +131,6 @@ internal sealed partial class NativeRequests(IDataspace dataspace, IChangeFeed f
         });
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "A round of MQTT component requests failed ({Reason}); the next change or sweep tries again.", EventName = "NativeRequestsFailed")]
-    private static partial void RoundFailed(ILogger logger, string reason);
+    [LoggerMessage(1, LogLevel.Error, "A round of MQTT component requests failed; the next change or sweep tries again.", EventName = "NativeRequestsFailed")]
+    private static partial void RoundFailed(ILogger logger, Exception error);
 }
