@@ -56,6 +56,45 @@ public sealed class HomeAssistantTests : SecurityServer
         await ComponentAsync("ABC123/plug_temp", _ => true); // the other entity stays
     }
 
+    /// Wired to the device simulator over SignalR both ways: its sensor's state shows on the
+    /// simulator's Display, the simulator's Slider drives a number entity's command topic.
+    [Fact]
+    public async Task ADiscoveredDeviceIsWiredToTheSimulatorBothWays()
+    {
+        await using var fan = await MqttTestClient.ConnectAsync(Server.MqttPort, "esphome-fan");
+        await fan.SubscribeAsync("fan/speed/set");
+        await fan.PublishAsync("homeassistant/sensor/fan/rpm/config", """{"name":"RPM","uniq_id":"fan_rpm","stat_t":"fan/rpm","dev":{"ids":"fan1"}}""", retain: true);
+        await fan.PublishAsync("homeassistant/number/fan/speed/config", """{"name":"Speed","uniq_id":"fan_speed","stat_t":"fan/speed","cmd_t":"fan/speed/set","dev":{"ids":"fan1"}}""", retain: true);
+        await fan.PublishAsync("fan/rpm", "1200");
+        await ComponentAsync("fan1/fan_rpm", c => State(c) is JsonValueKind.Number);
+
+        using var admin = Server.NewClient();
+        await using var simulator = Testing.DeviceProcess.Start(Server.Address, "sim-ha");
+        var slider = await RequestAsync(admin, "Slider");
+        var display = await RequestAsync(admin, "Display");
+        await LinkAsync(admin, new { containerId = "fan1", component = "fan_rpm", property = "state" }, new { componentRequestId = display, property = "text" });
+        await LinkAsync(admin, new { componentRequestId = slider, property = "value" }, new { containerId = "fan1", component = "fan_speed", property = "command" });
+        await ComponentAsync(display.ToString(), c => Property(c, "text").GetProperty("value").GetString() == "1200");
+        await fan.PublishAsync("fan/rpm", "1350");
+        await ComponentAsync(display.ToString(), c => Property(c, "text").GetProperty("value").GetString() == "1350");
+
+        Assert.Equal("0", (await fan.NextAsync("fan/speed/set")).Payload); // the slider's value, carried when the link is made
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/components/{slider}/properties/value", new { value = 3 })).StatusCode);
+        Assert.Equal("3", (await fan.NextAsync("fan/speed/set")).Payload);
+    }
+
+    private static async Task<Guid> RequestAsync(HttpClient admin, string capability)
+    {
+        var created = await admin.PostAsJsonAsync("/api/component-requests", new { capability, containerId = "sim-ha" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Wait.UntilAsync(async () => (await admin.GetFromJsonAsync<JsonElement>($"/api/component-requests/{id}")).GetProperty("status").GetString() == "running",
+            $"{capability} running on the simulator");
+        return id;
+    }
+
+    private static async Task LinkAsync(HttpClient admin, object source, object destination) =>
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/links", new { source, destination })).StatusCode);
+
     /// A bridge whose connection drops comes back with a clean session (a new incarnation: its
     /// earlier items go) and does not announce its devices again: they are made again from their
     /// retained configs, and its state messages are applied.
