@@ -1,3 +1,4 @@
+using Equip.Infrastructure.Cluster;
 using Equip.Domain.Dataspace;
 using Equip.Infrastructure.Access;
 using Equip.Infrastructure.ChangeLog;
@@ -44,6 +45,10 @@ public static class DependencyInjection
                 "Equip:Peers:KeepAliveInterval must be positive and shorter than Equip:Peers:ClientTimeout.")
             .ValidateOnStart();
 
+        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section)
+            .Validate(o => o.LockTimeout >= TimeSpan.FromSeconds(1) && o.LockTimeout <= TimeSpan.FromMinutes(10), "Equip:Cluster:LockTimeout must be between 1 s and 10 min.")
+            .Validate(o => o.StandbyPoll >= TimeSpan.FromMilliseconds(10) && o.StandbyPoll <= TimeSpan.FromMinutes(1), "Equip:Cluster:StandbyPoll must be between 10 ms and 1 min.")
+            .ValidateOnStart();
         services.AddOptions<ItemLimitOptions>().BindConfiguration(ItemLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ItemLimitOptions>>().Value.ToLimits());
 
@@ -55,9 +60,12 @@ public static class DependencyInjection
         services.AddSingleton<AdminKey>();
         services.AddSingleton<DeviceKeys>();
         services.AddSingleton<DashboardSessions>();
+        services.AddSingleton<StoreFence>();
+        services.AddSingleton<Leadership>();
         services.AddSingleton<IDbContextFactory<EquipDbContext>>(sp => CreateContextFactory(
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value,
-            sp.GetRequiredService<IOptions<EquipOptions>>().Value));
+            sp.GetRequiredService<IOptions<EquipOptions>>().Value,
+            sp.GetRequiredService<StoreFence>()));
         services.AddSingleton<ChangeBroadcaster>();
         services.AddSingleton<IChangeFeed>(sp => sp.GetRequiredService<ChangeBroadcaster>());
         services.AddSingleton<PeerBroadcaster>();
@@ -75,6 +83,7 @@ public static class DependencyInjection
 
         // Started in this order and stopped in reverse: the schema first, the writer last to stop.
         services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService(sp => sp.GetRequiredService<Leadership>()); // a standby waits here until it leads
         services.AddHostedService(sp => sp.GetRequiredService<DeviceKeys>());
         services.AddHostedService(sp => sp.GetRequiredService<DashboardSessions>());
         services.AddHostedService(sp => sp.GetRequiredService<DataspaceWriter>());
@@ -98,7 +107,7 @@ public static class DependencyInjection
 
     private static bool IsTimerInterval(TimeSpan interval) => interval >= TimeSpan.FromMilliseconds(1) && interval <= TimeSpan.FromDays(1);
 
-    private static EquipDbContextFactory CreateContextFactory(DatabaseOptions database, EquipOptions equip)
+    private static EquipDbContextFactory CreateContextFactory(DatabaseOptions database, EquipOptions equip, StoreFence fence)
     {
         var connectionString = database.ConnectionString;
         if (database.Provider == DatabaseProvider.Sqlite && string.IsNullOrWhiteSpace(connectionString))
@@ -107,6 +116,6 @@ public static class DependencyInjection
             Directory.CreateDirectory(directory);
             connectionString = $"Data Source={Path.Combine(directory, "equip.db")}";
         }
-        return EquipDbContextFactory.Create(database.Provider, connectionString!);
+        return EquipDbContextFactory.Create(database.Provider, connectionString!, fence);
     }
 }

@@ -102,6 +102,16 @@ public abstract class ChildProcess : IAsyncDisposable
         await Process.WaitForExitAsync();
     }
 
+    /// Sends a signal by name (STOP, CONT, ...), as `kill -NAME` does.
+    public async Task SignalAsync(string name)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{name}", Process.Id.ToString()])!;
+        await kill.WaitForExitAsync();
+    }
+
+    /// Waits until it has exited by itself, at most the given time.
+    public Task WaitForExitAsync(TimeSpan within) => Process.WaitForExitAsync().WaitAsync(within);
+
     /// SIGTERM, as a service manager stops it; completes when it has exited.
     public async Task TerminateAsync()
     {

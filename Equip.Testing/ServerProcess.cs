@@ -56,7 +56,25 @@ public sealed class ServerProcess : ChildProcess
         }
     }
 
-    private async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    /// Starts the server without waiting for it to answer (a cluster's standby node does not
+    /// listen until it leads), on free loopback ports.
+    public static ServerProcess Launch(IReadOnlyDictionary<string, string> settings, string workingDirectory)
+    {
+        var address = new Uri($"http://127.0.0.1:{PrivatePostgres.FreePort()}");
+        var mqtt = PrivatePostgres.FreePort();
+        var start = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", address.ToString().TrimEnd('/')]) { WorkingDirectory = workingDirectory };
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Equip__Mqtt__Port"] = mqtt.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__")] = value;
+        }
+        return new ServerProcess(start, address, mqtt);
+    }
+
+    /// Returns once /health answers 200; throws if the process exits first or the time passes.
+    public async Task WaitUntilHealthyAsync(TimeSpan timeout)
     {
         using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + timeout;

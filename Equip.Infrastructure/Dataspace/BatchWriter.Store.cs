@@ -1,3 +1,4 @@
+using Equip.Infrastructure.Cluster;
 using System.Diagnostics;
 using Equip.Domain.Peers;
 using Equip.Infrastructure.Persistence;
@@ -92,6 +93,10 @@ internal sealed partial class BatchWriter
         }
         catch (Exception error)
         {
+            if (Leadership.IsFenced(error))
+            {
+                leadership.StepDown("another node has started a newer term");
+            }
             // Not stored, or perhaps stored: either way it stays unstored, and is written again.
             DataspaceWriterLog.FlushFailed(logger, error);
             return new FlushOutcome(work, Stored: false);

@@ -1,3 +1,4 @@
+using Equip.Infrastructure.Cluster;
 using System.Diagnostics;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
@@ -26,6 +27,7 @@ internal sealed partial class BatchWriter(
     PeerBroadcaster peerBroadcaster,
     TimeProvider time,
     EquipMetrics metrics,
+    Leadership leadership,
     ILogger<DataspaceWriter> logger)
 {
     private readonly Unstored _unstored = new(log);
@@ -57,9 +59,28 @@ internal sealed partial class BatchWriter(
 
     public async Task RunAsync(List<IWriteOperation> batch)
     {
+        if (!leadership.Holds)
+        {
+            // A cluster's leader that could not confirm its lock in time (docs/scaling.md): nothing
+            // more is applied, answered or delivered.
+            leadership.StepDown("its lock was not confirmed within Equip:Cluster:LockTimeout");
+            foreach (var operation in batch)
+            {
+                operation.Fail(new ServiceStoppingException());
+            }
+            return;
+        }
         try
         {
             await RunBatchAsync(batch);
+        }
+        catch (Exception error) when (Leadership.IsFenced(error))
+        {
+            leadership.StepDown("another node has started a newer term");
+            foreach (var operation in batch.Where(o => !o.IsAnswered))
+            {
+                operation.Fail(new ServiceStoppingException());
+            }
         }
         catch (Exception error) when (batch.Count > 1 && error is not CommitOutcomeUnknownException)
         {

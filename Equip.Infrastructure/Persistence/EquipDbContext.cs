@@ -12,6 +12,7 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<Item> Items => Set<Item>();
     public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
     public DbSet<DataspaceState> State => Set<DataspaceState>();
+    public DbSet<ClusterState> Cluster => Set<ClusterState>();
     public DbSet<Peer> Peers => Set<Peer>();
     public DbSet<RevisionGapEntry> RevisionGaps => Set<RevisionGapEntry>();
     public DbSet<DeviceKey> DeviceKeys => Set<DeviceKey>();
@@ -37,6 +38,7 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
         modelBuilder.ApplyConfiguration(new ChangeLogEntryConfiguration(JsonColumnType));
         modelBuilder.ApplyConfiguration(new DataspaceStateConfiguration());
         modelBuilder.ApplyConfiguration(new RevisionGapConfiguration());
+        modelBuilder.ApplyConfiguration(new ClusterStateConfiguration());
         modelBuilder.ApplyConfiguration(new PeerConfiguration());
         modelBuilder.ApplyConfiguration(new DeviceKeyConfiguration());
         modelBuilder.ApplyConfiguration(new EndedSessionConfiguration());

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Equip.Infrastructure.Cluster;
 using Npgsql;
 
 namespace Equip.Infrastructure.Persistence;
@@ -16,7 +17,7 @@ public sealed class EquipDbContextFactory : IDbContextFactory<EquipDbContext>
 
     public EquipDbContext CreateDbContext() => _create();
 
-    public static EquipDbContextFactory Create(DatabaseProvider provider, string connectionString)
+    public static EquipDbContextFactory Create(DatabaseProvider provider, string connectionString, StoreFence? fence = null)
     {
         switch (provider)
         {
@@ -27,7 +28,12 @@ public sealed class EquipDbContextFactory : IDbContextFactory<EquipDbContext>
             case DatabaseProvider.Postgres:
                 var postgres = PostgresOptions(new DbContextOptionsBuilder<PostgresEquipDbContext>(), connectionString).Options;
                 var postgresPool = new PooledDbContextFactory<PostgresEquipDbContext>(postgres);
-                return new EquipDbContextFactory(() => postgresPool.CreateDbContext());
+                return new EquipDbContextFactory(() =>
+                {
+                    var db = postgresPool.CreateDbContext();
+                    db.Fence = fence;
+                    return db;
+                });
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider.");
         }

@@ -23,3 +23,14 @@ internal sealed class RevisionGapConfiguration : IEntityTypeConfiguration<Revisi
         builder.Property(g => g.After).ValueGeneratedNever();
     }
 }
+
+internal sealed class ClusterStateConfiguration : IEntityTypeConfiguration<ClusterState>
+{
+    public void Configure(EntityTypeBuilder<ClusterState> builder)
+    {
+        builder.ToTable("cluster_state");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.HasData(new ClusterState { Id = ClusterState.SingletonId });
+    }
+}

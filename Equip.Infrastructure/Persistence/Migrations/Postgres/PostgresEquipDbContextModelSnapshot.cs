@@ -207,6 +207,35 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("change_log", (string)null);
                 });
 
+            modelBuilder.Entity("Equip.Infrastructure.Persistence.ClusterState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ElectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeaderNodeId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LeaderUrl")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Term")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("cluster_state", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Term = 0L
+                        });
+                });
+
             modelBuilder.Entity("Equip.Infrastructure.Persistence.DataspaceState", b =>
                 {
                     b.Property<int>("Id")

@@ -202,6 +202,35 @@ namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("change_log", (string)null);
                 });
 
+            modelBuilder.Entity("Equip.Infrastructure.Persistence.ClusterState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ElectedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaderNodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaderUrl")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Term")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("cluster_state", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Term = 0L
+                        });
+                });
+
             modelBuilder.Entity("Equip.Infrastructure.Persistence.DataspaceState", b =>
                 {
                     b.Property<int>("Id")

@@ -1,0 +1,20 @@
+namespace Equip.Infrastructure.Persistence;
+
+/// The single row of the cluster (docs/scaling.md): the current term, incremented by each node
+/// that becomes the leader before it loads the store, and checked by every commit of a leader
+/// (a leader whose term is not the current one commits nothing).
+public sealed class ClusterState
+{
+    public const int SingletonId = 1;
+
+    public int Id { get; set; } = SingletonId;
+
+    public long Term { get; set; }
+
+    /// The node that started the current term, and its address.
+    public string? LeaderNodeId { get; set; }
+
+    public string? LeaderUrl { get; set; }
+
+    public DateTimeOffset? ElectedAt { get; set; }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Equip.Testing;
+using Microsoft.EntityFrameworkCore;
+using Equip.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Equip.Tests.Cluster;
+
+/// Two nodes on one PostgreSQL (docs/scaling.md): one leads, the other stands by; when the leader
+/// is killed -9, or stopped (SIGSTOP) past its lock timeout, the standby takes the lock, starts a
+/// new term and serves the store with every acknowledged write; a stopped leader that wakes up
+/// commits nothing and stops.
+[Collection(PostgresCollection.Name)]
+public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper output)
+{
+    private const string ProbeType = "cluster.Probe";
+
+    private async Task<TestStore> ClusterStoreAsync() =>
+        (await TestStore.PostgresAsync(postgres))
+            .With("Equip:Cluster:Enabled", "true")
+            .With("Equip:Cluster:LockTimeout", "00:00:02")
+            .With("Equip:Cluster:StandbyPoll", "00:00:00.100");
+
+    [Fact]
+    public async Task WhenTheLeaderIsKilledTheStandbyTakesOverWithEveryAcknowledgedWrite()
+    {
+        using var store = await ClusterStoreAsync();
+        await using var leader = await ServerProcess.StartAsync(store.With("Equip:Cluster:NodeId", "node-a").Settings, store.DataDirectory);
+        await using var standby = ServerProcess.Launch(store.With("Equip:Cluster:NodeId", "node-b").Settings, store.DataDirectory);
+        await standby.WaitForOutputAsync("stands by").WaitAsync(Wait.Timeout);
+        using var first = TestHttp.Client(leader.Address, Wait.Timeout);
+        var written = await WriteAsync(first, 1);
+
+        var killed = Stopwatch.StartNew();
+        await leader.KillAsync();
+        await standby.WaitUntilHealthyAsync(Wait.Timeout);
+        output.WriteLine($"kill -9 to the standby answering: {killed.ElapsedMilliseconds} ms");
+        Assert.Contains("node-b leads, in term 2", standby.Output);
+        using var second = TestHttp.Client(standby.Address, Wait.Timeout);
+        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync($"/api/items/{written}")).StatusCode);
+        await WriteAsync(second, 2);
+    }
+
+    [Fact]
+    public async Task ALeaderStoppedPastItsLockTimeoutIsReplacedAndCommitsNothingWhenItWakes()
+    {
+        using var store = await ClusterStoreAsync();
+        await using var leader = await ServerProcess.StartAsync(store.With("Equip:Cluster:NodeId", "node-a").Settings, store.DataDirectory);
+        await using var standby = ServerProcess.Launch(store.With("Equip:Cluster:NodeId", "node-b").Settings, store.DataDirectory);
+        await standby.WaitForOutputAsync("stands by").WaitAsync(Wait.Timeout);
+        using var first = TestHttp.Client(leader.Address, TimeSpan.FromSeconds(10));
+        await WriteAsync(first, 1);
+
+        await leader.SignalAsync("STOP");
+        var stopped = Stopwatch.StartNew();
+        await standby.WaitUntilHealthyAsync(Wait.Timeout);
+        output.WriteLine($"SIGSTOP to the standby answering: {stopped.ElapsedMilliseconds} ms");
+        using var second = TestHttp.Client(standby.Address, Wait.Timeout);
+        await WriteAsync(second, 2);
+
+        // Woken, the old leader refuses the write (or its connection) and stops; nothing it was
+        // sent is stored.
+        await leader.SignalAsync("CONT");
+        var late = Guid.NewGuid();
+        try
+        {
+            var response = await first.PostAsJsonAsync("/api/items", Probe(late, 3));
+            Assert.NotEqual(HttpStatusCode.Created, response.StatusCode);
+        }
+        catch (Exception refused) when (refused is HttpRequestException or TaskCanceledException)
+        {
+            // the connection closed as it stopped
+        }
+        await leader.WaitForExitAsync(Wait.Timeout);
+        Assert.Equal(75, leader.ExitCode);
+        Assert.Contains("steps down from term 1", leader.Output);
+        Assert.Equal(HttpStatusCode.NotFound, (await second.GetAsync($"/api/items/{late}")).StatusCode);
+        var events = await second.GetFromJsonAsync<JsonElement>("/api/events?after=0&limit=1000");
+        var revisions = events.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("revision").GetInt64()).ToList();
+        Assert.Equal(revisions.Order(), revisions); // no revision set back
+        await WriteAsync(second, 4);
+    }
+
+    [Fact]
+    public async Task ACommitInATermThatHasPassedIsRefusedAndTheNodeStepsDown()
+    {
+        using var store = await ClusterStoreAsync();
+        await using var leader = await ServerProcess.StartAsync(store.With("Equip:Cluster:NodeId", "node-a").Settings, store.DataDirectory);
+        using var http = TestHttp.Client(leader.Address, Wait.Timeout);
+        await WriteAsync(http, 1);
+        await using (var db = store.OpenDb())
+        {
+            // Another node's election, as it looks to this one: the term moves on.
+            await db.Database.ExecuteSqlRawAsync("""UPDATE cluster_state SET "Term" = "Term" + 1""");
+        }
+        var late = Guid.NewGuid();
+        var response = await http.PostAsJsonAsync("/api/items", Probe(late, 2));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        await leader.WaitForExitAsync(Wait.Timeout);
+        Assert.Equal(75, leader.ExitCode);
+        Assert.Contains("another node has started a newer term", leader.Output);
+        await using (var db = store.OpenDb())
+        {
+            Assert.False(await db.Items.AnyAsync(i => i.Id == late));
+        }
+    }
+
+    private static object Probe(Guid id, int n) => new { id, type = ProbeType, fields = new { n } };
+
+    private static async Task<Guid> WriteAsync(HttpClient http, int n)
+    {
+        var id = Guid.NewGuid();
+        var response = await http.PostAsJsonAsync("/api/items", Probe(id, n));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return id;
+    }
+}
