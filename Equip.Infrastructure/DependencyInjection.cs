@@ -62,6 +62,8 @@ public static class DependencyInjection
         services.AddSingleton<DashboardSessions>();
         services.AddSingleton<StoreFence>();
         services.AddSingleton<Leadership>();
+        services.AddSingleton<ClusterStatus>();
+        services.AddSingleton<ClusterStatus>();
         services.AddSingleton<IDbContextFactory<EquipDbContext>>(sp => CreateContextFactory(
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value,
             sp.GetRequiredService<IOptions<EquipOptions>>().Value,

@@ -90,6 +90,7 @@ public static class WebSetup
         api.MapItemsApi();
         api.MapEventsApi();
         api.MapPeersApi();
+        api.MapClusterApi();
         api.MapComponentsApi();
         api.MapComponentRequestsApi();
         api.MapLinksApi();

@@ -1,3 +1,4 @@
+using Equip.Infrastructure.Dataspace.Live;
 using System.Diagnostics;
 using Equip.Infrastructure.Persistence;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,7 @@ public sealed partial class Leadership(
     IOptions<ClusterOptions> options,
     IOptions<DatabaseOptions> database,
     StoreFence fence,
+    ILiveItems live,
     IHostApplicationLifetime lifetime,
     ILogger<Leadership> logger) : IHostedService
 {
@@ -69,6 +71,7 @@ public sealed partial class Leadership(
             {
                 break;
             }
+            await ReportAsync("standby", cancellationToken);
             if (!standing)
             {
                 StandingBy(logger, NodeId);
@@ -78,6 +81,7 @@ public sealed partial class Leadership(
         }
         var term = await NewTermAsync(cancellationToken);
         fence.Enter(term);
+        await ReportAsync("leader", cancellationToken);
         Volatile.Write(ref _validUntil, sent + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
         Elected(logger, NodeId, term);
         _beating = BeatAsync(_stopping.Token);
@@ -114,7 +118,7 @@ public sealed partial class Leadership(
                 var sent = Stopwatch.GetTimestamp();
                 using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 bounded.CancelAfter(timeout / 2);
-                await ExecuteAsync("SELECT 1", bounded.Token);
+                await ReportAsync("leader", bounded.Token);
                 if (Stopwatch.GetElapsedTime(sent) < timeout && Volatile.Read(ref _steppedDown) == 0)
                 {
                     Volatile.Write(ref _validUntil, sent + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
@@ -143,6 +147,22 @@ public sealed partial class Leadership(
             Environment.ExitCode = 75;
             lifetime.StopApplication();
         }
+    }
+
+    /// Records this node in cluster_nodes (a statement on the lock's connection: for the leader it
+    /// is also the confirmation that it still holds the lock, and keeps its session from idling out).
+    private async Task ReportAsync(string role, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO cluster_nodes ("NodeId", "Url", "Role", "AppliedRevision", "LastSeen") VALUES (@node, @url, @role, @revision, now())
+            ON CONFLICT ("NodeId") DO UPDATE SET "Url" = excluded."Url", "Role" = excluded."Role",
+                "AppliedRevision" = excluded."AppliedRevision", "LastSeen" = excluded."LastSeen"
+            """, _connection);
+        command.Parameters.AddWithValue("node", NodeId);
+        command.Parameters.AddWithValue("url", (object?)options.Value.AdvertisedUrl ?? DBNull.Value);
+        command.Parameters.AddWithValue("role", role);
+        command.Parameters.AddWithValue("revision", role == "leader" ? live.Revision : 0L);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// Whether a commit failed because the store's term is no longer this leader's (the fence of

@@ -18,3 +18,19 @@ public sealed class ClusterState
 
     public DateTimeOffset? ElectedAt { get; set; }
 }
+
+/// A node of the cluster as it last reported itself (docs/scaling.md): the leader every quarter of
+/// the lock timeout, a standby at every attempt to take the lock.
+public sealed class ClusterNode
+{
+    public string NodeId { get; set; } = "";
+
+    public string? Url { get; set; }
+
+    /// "leader" or "standby".
+    public string Role { get; set; } = "";
+
+    public long AppliedRevision { get; set; }
+
+    public DateTimeOffset LastSeen { get; set; }
+}

@@ -13,6 +13,7 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<ChangeLogEntry> ChangeLog => Set<ChangeLogEntry>();
     public DbSet<DataspaceState> State => Set<DataspaceState>();
     public DbSet<ClusterState> Cluster => Set<ClusterState>();
+    public DbSet<ClusterNode> ClusterNodes => Set<ClusterNode>();
     public DbSet<Peer> Peers => Set<Peer>();
     public DbSet<RevisionGapEntry> RevisionGaps => Set<RevisionGapEntry>();
     public DbSet<DeviceKey> DeviceKeys => Set<DeviceKey>();
@@ -39,6 +40,7 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
         modelBuilder.ApplyConfiguration(new DataspaceStateConfiguration());
         modelBuilder.ApplyConfiguration(new RevisionGapConfiguration());
         modelBuilder.ApplyConfiguration(new ClusterStateConfiguration());
+        modelBuilder.ApplyConfiguration(new ClusterNodeConfiguration());
         modelBuilder.ApplyConfiguration(new PeerConfiguration());
         modelBuilder.ApplyConfiguration(new DeviceKeyConfiguration());
         modelBuilder.ApplyConfiguration(new EndedSessionConfiguration());

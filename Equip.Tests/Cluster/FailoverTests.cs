@@ -33,6 +33,9 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         await standby.WaitForOutputAsync("stands by").WaitAsync(Wait.Timeout);
         using var first = TestHttp.Client(leader.Address, Wait.Timeout);
         var written = await WriteAsync(first, 1);
+        await Wait.UntilAsync(async () => (await first.GetFromJsonAsync<JsonElement>("/api/cluster")).GetProperty("nodes").EnumerateArray()
+            .Select(n => (n.GetProperty("nodeId").GetString(), n.GetProperty("role").GetString())).Order()
+            .SequenceEqual([("node-a", "leader"), ("node-b", "standby")]), "the leader and the standby in GET /api/cluster");
 
         var killed = Stopwatch.StartNew();
         await leader.KillAsync();
@@ -42,6 +45,11 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         using var second = TestHttp.Client(standby.Address, Wait.Timeout);
         Assert.Equal(HttpStatusCode.OK, (await second.GetAsync($"/api/items/{written}")).StatusCode);
         await WriteAsync(second, 2);
+
+        var cluster = await second.GetFromJsonAsync<JsonElement>("/api/cluster");
+        Assert.Equal(2, cluster.GetProperty("term").GetInt64());
+        var roles = cluster.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("nodeId").GetString()!, n => n.GetProperty("role").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["node-b"] = "leader", ["node-a"] = "unreachable" }, roles);
     }
 
     [Fact]
@@ -106,6 +114,16 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         {
             Assert.False(await db.Items.AnyAsync(i => i.Id == late));
         }
+    }
+
+    [Fact]
+    public async Task ASqliteStoreRefusesToJoinACluster()
+    {
+        using var store = TestStore.Sqlite().With("Equip:Cluster:Enabled", "true");
+        await using var node = ServerProcess.Launch(store.Settings, store.DataDirectory);
+        await node.WaitForExitAsync(Wait.Timeout);
+        Assert.NotEqual(0, node.ExitCode);
+        Assert.Contains("Equip:Cluster:Enabled needs PostgreSQL", node.Output);
     }
 
     private static object Probe(Guid id, int n) => new { id, type = ProbeType, fields = new { n } };

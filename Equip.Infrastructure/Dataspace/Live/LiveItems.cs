@@ -183,6 +183,9 @@ internal sealed partial class LiveItems : ILiveItems
 public interface ILiveItems
 {
     ItemState? Get(Guid id);
+
+    /// The revision applied so far.
+    long Revision { get; }
 }
 
 /// A value the writer sets in place on a live item (Item, the one LiveItems holds), and the

@@ -34,3 +34,12 @@ internal sealed class ClusterStateConfiguration : IEntityTypeConfiguration<Clust
         builder.HasData(new ClusterState { Id = ClusterState.SingletonId });
     }
 }
+
+internal sealed class ClusterNodeConfiguration : IEntityTypeConfiguration<ClusterNode>
+{
+    public void Configure(EntityTypeBuilder<ClusterNode> builder)
+    {
+        builder.ToTable("cluster_nodes");
+        builder.HasKey(n => n.NodeId);
+    }
+}

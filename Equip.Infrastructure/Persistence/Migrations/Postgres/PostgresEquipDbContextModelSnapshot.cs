@@ -207,6 +207,29 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("change_log", (string)null);
                 });
 
+            modelBuilder.Entity("Equip.Infrastructure.Persistence.ClusterNode", b =>
+                {
+                    b.Property<string>("NodeId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("AppliedRevision")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Url")
+                        .HasColumnType("text");
+
+                    b.HasKey("NodeId");
+
+                    b.ToTable("cluster_nodes", (string)null);
+                });
+
             modelBuilder.Entity("Equip.Infrastructure.Persistence.ClusterState", b =>
                 {
                     b.Property<int>("Id")

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteEquipDbContext))]
-    [Migration("20261206213506_ClusterState")]
-    partial class ClusterState
+    [Migration("20261206214033_Cluster")]
+    partial class Cluster
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -203,6 +203,29 @@ namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("OccurredAt");
 
                     b.ToTable("change_log", (string)null);
+                });
+
+            modelBuilder.Entity("Equip.Infrastructure.Persistence.ClusterNode", b =>
+                {
+                    b.Property<string>("NodeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AppliedRevision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSeen")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("NodeId");
+
+                    b.ToTable("cluster_nodes", (string)null);
                 });
 
             modelBuilder.Entity("Equip.Infrastructure.Persistence.ClusterState", b =>

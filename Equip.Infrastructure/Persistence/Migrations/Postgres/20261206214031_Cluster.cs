@@ -6,11 +6,26 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Equip.Infrastructure.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class ClusterState : Migration
+    public partial class Cluster : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "cluster_nodes",
+                columns: table => new
+                {
+                    NodeId = table.Column<string>(type: "text", nullable: false),
+                    Url = table.Column<string>(type: "text", nullable: true),
+                    Role = table.Column<string>(type: "text", nullable: false),
+                    AppliedRevision = table.Column<long>(type: "bigint", nullable: false),
+                    LastSeen = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_cluster_nodes", x => x.NodeId);
+                });
+
             migrationBuilder.CreateTable(
                 name: "cluster_state",
                 columns: table => new
@@ -35,6 +50,9 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "cluster_nodes");
+
             migrationBuilder.DropTable(
                 name: "cluster_state");
         }

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Equip.Infrastructure.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresEquipDbContext))]
-    [Migration("20261206213503_ClusterState")]
-    partial class ClusterState
+    [Migration("20261206214031_Cluster")]
+    partial class Cluster
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -208,6 +208,29 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("OccurredAt");
 
                     b.ToTable("change_log", (string)null);
+                });
+
+            modelBuilder.Entity("Equip.Infrastructure.Persistence.ClusterNode", b =>
+                {
+                    b.Property<string>("NodeId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("AppliedRevision")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Url")
+                        .HasColumnType("text");
+
+                    b.HasKey("NodeId");
+
+                    b.ToTable("cluster_nodes", (string)null);
                 });
 
             modelBuilder.Entity("Equip.Infrastructure.Persistence.ClusterState", b =>

@@ -5,11 +5,26 @@
 namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class ClusterState : Migration
+    public partial class Cluster : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "cluster_nodes",
+                columns: table => new
+                {
+                    NodeId = table.Column<string>(type: "TEXT", nullable: false),
+                    Url = table.Column<string>(type: "TEXT", nullable: true),
+                    Role = table.Column<string>(type: "TEXT", nullable: false),
+                    AppliedRevision = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSeen = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_cluster_nodes", x => x.NodeId);
+                });
+
             migrationBuilder.CreateTable(
                 name: "cluster_state",
                 columns: table => new
@@ -34,6 +49,9 @@ namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "cluster_nodes");
+
             migrationBuilder.DropTable(
                 name: "cluster_state");
         }
