@@ -153,6 +153,11 @@ public sealed class EquipClient : IAsyncDisposable
         return done;
     }
 
+    private int _serverIndex;
+
+    /// The address the next connection goes to: Server, then each of AlternateServers, in turn.
+    private Uri CurrentServer => _serverIndex == 0 ? _options.Server : _options.AlternateServers[_serverIndex - 1];
+
     private HubConnection Live() =>
         _connection is { Hub.State: HubConnectionState.Connected } connection
             ? connection.Hub
@@ -197,6 +202,7 @@ public sealed class EquipClient : IAsyncDisposable
             catch (Exception error)
             {
                 await DropConnectionAsync();
+                _serverIndex = (_serverIndex + 1) % (_options.AlternateServers.Count + 1); // the installation's next address, if it has several
                 SetState(new EquipConnectionChange(EquipConnectionState.Connecting, false, error));
                 try
                 {
@@ -212,7 +218,7 @@ public sealed class EquipClient : IAsyncDisposable
 
     private async Task ConnectAsync(CancellationToken stop)
     {
-        var builder = new HubConnectionBuilder().WithUrl(new Uri(_options.Server, HubNames.Path), http =>
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(CurrentServer, HubNames.Path), http =>
         {
             if (_options.Key is { } key)
             {

@@ -7,6 +7,13 @@ public sealed class EquipClientOptions
     public required Uri Server { get; init; }
 
     /// <summary>
+    /// Further addresses of the same installation (the other nodes of a cluster, docs/scaling.md),
+    /// tried in turn after <see cref="Server"/>: after a connection attempt that fails, or a
+    /// connection that is lost, the next attempt goes to the next address, round the list.
+    /// </summary>
+    public IReadOnlyList<Uri> AlternateServers { get; init; } = [];
+
+    /// <summary>
     /// The key the server gave this device (a device key, or the admin key), sent as the
     /// connection's access token. Without one the server refuses the connection.
     /// </summary>

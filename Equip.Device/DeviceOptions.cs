@@ -6,7 +6,7 @@ namespace Equip.Device;
 public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, string Name, IReadOnlyDictionary<string, string> Labels)
 {
     public const string Usage =
-        "usage: Equip.Device --server URL --container ID [--key KEY] [--name NAME] [--label key=value ...]\n" +
+        "usage: Equip.Device --server URL[,URL...] --container ID [--key KEY] [--name NAME] [--label key=value ...]\n" +
         "                    (the key may come from the EQUIP_KEY environment variable instead)\n" +
         "                    [--max-reconnect-delay-ms MS] [--keep-alive-ms MS] [--server-timeout-ms MS] [--record-boots]";
 
@@ -18,6 +18,9 @@ public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, 
 
     /// How long the server may stay silent before the connection is given up (default 10000).
     public TimeSpan? ServerTimeout { get; init; }
+
+    /// The other addresses given to --server (the nodes of a cluster), tried in turn after Server.
+    public IReadOnlyList<Uri> AlternateServers { get; init; } = [];
 
     /// Whether each start adds a persistent device.Boot item (a device's own journal, kept across restarts).
     public bool RecordBoots { get; init; }
@@ -82,11 +85,14 @@ public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, 
                     break;
             }
         }
-        if (!Uri.TryCreate(server, UriKind.Absolute, out var address))
+        var addresses = (server ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => Uri.TryCreate(s, UriKind.Absolute, out var uri) ? uri : null).ToList();
+        if (addresses.Count == 0 || addresses.Any(a => a is null))
         {
-            error = "--server URL is required, such as http://localhost:5000.";
+            error = "--server URL is required, such as http://localhost:5000 (several, comma-separated, for the nodes of a cluster).";
             return false;
         }
+        var address = addresses[0]!;
         if (string.IsNullOrWhiteSpace(container))
         {
             error = "--container ID is required: the container's stable id.";
@@ -99,6 +105,7 @@ public sealed record DeviceOptions(Uri Server, string ContainerId, string? Key, 
             KeepAliveInterval = Given("--keep-alive-ms"),
             ServerTimeout = Given("--server-timeout-ms"),
             RecordBoots = recordBoots,
+            AlternateServers = [.. addresses.Skip(1).OfType<Uri>()],
         };
         if (options.KeepAliveInterval >= (options.ServerTimeout ?? new EquipClientOptions { Server = address }.ServerTimeout))
         {

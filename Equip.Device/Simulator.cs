@@ -19,6 +19,7 @@ public static class Simulator
         await using var client = new EquipClient(new EquipClientOptions
         {
             Server = options.Server,
+            AlternateServers = options.AlternateServers,
             Key = options.Key,
             PeerId = options.ContainerId,
             Name = options.Name,

@@ -33,6 +33,10 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         await standby.WaitForOutputAsync("stands by").WaitAsync(Wait.Timeout);
         using var first = TestHttp.Client(leader.Address, Wait.Timeout);
         var written = await WriteAsync(first, 1);
+        await using var device = DeviceProcess.Start([leader.Address, standby.Address], "sim-c", "--max-reconnect-delay-ms", "300");
+        var created = await first.PostAsJsonAsync("/api/component-requests", new { capability = "Counter", containerId = "sim-c" });
+        var request = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await RunningAsync(first, request);
         await Wait.UntilAsync(async () => (await first.GetFromJsonAsync<JsonElement>("/api/cluster")).GetProperty("nodes").EnumerateArray()
             .Select(n => (n.GetProperty("nodeId").GetString(), n.GetProperty("role").GetString())).Order()
             .SequenceEqual([("node-a", "leader"), ("node-b", "standby")]), "the leader and the standby in GET /api/cluster");
@@ -45,6 +49,10 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         using var second = TestHttp.Client(standby.Address, Wait.Timeout);
         Assert.Equal(HttpStatusCode.OK, (await second.GetAsync($"/api/items/{written}")).StatusCode);
         await WriteAsync(second, 2);
+        // The device moved to the new leader by itself (its second address) and runs its component again.
+        await Wait.UntilAsync(async () => (await second.GetFromJsonAsync<JsonElement>("/api/peers")).EnumerateArray()
+            .Any(p => p.GetProperty("peerId").GetString() == "sim-c" && p.GetProperty("state").GetString() == "connected"), "the device connected to the new leader");
+        await RunningAsync(second, request);
 
         var cluster = await second.GetFromJsonAsync<JsonElement>("/api/cluster");
         Assert.Equal(2, cluster.GetProperty("term").GetInt64());
@@ -125,6 +133,10 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         Assert.NotEqual(0, node.ExitCode);
         Assert.Contains("Equip:Cluster:Enabled needs PostgreSQL", node.Output);
     }
+
+    private static Task RunningAsync(HttpClient http, Guid request) =>
+        Wait.UntilAsync(async () => (await http.GetFromJsonAsync<JsonElement>($"/api/component-requests/{request}")).GetProperty("status").GetString() == "running",
+            "the component running");
 
     private static object Probe(Guid id, int n) => new { id, type = ProbeType, fields = new { n } };
 
