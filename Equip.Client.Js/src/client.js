@@ -67,6 +67,8 @@ export class EquipClient {
   /** @type {boolean} */ #needsReassert;
   /** @type {boolean} */ #needsSync;
   /** @type {number} */ #syncAfter;
+  /** @type {string[]} the installation's addresses, tried in turn (docs/scaling.md) */ #servers = [];
+  /** @type {number} */ #serverIndex = 0;
 
   static {
     clientInternals = {
@@ -77,7 +79,8 @@ export class EquipClient {
 
   /** @param {EquipClientOptions} options */
   constructor(options) {
-    if (!options?.server || !options?.peerId) {
+    const servers = [options?.server].flat().filter(Boolean);
+    if (servers.length === 0 || !options?.peerId) {
       throw new TypeError('EquipClient needs options.server and options.peerId.');
     }
     checkKey(options.key);
@@ -95,6 +98,7 @@ export class EquipClient {
       logger: signalR.LogLevel.None,
       ...withoutUndefined(options),
     };
+    this.#servers = servers;
     if (this.#options.keepAliveMs >= this.#options.serverTimeoutMs) {
       throw new RangeError('keepAliveMs must be shorter than serverTimeoutMs.');
     }
@@ -319,6 +323,7 @@ export class EquipClient {
           this.#setState(end.state, end.error);
           return;
         }
+        this.#serverIndex = (this.#serverIndex + 1) % this.#servers.length; // the next address, if several
         this.#setState('connecting', /** @type {Error} */ (error));
         await Promise.race([sleep(this.#backoff.next(serverRestarting(error))), this.#work.wait()]);
       }
@@ -346,7 +351,7 @@ export class EquipClient {
   }
 
   async #connect() {
-    const hub = await buildConnection(this.#options);
+    const hub = await buildConnection({ ...this.#options, server: this.#servers[this.#serverIndex] });
     const connection = new ClientConnection(hub);
     hub.on(HubNames.snapshot, (m) => this.#onSnapshot(wire.snapshot(m)));
     hub.on(HubNames.changes, (m) => this.#onChanges(wire.changes(m)));

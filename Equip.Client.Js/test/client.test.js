@@ -41,6 +41,18 @@ for (const messagePack of [false, true]) {
       }
     });
 
+    test('with several addresses (the nodes of a cluster) it moves on from one where nothing listens to the next', async () => {
+      const nothing = await FaultProxy.start(null); // accepts, then drops: no server there
+      try {
+        const lamp = device('lamp-several', [nothing.address, server.address]);
+        const added = await lamp.add({ type: 'demo.Several', fields: { name: 'through the second' } });
+        assert.equal(added.responsible, 'lamp-several');
+        await lamp.waitUntilConnected();
+      } finally {
+        await nothing.stop();
+      }
+    });
+
     test('a reset within the grace period deletes nothing and the replica catches up on what it missed', async () => {
       const proxy = await FaultProxy.start(server.port);
       try {

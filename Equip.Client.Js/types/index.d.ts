@@ -59,8 +59,12 @@ export interface UpdateRequest {
 export type KeySource = string | (() => string | null | undefined | Promise<string | null | undefined>);
 
 export interface EquipClientOptions {
-  /** The server's address, such as http://localhost:5000. */
-  server: string;
+  /**
+   * The server's address, such as http://localhost:5000; or several addresses of one installation
+   * (the nodes of a cluster), tried in turn: after a connection attempt that fails, or a lost
+   * connection, the next attempt goes to the next address.
+   */
+  server: string | string[];
   /** The device's stable id, the same at every start. */
   peerId: string;
   key?: KeySource;
