@@ -34,3 +34,14 @@ public sealed class ClusterNode
 
     public DateTimeOffset LastSeen { get; set; }
 }
+
+/// One key of ASP.NET Core's data protection (the dashboard's cookies and antiforgery tokens), kept
+/// in the store when the nodes of a cluster share it (docs/scaling.md).
+public sealed class DataProtectionKey
+{
+    public int Id { get; set; }
+
+    public string? FriendlyName { get; set; }
+
+    public string Xml { get; set; } = "";
+}

@@ -14,6 +14,7 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
     public DbSet<DataspaceState> State => Set<DataspaceState>();
     public DbSet<ClusterState> Cluster => Set<ClusterState>();
     public DbSet<ClusterNode> ClusterNodes => Set<ClusterNode>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Peer> Peers => Set<Peer>();
     public DbSet<RevisionGapEntry> RevisionGaps => Set<RevisionGapEntry>();
     public DbSet<DeviceKey> DeviceKeys => Set<DeviceKey>();
@@ -41,6 +42,7 @@ public abstract class EquipDbContext(DbContextOptions options) : DbContext(optio
         modelBuilder.ApplyConfiguration(new RevisionGapConfiguration());
         modelBuilder.ApplyConfiguration(new ClusterStateConfiguration());
         modelBuilder.ApplyConfiguration(new ClusterNodeConfiguration());
+        modelBuilder.ApplyConfiguration(new DataProtectionKeyConfiguration());
         modelBuilder.ApplyConfiguration(new PeerConfiguration());
         modelBuilder.ApplyConfiguration(new DeviceKeyConfiguration());
         modelBuilder.ApplyConfiguration(new EndedSessionConfiguration());

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Equip.Testing;
 using Microsoft.EntityFrameworkCore;
 using Equip.Tests.Support;
@@ -29,10 +30,17 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
     {
         using var store = await ClusterStoreAsync();
         await using var leader = await ServerProcess.StartAsync(store.With("Equip:Cluster:NodeId", "node-a").Settings, store.DataDirectory);
-        await using var standby = ServerProcess.Launch(store.With("Equip:Cluster:NodeId", "node-b").Settings, store.DataDirectory);
+        var elsewhere = Directory.CreateTempSubdirectory("equip-node-b-").FullName; // a machine of its own: nothing shared but PostgreSQL
+        await using var standby = ServerProcess.Launch(store.With("Equip:Cluster:NodeId", "node-b").With("Equip:DataDirectory", elsewhere).Settings, elsewhere);
         await standby.WaitForOutputAsync("stands by").WaitAsync(Wait.Timeout);
         using var first = TestHttp.Client(leader.Address, Wait.Timeout);
         var written = await WriteAsync(first, 1);
+        // The dashboard's sign-in form, as node A served it (its antiforgery cookie and token).
+        var cookies = new CookieContainer();
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { Timeout = Wait.Timeout };
+        var form = await browser.GetStringAsync(new Uri(leader.Address, "/signin"));
+        var token = Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
         await using var device = DeviceProcess.Start([leader.Address, standby.Address], "sim-c", "--max-reconnect-delay-ms", "300");
         var created = await first.PostAsJsonAsync("/api/component-requests", new { capability = "Counter", containerId = "sim-c" });
         var request = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -53,6 +61,17 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         await Wait.UntilAsync(async () => (await second.GetFromJsonAsync<JsonElement>("/api/peers")).EnumerateArray()
             .Any(p => p.GetProperty("peerId").GetString() == "sim-c" && p.GetProperty("state").GetString() == "connected"), "the device connected to the new leader");
         await RunningAsync(second, request);
+
+        // Node B reads node A's antiforgery token (the key ring is in the store): the sign-in
+        // started on A completes on B, which sets the session cookie.
+        var signIn = await browser.PostAsync(new Uri(standby.Address, "/signin"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin",
+            ["__RequestVerificationToken"] = token,
+            ["Input.Key"] = TestKeys.Admin,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Contains(cookies.GetCookies(standby.Address).Cast<Cookie>(), c => c.Name == "equip.session");
 
         var cluster = await second.GetFromJsonAsync<JsonElement>("/api/cluster");
         Assert.Equal(2, cluster.GetProperty("term").GetInt64());

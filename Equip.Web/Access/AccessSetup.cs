@@ -4,7 +4,11 @@ using Equip.Protocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Equip.Infrastructure.Cluster;
+using Equip.Infrastructure.Persistence;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.EntityFrameworkCore;
 
 namespace Equip.Web.Access;
 
@@ -19,10 +23,16 @@ public static class AccessSetup
         var services = builder.Services;
         var dataDirectory = builder.Configuration.GetSection(EquipOptions.Section).Get<EquipOptions>()?.DataDirectory ?? new EquipOptions().DataDirectory;
         // Cookies and antiforgery tokens stay valid across restarts: their keys live with the data,
-        // in a directory only the server's user may read.
-        services.AddDataProtection()
-            .SetApplicationName("Equip")
-            .PersistKeysToFileSystem(OwnerOnlyDirectory(Path.Combine(Path.GetFullPath(dataDirectory), "data-protection-keys")));
+        // in a directory only the server's user may read; the nodes of a cluster share them in the store.
+        var protection = services.AddDataProtection().SetApplicationName("Equip");
+        if (builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>()?.Enabled == true)
+        {
+            services.AddOptions<KeyManagementOptions>().Configure<IDbContextFactory<EquipDbContext>>((o, contexts) => o.XmlRepository = new StoredKeyRing(contexts));
+        }
+        else
+        {
+            protection.PersistKeysToFileSystem(OwnerOnlyDirectory(Path.Combine(Path.GetFullPath(dataDirectory), "data-protection-keys")));
+        }
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         services.AddAuthentication(SelectingScheme)
             .AddPolicyScheme(SelectingScheme, "A key, else the dashboard's cookie", o =>

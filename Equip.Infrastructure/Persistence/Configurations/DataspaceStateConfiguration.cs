@@ -43,3 +43,12 @@ internal sealed class ClusterNodeConfiguration : IEntityTypeConfiguration<Cluste
         builder.HasKey(n => n.NodeId);
     }
 }
+
+internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<DataProtectionKey>
+{
+    public void Configure(EntityTypeBuilder<DataProtectionKey> builder)
+    {
+        builder.ToTable("data_protection_keys");
+        builder.HasKey(k => k.Id);
+    }
+}

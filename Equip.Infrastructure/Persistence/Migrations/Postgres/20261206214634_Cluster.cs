@@ -1,5 +1,6 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
@@ -41,6 +42,20 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
                     table.PrimaryKey("PK_cluster_state", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_data_protection_keys", x => x.Id);
+                });
+
             migrationBuilder.InsertData(
                 table: "cluster_state",
                 columns: new[] { "Id", "ElectedAt", "LeaderNodeId", "LeaderUrl", "Term" },
@@ -55,6 +70,9 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "cluster_state");
+
+            migrationBuilder.DropTable(
+                name: "data_protection_keys");
         }
     }
 }

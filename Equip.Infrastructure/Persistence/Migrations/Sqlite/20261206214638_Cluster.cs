@@ -40,6 +40,20 @@ namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
                     table.PrimaryKey("PK_cluster_state", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_data_protection_keys", x => x.Id);
+                });
+
             migrationBuilder.InsertData(
                 table: "cluster_state",
                 columns: new[] { "Id", "ElectedAt", "LeaderNodeId", "LeaderUrl", "Term" },
@@ -54,6 +68,9 @@ namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "cluster_state");
+
+            migrationBuilder.DropTable(
+                name: "data_protection_keys");
         }
     }
 }
