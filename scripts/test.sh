@@ -46,6 +46,10 @@ if [ ! -x /usr/bin/mosquitto_pub ] || [ ! -x /usr/bin/mosquitto_sub ]; then
   echo "mosquitto_pub/mosquitto_sub not found: installing Debian's mosquitto-clients package for the MQTT tests."
   apt_install mosquitto-clients || { echo "Could not install mosquitto-clients."; echo "0 passed, 1 failed"; exit 1; }
 fi
+if [ ! -x /usr/sbin/haproxy ]; then
+  echo "haproxy not found: installing Debian's haproxy package for the cluster's load-balancer test."
+  apt_install haproxy || { echo "Could not install haproxy."; echo "0 passed, 1 failed"; exit 1; }
+fi
 if ! /usr/bin/python3 -c 'import paho.mqtt' 2>/dev/null; then
   echo "paho-mqtt not found: installing Debian's python3-paho-mqtt package for the docs' MQTT firmware example."
   apt_install python3-paho-mqtt || { echo "Could not install python3-paho-mqtt."; echo "0 passed, 1 failed"; exit 1; }

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Equip.Testing;
+using Equip.Tests.Mqtt;
+using Equip.Tests.Support;
+
+namespace Equip.Tests.Cluster;
+
+/// The shipped deploy/haproxy.cfg (docs/scaling.md), run by Debian's haproxy in front of two nodes
+/// with their addresses put in: REST and MQTT reach the leader through it; the leader killed -9,
+/// they reach the new leader through the same addresses, with what was written before.
+[Collection(PostgresCollection.Name)]
+public sealed class LoadBalancerTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task TheDocumentedHaproxyFollowsTheLeader()
+    {
+        using var store = (await TestStore.PostgresAsync(postgres))
+            .With("Equip:Cluster:Enabled", "true").With("Equip:Cluster:LockTimeout", "00:00:02").With("Equip:Cluster:StandbyPoll", "00:00:00.100");
+        await using var nodeA = await ServerProcess.StartAsync(store.With("Equip:Cluster:NodeId", "node-a").Settings, store.DataDirectory);
+        await using var nodeB = ServerProcess.Launch(store.With("Equip:Cluster:NodeId", "node-b").Settings, store.DataDirectory);
+        await nodeB.WaitForOutputAsync("stands by").WaitAsync(Wait.Timeout);
+        int http = PrivatePostgres.FreePort(), mqtt = PrivatePostgres.FreePort();
+        var configuration = File.ReadAllText(Path.Combine(BuiltProjects.Root(), "deploy", "haproxy.cfg"))
+            .Replace("bind :8080", $"bind 127.0.0.1:{http}").Replace("bind :1883", $"bind 127.0.0.1:{mqtt}")
+            .Replace("node-a:1883 check port 8080", $"127.0.0.1:{nodeA.MqttPort} check port {nodeA.Address.Port}")
+            .Replace("node-b:1883 check port 8080", $"127.0.0.1:{nodeB.MqttPort} check port {nodeB.Address.Port}")
+            .Replace("node-a:8080", $"127.0.0.1:{nodeA.Address.Port}").Replace("node-b:8080", $"127.0.0.1:{nodeB.Address.Port}");
+        Assert.DoesNotContain("8080", configuration);
+        var file = Path.Combine(store.DataDirectory, "haproxy.cfg");
+        File.WriteAllText(file, configuration);
+        await using var haproxy = ScriptProcess.Start("/usr/sbin/haproxy", "-f", file, "-db");
+        var balanced = new Uri($"http://127.0.0.1:{http}");
+        using var client = TestHttp.Client(balanced, TimeSpan.FromSeconds(5));
+
+        var before = await WriteThroughAsync(client, haproxy);
+        await using (var sensor = await ConnectThroughAsync(mqtt, "sensor-lb"))
+        {
+            Assert.True((await sensor.PublishAsync("lb/before", "1", retain: true)).IsSuccess);
+        }
+
+        await nodeA.KillAsync();
+        var after = await WriteThroughAsync(client, haproxy); // retried until the new leader answers through the same address
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/items/{before}")).StatusCode);
+        Assert.NotEqual(before, after);
+        await using var console = await ConnectThroughAsync(mqtt, "console-lb");
+        await console.SubscribeAsync("lb/#");
+        Assert.Equal(("1", true), await console.NextAsync("lb/before")); // the retained message, from the store
+    }
+
+    /// A durable write through the balancer, tried until one is acknowledged (what haproxy said, if none is).
+    private static async Task<Guid> WriteThroughAsync(HttpClient client, ScriptProcess haproxy)
+    {
+        var id = Guid.NewGuid();
+        try
+        {
+            await Wait.UntilAsync(async () =>
+            {
+                try
+                {
+                    return (await client.PostAsJsonAsync("/api/items", new { id, type = "cluster.Probe", fields = new { } })).StatusCode is HttpStatusCode.Created or HttpStatusCode.OK;
+                }
+                catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            }, "a write through haproxy");
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}\nhaproxy said: {haproxy.Output}", timeout);
+        }
+        return id;
+    }
+
+    private static async Task<MqttTestClient> ConnectThroughAsync(int port, string clientId)
+    {
+        MqttTestClient? connected = null;
+        await Wait.UntilAsync(async () =>
+        {
+            try
+            {
+                var (client, result) = await MqttTestClient.TryConnectAsync(MqttTestClient.Options(port, clientId).WithTimeout(TimeSpan.FromSeconds(2)).Build());
+                connected = result.ResultCode == MQTTnet.MqttClientConnectResultCode.Success ? client : null;
+                return connected is not null;
+            }
+            catch (Exception unreachable) when (unreachable is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
+            {
+                return false;
+            }
+        }, "an MQTT connection through haproxy");
+        return connected!;
+    }
+}
