@@ -59,6 +59,7 @@ public sealed partial class Leadership(
             KeepAlive = Math.Max(1, (int)(timeout.TotalSeconds / 4)),
             Timeout = Math.Max(1, (int)timeout.TotalSeconds),
             CommandTimeout = Math.Max(1, (int)timeout.TotalSeconds),
+            CancellationTimeout = -1, // a confirmation cut short breaks the connection at once, without waiting for the cancel to be answered
         }.ConnectionString);
         await _connection.OpenAsync(cancellationToken);
         await ExecuteAsync($"SET idle_session_timeout = {(long)timeout.TotalMilliseconds}", cancellationToken);

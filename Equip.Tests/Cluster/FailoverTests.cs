@@ -120,6 +120,33 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task ALeaderCutFromPostgresStepsDownAndTheStandbyTakesOver()
+    {
+        using var store = await ClusterStoreAsync();
+        await using var cut = new FaultProxy(postgres.Cluster.Port); // node A reaches PostgreSQL only through it
+        var throughProxy = store.Settings["Equip:Database:ConnectionString"].Replace($"Port={postgres.Cluster.Port}", $"Port={cut.Port}");
+        await using var leader = await ServerProcess.StartAsync(store.With("Equip:Cluster:NodeId", "node-a").With("Equip:Database:ConnectionString", throughProxy).Settings, store.DataDirectory);
+        await using var standby = ServerProcess.Launch(store.With("Equip:Cluster:NodeId", "node-b").Settings, store.DataDirectory);
+        await standby.WaitForOutputAsync("stands by").WaitAsync(Wait.Timeout);
+        using var first = TestHttp.Client(leader.Address, TimeSpan.FromSeconds(5));
+        var written = await WriteAsync(first, 1);
+
+        cut.Blackhole(); // silently: packets go nowhere, no connection is closed
+        var cutAt = Stopwatch.StartNew();
+        var cutTimestamp = Stopwatch.GetTimestamp();
+        await leader.WaitForOutputAsync("steps down from term 1").WaitAsync(Wait.Timeout);
+        output.WriteLine($"cut to the leader stepping down: {cutAt.ElapsedMilliseconds} ms");
+        await standby.WaitUntilHealthyAsync(Wait.Timeout);
+        output.WriteLine($"cut to the standby answering: {cutAt.ElapsedMilliseconds} ms");
+        output.WriteLine($"cut to the standby leading: {Stopwatch.GetElapsedTime(cutTimestamp, standby.LastSeen("leads, in term 2") ?? 0).TotalMilliseconds} ms");
+        using var second = TestHttp.Client(standby.Address, Wait.Timeout);
+        Assert.Equal(HttpStatusCode.OK, (await second.GetAsync($"/api/items/{written}")).StatusCode);
+        await WriteAsync(second, 2);
+        var cluster = await second.GetFromJsonAsync<JsonElement>("/api/cluster");
+        Assert.Equal(2, cluster.GetProperty("term").GetInt64());
+    }
+
+    [Fact]
     public async Task ACommitInATermThatHasPassedIsRefusedAndTheNodeStepsDown()
     {
         using var store = await ClusterStoreAsync();
