@@ -1,5 +1,6 @@
 using Equip.Infrastructure.Dataspace.Live;
 using System.Diagnostics;
+using Equip.Infrastructure.Access;
 using Equip.Infrastructure.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,7 @@ namespace Equip.Infrastructure.Cluster;
 public sealed partial class Leadership(
     IOptions<ClusterOptions> options,
     IOptions<DatabaseOptions> database,
+    IOptions<AuthOptions> auth,
     StoreFence fence,
     ILiveItems live,
     IHostApplicationLifetime lifetime,
@@ -50,6 +52,10 @@ public sealed partial class Leadership(
         if (database.Value.Provider != DatabaseProvider.Postgres)
         {
             throw new InvalidOperationException("Equip:Cluster:Enabled needs PostgreSQL (Equip:Database:Provider=Postgres): a SQLite store serves one node only.");
+        }
+        if (string.IsNullOrWhiteSpace(auth.Value.AdminKey))
+        {
+            throw new InvalidOperationException("Equip:Cluster:Enabled needs the admin key configured (Equip:Auth:AdminKey), the same on every node: a key each node made for itself would differ.");
         }
         Volatile.Write(ref _validUntil, 0);
         var timeout = options.Value.LockTimeout;

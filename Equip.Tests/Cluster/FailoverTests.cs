@@ -184,6 +184,17 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         Wait.UntilAsync(async () => (await http.GetFromJsonAsync<JsonElement>($"/api/component-requests/{request}")).GetProperty("status").GetString() == "running",
             "the component running");
 
+    [Fact]
+    public async Task ANodeWithoutAConfiguredAdminKeyRefusesToJoinACluster()
+    {
+        using var store = await ClusterStoreAsync();
+        var settings = store.Settings.Where(s => s.Key != "Equip:Auth:AdminKey").ToDictionary();
+        await using var node = ServerProcess.Launch(settings, store.DataDirectory);
+        await node.WaitForExitAsync(Wait.Timeout);
+        Assert.NotEqual(0, node.ExitCode);
+        Assert.Contains("Equip:Cluster:Enabled needs the admin key configured", node.Output);
+    }
+
     private static object Probe(Guid id, int n) => new { id, type = ProbeType, fields = new { n } };
 
     private static async Task<Guid> WriteAsync(HttpClient http, int n)
