@@ -1,6 +1,7 @@
 using Equip.Infrastructure.Dataspace.Live;
 using System.Diagnostics;
 using Equip.Infrastructure.Access;
+using Equip.Infrastructure.Observability;
 using Equip.Infrastructure.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ public sealed partial class Leadership(
     IOptions<AuthOptions> auth,
     StoreFence fence,
     ILiveItems live,
+    EquipMetrics metrics,
     IHostApplicationLifetime lifetime,
     ILogger<Leadership> logger) : IHostedService
 {
@@ -58,6 +60,7 @@ public sealed partial class Leadership(
             throw new InvalidOperationException("Equip:Cluster:Enabled needs the admin key configured (Equip:Auth:AdminKey), the same on every node: a key each node made for itself would differ.");
         }
         Volatile.Write(ref _validUntil, 0);
+        metrics.ObserveCluster(() => fence.Term, () => Holds);
         var timeout = options.Value.LockTimeout;
         _connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.Value.ConnectionString)
         {

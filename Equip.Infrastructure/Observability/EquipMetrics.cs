@@ -56,5 +56,13 @@ public sealed class EquipMetrics : IDisposable
             "{peer}", "Known peers, by state.");
     }
 
+    /// Gauges of a cluster's node (docs/scaling.md): the term it leads in, and whether it leads now.
+    public void ObserveCluster(Func<long?> term, Func<bool> leads)
+    {
+        _meter.CreateObservableGauge("equip.cluster.term", () => term() is { } t ? [new Measurement<long>(t)] : Array.Empty<Measurement<long>>(),
+            "{term}", "The term this node leads in.");
+        _meter.CreateObservableGauge("equip.cluster.leader", () => leads() ? 1 : 0, "{node}", "1 while this node holds the cluster's lock, else 0.");
+    }
+
     public void Dispose() => _meter.Dispose();
 }

@@ -73,6 +73,10 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.Contains(cookies.GetCookies(standby.Address).Cast<Cookie>(), c => c.Name == "equip.session");
 
+        var metrics = await second.GetStringAsync("/metrics");
+        Assert.Contains("equip_cluster_term", metrics);
+        Assert.Matches(@"equip_cluster_term(\{[^}]*\})? 2\b", metrics);
+        Assert.Matches(@"equip_cluster_leader(\{[^}]*\})? 1\b", metrics);
         var cluster = await second.GetFromJsonAsync<JsonElement>("/api/cluster");
         Assert.Equal(2, cluster.GetProperty("term").GetInt64());
         var roles = cluster.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("nodeId").GetString()!, n => n.GetProperty("role").GetString());

@@ -207,6 +207,7 @@ public sealed class DashboardTests(Browser browser, ITestOutputHelper output) : 
             ("Keys", "Device keys", "page-keys"),
         };
         await Expect(Page.GetByTestId("peers-connected")).ToHaveTextAsync("2");
+        await Expect(Page.GetByTestId("nodes-mode")).ToHaveTextAsync("single node");
         foreach (var (link, heading, shot) in pages)
         {
             await Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
