@@ -33,14 +33,23 @@ internal sealed class Installation : IAsyncDisposable
     public static Task<Installation> StartAsync(BenchServer owned, int containers) =>
         StartAsync(new Installation(owned.Address, owned), owned.Address, containers);
 
-    public static Task<Installation> StartAsync(Uri server, int containers) =>
-        StartAsync(new Installation(server), server, containers);
+    /// The containers connect to the server, and to the alternate addresses in turn when it fails
+    /// (the nodes of a cluster).
+    public static Task<Installation> StartAsync(Uri server, int containers, IReadOnlyList<Uri>? alternates = null) =>
+        StartAsync(new Installation(server), server, containers, alternates ?? []);
 
-    private static async Task<Installation> StartAsync(Installation installation, Uri server, int containers)
+    private static async Task<Installation> StartAsync(Installation installation, Uri server, int containers, IReadOnlyList<Uri>? alternates = null)
     {
         for (var i = 0; i < containers; i++)
         {
-            var client = new EquipClient(new EquipClientOptions { Server = server, Key = BenchKey.Value, PeerId = installation.ContainerId(i), UseMessagePack = true });
+            var client = new EquipClient(new EquipClientOptions
+            {
+                Server = server,
+                AlternateServers = alternates ?? [],
+                Key = BenchKey.Value,
+                PeerId = installation.ContainerId(i),
+                UseMessagePack = true,
+            });
             var container = new ComponentContainer(client, installation.ContainerId(i));
             container.Export<Level>("Level");
             container.Export<Sensor>("Sensor");

@@ -61,6 +61,12 @@ foreach (var rateLimits in new[] { true, false })
         new Dictionary<string, string> { ["Equip:RateLimits:Enabled"] = rateLimits ? "true" : "false" });
 }
 await OnEachStoreAsync("reconnect-storm", async server => Emit(await ReconnectStorm.RunAsync(server, options.Devices)));
+if (options.Scenarios.Contains("failover") && options.Server is null)
+{
+    // Two nodes of a cluster on the bench's PostgreSQL, whatever --providers says (a cluster needs it).
+    Report.Progress("failover on postgres");
+    (await Failover.RunAsync(stores, Math.Min(options.Devices, 200))).ToList().ForEach(Emit);
+}
 
 MqttQualityOfServiceLevel[] mqttLevels = [MqttQualityOfServiceLevel.AtMostOnce, MqttQualityOfServiceLevel.AtLeastOnce];
 if (options.Mqtt)

@@ -57,10 +57,10 @@ public sealed class ServerProcess : ChildProcess
     }
 
     /// Starts the server without waiting for it to answer (a cluster's standby node does not
-    /// listen until it leads), on free loopback ports.
-    public static ServerProcess Launch(IReadOnlyDictionary<string, string> settings, string workingDirectory)
+    /// listen until it leads), on the given loopback port or a free one.
+    public static ServerProcess Launch(IReadOnlyDictionary<string, string> settings, string workingDirectory, int? port = null)
     {
-        var address = new Uri($"http://127.0.0.1:{PrivatePostgres.FreePort()}");
+        var address = new Uri($"http://127.0.0.1:{port ?? PrivatePostgres.FreePort()}");
         var mqtt = PrivatePostgres.FreePort();
         var start = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", address.ToString().TrimEnd('/')]) { WorkingDirectory = workingDirectory };
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";

@@ -79,7 +79,7 @@ internal static class ReconnectStorm
     /// sends it when it is), then waits until every destination has it; returns when the last one
     /// had it. Nothing is set twice: a link whose destination comes back later gets the source's
     /// value pushed by the link engine, as it must.
-    private static async Task<long> FlowAsync(Installation installation, (Guid From, Guid To)[] links, double floor, TimeSpan timeout)
+    internal static async Task<long> FlowAsync(Installation installation, (Guid From, Guid To)[] links, double floor, TimeSpan timeout)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         foreach (var (from, _) in links)
