@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { propertyItemId } from '../src/index.js';
+import { launchChromium, serveFiles } from './support/browser.js';
 import { adminKey, startServer, until } from './support/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -14,23 +13,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The package bundled for browsers, and a kiosk page using it, served from an origin of their own. */
 async function serveKiosk() {
   const bundle = await build({ entryPoints: [join(here, '..', 'src', 'index.js')], bundle: true, format: 'esm', platform: 'browser', write: false });
-  const files = { '/equip-client.js': [bundle.outputFiles[0].text, 'text/javascript'], '/kiosk.html': [readFileSync(join(here, 'browser', 'kiosk.html'), 'utf8'), 'text/html'] };
-  const web = createServer((request, response) => {
-    const [body, type] = files[new URL(request.url, 'http://x').pathname] ?? ['not found', 'text/plain'];
-    response.writeHead(body === 'not found' ? 404 : 200, { 'content-type': type });
-    response.end(body);
-  });
-  await new Promise((resolve) => web.listen(0, '127.0.0.1', resolve));
-  return { address: `http://127.0.0.1:${web.address().port}`, close: () => new Promise((resolve) => web.close(resolve)) };
+  return serveFiles({ '/equip-client.js': [bundle.outputFiles[0].text, 'text/javascript'], '/kiosk.html': [readFileSync(join(here, 'browser', 'kiosk.html'), 'utf8'), 'text/html'] });
 }
 
 test('a kiosk browser page becomes an Equip device: a Display set through REST shows on the page', async () => {
   const server = await startServer();
   const kiosk = await serveKiosk();
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const errors = [];

@@ -1,29 +1,21 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, serveFiles } from './support/browser.js';
 import { adminKey, startServer, until } from './support/server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** MQTT.js's browser bundle and a page using it, served from an origin of their own. */
-async function servePage() {
-  const files = {
+function servePage() {
+  return serveFiles({
     '/mqtt.min.js': [readFileSync(join(dirname(require.resolve('mqtt/package.json')), 'dist', 'mqtt.min.js'), 'utf8'), 'text/javascript'],
     '/mqtt-device.html': [readFileSync(join(here, 'browser', 'mqtt-device.html'), 'utf8'), 'text/html'],
-  };
-  const web = createServer((request, response) => {
-    const [body, type] = files[new URL(request.url, 'http://x').pathname] ?? ['not found', 'text/plain'];
-    response.writeHead(body === 'not found' ? 404 : 200, { 'content-type': type });
-    response.end(body);
   });
-  await new Promise((resolve) => web.listen(0, '127.0.0.1', resolve));
-  return { address: `http://127.0.0.1:${web.address().port}`, close: () => new Promise((resolve) => web.close(resolve)) };
 }
 
 const topicValue = async (server, topic) =>
@@ -32,10 +24,7 @@ const topicValue = async (server, topic) =>
 test('a browser page is an MQTT device over WebSockets (MQTT.js): its topic linked back to it, and set through REST', async () => {
   const server = await startServer();
   const page = await servePage();
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  const browser = await launchChromium();
   try {
     const tab = await browser.newPage();
     const errors = [];

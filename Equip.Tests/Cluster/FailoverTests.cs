@@ -44,7 +44,7 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         await using var device = DeviceProcess.Start([leader.Address, standby.Address], "sim-c", "--max-reconnect-delay-ms", "300");
         var created = await first.PostAsJsonAsync("/api/component-requests", new { capability = "Counter", containerId = "sim-c" });
         var request = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        await RunningAsync(first, request);
+        await ComponentRequests.RunningAsync(first, request);
         await Wait.UntilAsync(async () => (await first.GetFromJsonAsync<JsonElement>("/api/cluster")).GetProperty("nodes").EnumerateArray()
             .Select(n => (n.GetProperty("nodeId").GetString(), n.GetProperty("role").GetString())).Order()
             .SequenceEqual([("node-a", "leader"), ("node-b", "standby")]), "the leader and the standby in GET /api/cluster");
@@ -60,7 +60,7 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         // The device moved to the new leader by itself (its second address) and runs its component again.
         await Wait.UntilAsync(async () => (await second.GetFromJsonAsync<JsonElement>("/api/peers")).EnumerateArray()
             .Any(p => p.GetProperty("peerId").GetString() == "sim-c" && p.GetProperty("state").GetString() == "connected"), "the device connected to the new leader");
-        await RunningAsync(second, request);
+        await ComponentRequests.RunningAsync(second, request);
 
         // Node B reads node A's antiforgery token (the key ring is in the store): the sign-in
         // started on A completes on B, which sets the session cookie.
@@ -183,10 +183,6 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         Assert.NotEqual(0, node.ExitCode);
         Assert.Contains("Equip:Cluster:Enabled needs PostgreSQL", node.Output);
     }
-
-    private static Task RunningAsync(HttpClient http, Guid request) =>
-        Wait.UntilAsync(async () => (await http.GetFromJsonAsync<JsonElement>($"/api/component-requests/{request}")).GetProperty("status").GetString() == "running",
-            "the component running");
 
     [Fact]
     public async Task ANodeWithoutAConfiguredAdminKeyRefusesToJoinACluster()

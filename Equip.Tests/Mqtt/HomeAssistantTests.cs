@@ -70,8 +70,8 @@ public sealed class HomeAssistantTests : SecurityServer
 
         using var admin = Server.NewClient();
         await using var simulator = Testing.DeviceProcess.Start(Server.Address, "sim-ha");
-        var slider = await RequestAsync(admin, "Slider");
-        var display = await RequestAsync(admin, "Display");
+        var slider = await ComponentRequests.RunAsync(admin, "Slider", "sim-ha");
+        var display = await ComponentRequests.RunAsync(admin, "Display", "sim-ha");
         await LinkAsync(admin, new { containerId = "fan1", component = "fan_rpm", property = "state" }, new { componentRequestId = display, property = "text" });
         await LinkAsync(admin, new { componentRequestId = slider, property = "value" }, new { containerId = "fan1", component = "fan_speed", property = "command" });
         await ComponentAsync(display.ToString(), c => Property(c, "text").GetProperty("value").GetString() == "1200");
@@ -81,15 +81,6 @@ public sealed class HomeAssistantTests : SecurityServer
         Assert.Equal("0", (await fan.NextAsync("fan/speed/set")).Payload); // the slider's value, carried when the link is made
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/components/{slider}/properties/value", new { value = 3 })).StatusCode);
         Assert.Equal("3", (await fan.NextAsync("fan/speed/set")).Payload);
-    }
-
-    private static async Task<Guid> RequestAsync(HttpClient admin, string capability)
-    {
-        var created = await admin.PostAsJsonAsync("/api/component-requests", new { capability, containerId = "sim-ha" });
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        await Wait.UntilAsync(async () => (await admin.GetFromJsonAsync<JsonElement>($"/api/component-requests/{id}")).GetProperty("status").GetString() == "running",
-            $"{capability} running on the simulator");
-        return id;
     }
 
     private static async Task LinkAsync(HttpClient admin, object source, object destination) =>

@@ -68,8 +68,8 @@ public sealed class HomieProcessTests : IAsyncLifetime
         var server = _server!;
         using var admin = server.NewClient();
         await using var simulator = DeviceProcess.Start(server.Address, "sim-h");
-        var slider = await RequestAsync(admin, "Slider");
-        var display = await RequestAsync(admin, "Display");
+        var slider = await ComponentRequests.RunAsync(admin, "Slider", "sim-h");
+        var display = await ComponentRequests.RunAsync(admin, "Display", "sim-h");
         await using var device = ScriptProcess.Start("/usr/bin/python3", _script!, $"{server.MqttPort}", TestKeys.Admin);
         await ComponentAsync(admin, "esp-7/sensor", c => Value(c, "level").ValueKind == JsonValueKind.Number);
 
@@ -89,16 +89,6 @@ public sealed class HomieProcessTests : IAsyncLifetime
         Assert.Equal("reconnecting", peer.GetProperty("state").GetString());
         await Wait.UntilAsync(async () => !(await admin.GetFromJsonAsync<JsonElement>("/api/components")).EnumerateArray()
             .Any(c => c.GetProperty("containerId").GetString() == "esp-7"), "the device's components gone after the grace period");
-    }
-
-    private static async Task<Guid> RequestAsync(HttpClient admin, string capability)
-    {
-        var created = await admin.PostAsJsonAsync("/api/component-requests", new { capability, containerId = "sim-h" });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        await Wait.UntilAsync(async () => (await admin.GetFromJsonAsync<JsonElement>($"/api/component-requests/{id}")).GetProperty("status").GetString() == "running",
-            $"{capability} running on the simulator");
-        return id;
     }
 
     private static async Task LinkAsync(HttpClient admin, object source, object destination) =>

@@ -43,7 +43,7 @@ public sealed class NativeContainerTests : SecurityServer
         // The firmware launches it: declares the component, then reports a value.
         Assert.True((await lamp.PublishAsync($"equip/lamp-1/{requestId}/$component", """{"capability":"Lamp","name":"Desk lamp"}""")).IsSuccess);
         Assert.True((await lamp.PublishAsync($"equip/lamp-1/{requestId}/watts", "4.5")).IsSuccess);
-        await RunningAsync(admin, requestId);
+        await ComponentRequests.RunningAsync(admin, requestId);
         var component = await ComponentAsync(admin, requestId.ToString(), c => Value(c, "watts").ValueKind == JsonValueKind.Number);
         Assert.Equal("lamp-1", component.GetProperty("containerId").GetString());
         Assert.Equal("Desk lamp", component.GetProperty("name").GetString());
@@ -109,7 +109,7 @@ public sealed class NativeContainerTests : SecurityServer
             .Any(c => c.GetProperty("fields").GetProperty("containerId").GetString() == "lamp-py"), "the Lamp capability declared");
         var created = await admin.PostAsJsonAsync("/api/component-requests", new { capability = "Lamp", containerId = "lamp-py", initialValues = new { on = true } });
         var requestId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        await RunningAsync(admin, requestId);
+        await ComponentRequests.RunningAsync(admin, requestId);
         await ComponentAsync(admin, requestId.ToString(), c => Value(c, "on").ValueKind == JsonValueKind.True && Value(c, "watts").GetDouble() == 9.5);
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/components/{requestId}/properties/on", new { value = false })).StatusCode);
@@ -138,7 +138,7 @@ public sealed class NativeContainerTests : SecurityServer
             requestId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
             await lamp.NextAsync($"equip/lamp-5/$requests/{requestId}");
             await lamp.PublishAsync($"equip/lamp-5/{requestId}/$component", """{"capability":"Lamp"}""");
-            await RunningAsync(http, requestId);
+            await ComponentRequests.RunningAsync(http, requestId);
             await server.KillAsync();
         }
 
@@ -148,7 +148,7 @@ public sealed class NativeContainerTests : SecurityServer
         var again = (await back.NextAsync($"equip/lamp-5/$requests/{requestId}")).Payload; // retained, kept in the store
         Assert.Equal(requestId.ToString(), JsonDocument.Parse(again).RootElement.GetProperty("component").GetString());
         await back.PublishAsync($"equip/lamp-5/{requestId}/$component", """{"capability":"Lamp"}""");
-        await RunningAsync(client, requestId);
+        await ComponentRequests.RunningAsync(client, requestId);
         Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/components/{requestId}/properties/on", new { value = true })).StatusCode);
         Assert.Equal("true", (await back.NextAsync($"equip/lamp-5/{requestId}/on/set")).Payload);
     }
@@ -163,10 +163,6 @@ public sealed class NativeContainerTests : SecurityServer
         Assert.True((await lamp.PublishAsync($"equip/{containerId}/$capabilities/Lamp", Lamp, retain: true)).IsSuccess);
         return lamp;
     }
-
-    private static Task RunningAsync(HttpClient http, Guid requestId) =>
-        Wait.UntilAsync(async () => (await http.GetFromJsonAsync<JsonElement>($"/api/component-requests/{requestId}")).GetProperty("status").GetString() == "running",
-            "the request running");
 
     private static async Task<JsonElement> ComponentAsync(HttpClient admin, string id, Func<JsonElement, bool> condition)
     {

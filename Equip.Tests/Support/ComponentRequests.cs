@@ -1,0 +1,25 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Equip.Tests.Support;
+
+/// Component requests through REST, as an installation designer makes them.
+public static class ComponentRequests
+{
+    /// Requests the capability on the container and waits until its component runs; returns the
+    /// request's id.
+    public static async Task<Guid> RunAsync(HttpClient admin, string capability, string containerId)
+    {
+        var created = await admin.PostAsJsonAsync("/api/component-requests", new { capability, containerId });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await RunningAsync(admin, id);
+        return id;
+    }
+
+    /// Waits until the request's component runs.
+    public static Task RunningAsync(HttpClient http, Guid request) =>
+        Wait.UntilAsync(async () => (await http.GetFromJsonAsync<JsonElement>($"/api/component-requests/{request}")).GetProperty("status").GetString() == "running",
+            $"the component of request {request} running");
+}
