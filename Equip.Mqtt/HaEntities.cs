@@ -40,12 +40,10 @@ internal sealed partial class HaEntities(IDataspace dataspace, WrittenValues wri
     /// The entities a retained config message describes (none when it is not one).
     public static IEnumerable<HaConfig> ConfigsOf(string topic, ReadOnlySequence<byte> payload)
     {
-        var levels = topic.Split('/');
-        if (payload.IsEmpty || levels is not (["homeassistant", _, _, "config"] or ["homeassistant", _, _, _, "config"]))
+        if (payload.IsEmpty || ConfigTopic(topic) is not ({ } platform, var nodeId, { } objectId))
         {
             return [];
         }
-        var (platform, nodeId, objectId) = levels.Length == 5 ? (levels[1], levels[2], levels[3]) : (levels[1], (string?)null, levels[2]);
         try
         {
             return HaConfig.Read(platform, objectId, nodeId, TopicPayloads.ToValue(payload)).ToList();
@@ -71,10 +69,17 @@ internal sealed partial class HaEntities(IDataspace dataspace, WrittenValues wri
         }
     }
 
+    /// `homeassistant/<platform>/[<node_id>/]<object_id>/config`, read; null for any other topic.
+    private static (string Platform, string? NodeId, string ObjectId)? ConfigTopic(string topic) => topic.Split('/') switch
+    {
+        ["homeassistant", var platform, var objectId, "config"] => (platform, null, objectId),
+        ["homeassistant", var platform, var nodeId, var objectId, "config"] => (platform, nodeId, objectId),
+        _ => null,
+    };
+
     public async Task ConfigAsync(string topic, ReadOnlySequence<byte> payload, PeerActor by)
     {
-        var levels = topic.Split('/');
-        if (levels is not (["homeassistant", _, _, "config"] or ["homeassistant", _, _, _, "config"]))
+        if (ConfigTopic(topic) is not ({ } platform, var nodeId, { } objectId))
         {
             return;
         }
@@ -86,7 +91,6 @@ internal sealed partial class HaEntities(IDataspace dataspace, WrittenValues wri
         {
             return;
         }
-        var (platform, nodeId, objectId) = levels.Length == 5 ? (levels[1], levels[2], levels[3]) : (levels[1], (string?)null, levels[2]);
         var entities = new List<HaEntity>();
         try
         {

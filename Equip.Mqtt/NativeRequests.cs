@@ -116,20 +116,13 @@ internal sealed partial class NativeRequests(IDataspace dataspace, IChangeFeed f
 
     /// What the container needs to launch: the capability, the component level to publish under,
     /// and the values to start from (the request's initial values, then its last values).
-    private static string Payload(Guid id, ComponentRequestFields request)
-    {
-        var values = new Dictionary<string, JsonElement>(request.InitialValues ?? new Dictionary<string, JsonElement>());
-        foreach (var (name, value) in request.LastValues ?? new Dictionary<string, JsonElement>())
-        {
-            values[name] = value;
-        }
-        return JsonSerializer.Serialize(new Dictionary<string, object>
+    private static string Payload(Guid id, ComponentRequestFields request) =>
+        JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["capability"] = request.Capability,
             ["component"] = Ect.ComponentIdForRequest(id),
-            ["values"] = values,
+            ["values"] = request.StartValues(),
         });
-    }
 
     [LoggerMessage(1, LogLevel.Error, "A round of MQTT component requests failed; the next change or sweep tries again.", EventName = "NativeRequestsFailed")]
     private static partial void RoundFailed(ILogger logger, Exception error);

@@ -54,7 +54,20 @@ public sealed record ComponentRequestFields(
     [property: JsonPropertyName("assignedContainerId")] string? AssignedContainerId,
     [property: JsonPropertyName("status")] string? Status,
     [property: JsonPropertyName("reason")] string? Reason,
-    [property: JsonPropertyName("componentId")] string? ComponentId);
+    [property: JsonPropertyName("componentId")] string? ComponentId)
+{
+    /// <summary>The values a component starts from, before its capability's defaults are
+    /// considered: the initial values, replaced by the last values.</summary>
+    public Dictionary<string, JsonElement> StartValues()
+    {
+        var values = new Dictionary<string, JsonElement>(InitialValues ?? new Dictionary<string, JsonElement>());
+        foreach (var (name, value) in LastValues ?? new Dictionary<string, JsonElement>())
+        {
+            values[name] = value;
+        }
+        return values;
+    }
+}
 
 /// <summary>Reads and writes the component layer's item fields.</summary>
 public static class EctJson

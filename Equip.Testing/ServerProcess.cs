@@ -26,30 +26,15 @@ public sealed class ServerProcess : ChildProcess
     /// with "address already in use", and is started again on other free ports.
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string workingDirectory, TimeSpan? timeout = null, int? port = null, int? mqttPort = null)
     {
-        var givenMqtt = settings.TryGetValue("Equip:Mqtt:Port", out var given) ? int.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : mqttPort;
         for (var attempt = 1; ; attempt++)
         {
-            var http = port ?? PrivatePostgres.FreePort();
-            var mqtt = givenMqtt ?? PrivatePostgres.FreePort();
-            var address = new Uri($"http://127.0.0.1:{http}");
-            var start = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", address.ToString().TrimEnd('/')])
-            {
-                WorkingDirectory = workingDirectory,
-            };
-            start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            start.Environment["Equip__Mqtt__Port"] = mqtt.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var (key, value) in settings)
-            {
-                start.Environment[key.Replace(":", "__")] = value;
-            }
-            var server = new ServerProcess(start, address, mqtt);
+            var server = Launch(settings, workingDirectory, port, mqttPort);
             try
             {
                 await server.WaitUntilHealthyAsync(timeout ?? TimeSpan.FromSeconds(60));
                 return server;
             }
-            catch (InvalidOperationException) when (attempt < 3 && (port is null || givenMqtt is null) && server.Output.Contains("already in use", StringComparison.OrdinalIgnoreCase))
+            catch (InvalidOperationException) when (attempt < 3 && (port is null || GivenMqttPort(settings, mqttPort) is null) && server.Output.Contains("already in use", StringComparison.OrdinalIgnoreCase))
             {
                 await server.DisposeAsync();
             }
@@ -57,21 +42,25 @@ public sealed class ServerProcess : ChildProcess
     }
 
     /// Starts the server without waiting for it to answer (a cluster's standby node does not
-    /// listen until it leads), on the given loopback port or a free one.
-    public static ServerProcess Launch(IReadOnlyDictionary<string, string> settings, string workingDirectory, int? port = null)
+    /// listen until it leads), on the given loopback ports (Equip:Mqtt:Port when the settings give
+    /// it) or free ones.
+    public static ServerProcess Launch(IReadOnlyDictionary<string, string> settings, string workingDirectory, int? port = null, int? mqttPort = null)
     {
         var address = new Uri($"http://127.0.0.1:{port ?? PrivatePostgres.FreePort()}");
-        var mqtt = PrivatePostgres.FreePort();
+        var mqtt = GivenMqttPort(settings, mqttPort) ?? PrivatePostgres.FreePort();
         var start = new ProcessStartInfo("dotnet", [ServerDll(), "--urls", address.ToString().TrimEnd('/')]) { WorkingDirectory = workingDirectory };
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Equip__Mqtt__Port"] = mqtt.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__")] = value;
         }
+        start.Environment["Equip__Mqtt__Port"] = mqtt.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new ServerProcess(start, address, mqtt);
     }
+
+    private static int? GivenMqttPort(IReadOnlyDictionary<string, string> settings, int? mqttPort) =>
+        settings.TryGetValue("Equip:Mqtt:Port", out var given) ? int.Parse(given, System.Globalization.CultureInfo.InvariantCulture) : mqttPort;
 
     /// Returns once /health answers 200; throws if the process exits first or the time passes.
     public async Task WaitUntilHealthyAsync(TimeSpan timeout)

@@ -19,20 +19,15 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
 {
     private const string ProbeType = "cluster.Probe";
 
-    private async Task<TestStore> ClusterStoreAsync() =>
-        (await TestStore.PostgresAsync(postgres))
-            .With("Equip:Cluster:Enabled", "true")
-            .With("Equip:Cluster:LockTimeout", "00:00:02")
-            .With("Equip:Cluster:StandbyPoll", "00:00:00.100");
+    private Task<TestStore> ClusterStoreAsync() => ClusterNodes.StoreAsync(postgres);
 
     [Fact]
     public async Task WhenTheLeaderIsKilledTheStandbyTakesOverWithEveryAcknowledgedWrite()
     {
         using var store = await ClusterStoreAsync();
-        await using var leader = await ServerProcess.StartAsync(store.With("Equip:Cluster:NodeId", "node-a").Settings, store.DataDirectory);
+        await using var leader = await ClusterNodes.LeaderAsync(store, "node-a");
         var elsewhere = Directory.CreateTempSubdirectory("equip-node-b-").FullName; // a machine of its own: nothing shared but PostgreSQL
-        await using var standby = ServerProcess.Launch(store.With("Equip:Cluster:NodeId", "node-b").With("Equip:DataDirectory", elsewhere).Settings, elsewhere);
-        await standby.WaitForOutputAsync("stands by").WaitAsync(Wait.Timeout);
+        await using var standby = await ClusterNodes.StandbyAsync(store.With("Equip:DataDirectory", elsewhere), "node-b");
         using var first = TestHttp.Client(leader.Address, Wait.Timeout);
         var written = await WriteAsync(first, 1);
         // The dashboard's sign-in form, as node A served it (its antiforgery cookie and token).
@@ -87,9 +82,8 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
     public async Task ALeaderStoppedPastItsLockTimeoutIsReplacedAndCommitsNothingWhenItWakes()
     {
         using var store = await ClusterStoreAsync();
-        await using var leader = await ServerProcess.StartAsync(store.With("Equip:Cluster:NodeId", "node-a").Settings, store.DataDirectory);
-        await using var standby = ServerProcess.Launch(store.With("Equip:Cluster:NodeId", "node-b").Settings, store.DataDirectory);
-        await standby.WaitForOutputAsync("stands by").WaitAsync(Wait.Timeout);
+        await using var leader = await ClusterNodes.LeaderAsync(store, "node-a");
+        await using var standby = await ClusterNodes.StandbyAsync(store, "node-b");
         using var first = TestHttp.Client(leader.Address, TimeSpan.FromSeconds(10));
         await WriteAsync(first, 1);
 
@@ -129,9 +123,8 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
         using var store = await ClusterStoreAsync();
         await using var cut = new FaultProxy(postgres.Cluster.Port); // node A reaches PostgreSQL only through it
         var throughProxy = store.Settings["Equip:Database:ConnectionString"].Replace($"Port={postgres.Cluster.Port}", $"Port={cut.Port}");
-        await using var leader = await ServerProcess.StartAsync(store.With("Equip:Cluster:NodeId", "node-a").With("Equip:Database:ConnectionString", throughProxy).Settings, store.DataDirectory);
-        await using var standby = ServerProcess.Launch(store.With("Equip:Cluster:NodeId", "node-b").Settings, store.DataDirectory);
-        await standby.WaitForOutputAsync("stands by").WaitAsync(Wait.Timeout);
+        await using var leader = await ClusterNodes.LeaderAsync(store.With("Equip:Database:ConnectionString", throughProxy), "node-a");
+        await using var standby = await ClusterNodes.StandbyAsync(store, "node-b");
         using var first = TestHttp.Client(leader.Address, TimeSpan.FromSeconds(5));
         var written = await WriteAsync(first, 1);
 
@@ -151,7 +144,7 @@ public sealed class FailoverTests(PostgresFixture postgres, ITestOutputHelper ou
     public async Task ACommitInATermThatHasPassedIsRefusedAndTheNodeStepsDown()
     {
         using var store = await ClusterStoreAsync();
-        await using var leader = await ServerProcess.StartAsync(store.With("Equip:Cluster:NodeId", "node-a").Settings, store.DataDirectory);
+        await using var leader = await ClusterNodes.LeaderAsync(store, "node-a");
         using var http = TestHttp.Client(leader.Address, Wait.Timeout);
         await WriteAsync(http, 1);
         await using (var db = store.OpenDb())

@@ -16,11 +16,9 @@ public sealed class LoadBalancerTests(PostgresFixture postgres)
     [Fact]
     public async Task TheDocumentedHaproxyFollowsTheLeader()
     {
-        using var store = (await TestStore.PostgresAsync(postgres))
-            .With("Equip:Cluster:Enabled", "true").With("Equip:Cluster:LockTimeout", "00:00:02").With("Equip:Cluster:StandbyPoll", "00:00:00.100");
-        await using var nodeA = await ServerProcess.StartAsync(store.With("Equip:Cluster:NodeId", "node-a").Settings, store.DataDirectory);
-        await using var nodeB = ServerProcess.Launch(store.With("Equip:Cluster:NodeId", "node-b").Settings, store.DataDirectory);
-        await nodeB.WaitForOutputAsync("stands by").WaitAsync(Wait.Timeout);
+        using var store = await ClusterNodes.StoreAsync(postgres);
+        await using var nodeA = await ClusterNodes.LeaderAsync(store, "node-a");
+        await using var nodeB = await ClusterNodes.StandbyAsync(store, "node-b");
         int http = PrivatePostgres.FreePort(), mqtt = PrivatePostgres.FreePort();
         var configuration = File.ReadAllText(Path.Combine(BuiltProjects.Root(), "deploy", "haproxy.cfg"))
             .Replace("bind :8080", $"bind 127.0.0.1:{http}").Replace("bind :1883", $"bind 127.0.0.1:{mqtt}")
