@@ -270,6 +270,9 @@ public sealed class DashboardTests(Browser browser, ITestOutputHelper output) : 
 
     private async Task DragAsync(ILocator from, ILocator to)
     {
+        // A node shows before its ports are laid out: measure them once they are there (seen once in CI).
+        await Expect(from).ToBeVisibleAsync();
+        await Expect(to).ToBeVisibleAsync();
         var a = (await from.BoundingBoxAsync())!;
         var b = (await to.BoundingBoxAsync())!;
         await Page.Mouse.MoveAsync(a.X + a.Width / 2, a.Y + a.Height / 2);
