@@ -63,7 +63,10 @@ public static class DependencyInjection
         services.AddSingleton<StoreFence>();
         services.AddSingleton<Leadership>();
         services.AddSingleton<ClusterStatus>();
-        services.AddSingleton<ClusterStatus>();
+        services.AddSingleton(sp => new Replica(sp.GetRequiredService<IDbContextFactory<EquipDbContext>>(), sp.GetRequiredService<LiveItems>(),
+            sp.GetRequiredService<LiveLog>(), sp.GetRequiredService<ChangeBroadcaster>()));
+        services.AddSingleton(sp => new ReplicationSource(sp.GetRequiredService<IDataspace>(), sp.GetRequiredService<IChangeFeed>(),
+            sp.GetRequiredService<LiveLog>(), sp.GetRequiredService<StoreFence>(), sp.GetRequiredService<IOptions<ClusterOptions>>()));
         services.AddSingleton<IDbContextFactory<EquipDbContext>>(sp => CreateContextFactory(
             sp.GetRequiredService<IOptions<DatabaseOptions>>().Value,
             sp.GetRequiredService<IOptions<EquipOptions>>().Value,
@@ -85,14 +88,15 @@ public static class DependencyInjection
 
         // Started in this order and stopped in reverse: the schema first, the writer last to stop.
         services.AddHostedService<DatabaseMigrator>();
-        services.AddHostedService(sp => sp.GetRequiredService<Leadership>()); // a standby waits here until it leads
+        services.AddHostedService(sp => sp.GetRequiredService<Leadership>()); // a standby waits here until it leads; a follower goes on
         services.AddHostedService(sp => sp.GetRequiredService<DeviceKeys>());
         services.AddHostedService(sp => sp.GetRequiredService<DashboardSessions>());
-        services.AddHostedService(sp => sp.GetRequiredService<DataspaceWriter>());
-        services.AddHostedService<LeaseSweeper>();
-        services.AddHostedService<ChangeLogPruner>();
-        services.AddHostedService<PeerReaper>();
-        services.AddHostedService<Launcher>();
+        services.AddHostedService<ClusterRefresh>();
+        services.AddLeaderOnly(sp => sp.GetRequiredService<DataspaceWriter>()); // a follower's live state comes from its leader instead
+        services.AddLeaderOnly(sp => ActivatorUtilities.CreateInstance<LeaseSweeper>(sp));
+        services.AddLeaderOnly(sp => ActivatorUtilities.CreateInstance<ChangeLogPruner>(sp));
+        services.AddLeaderOnly(sp => ActivatorUtilities.CreateInstance<PeerReaper>(sp));
+        services.AddLeaderOnly(sp => ActivatorUtilities.CreateInstance<Launcher>(sp));
         services.AddSingleton<ComponentCommands>();
         services.AddSingleton<LinkCommands>();
         services.AddSingleton<InstallationTransfer>();
@@ -101,11 +105,16 @@ public static class DependencyInjection
         services.AddSingleton<LinkCarrier>();
         services.AddSingleton<IValueRouting>(sp => sp.GetRequiredService<LinkCarrier>());
         services.AddSingleton<LinkEngine>();
-        services.AddHostedService(sp => sp.GetRequiredService<LinkEngine>());
+        services.AddLeaderOnly(sp => sp.GetRequiredService<LinkEngine>());
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }
+
+    /// A hosted service that a cluster's follower does not run (LeaderOnly). Added as it is, not
+    /// by AddHostedService, which keeps one registration per implementation type: one LeaderOnly.
+    public static IServiceCollection AddLeaderOnly(this IServiceCollection services, Func<IServiceProvider, IHostedService> service) =>
+        services.AddSingleton<IHostedService>(sp => new LeaderOnly(service(sp), sp.GetRequiredService<Leadership>()));
 
     private static bool IsTimerInterval(TimeSpan interval) => interval >= TimeSpan.FromMilliseconds(1) && interval <= TimeSpan.FromDays(1);
 

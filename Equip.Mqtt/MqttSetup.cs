@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Equip.Infrastructure;
 using MQTTnet;
 using MQTTnet.AspNetCore;
 using MQTTnet.Server;
@@ -56,7 +57,7 @@ public static partial class MqttSetup
         services.AddSingleton<BrokerOutbox>();
         services.AddSingleton<WrittenValues>();
         services.AddSingleton<MqttBroker>();
-        services.AddHostedService<BrokerAttachment>();
+        services.AddLeaderOnly(sp => ActivatorUtilities.CreateInstance<BrokerAttachment>(sp)); // a follower serves no MQTT (docs/scaling.md)
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using Equip.Web.Cluster;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Equip.Web.Access;
@@ -46,6 +47,7 @@ public static class WebSetup
             .AddMeter(EquipMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
 
+        builder.AddEquipCluster();
         builder.AddEquipAccess();
         builder.AddEquipRateLimits();
         builder.AddEquipHub(limits);
@@ -97,6 +99,7 @@ public static class WebSetup
         api.MapInstallationApi();
         api.MapKeysApi();
         app.MapDataspaceHub();
+        app.MapClusterReplication();
         app.MapEquipMqtt();
         app.MapEquipDashboard();
         StartupBanner.PrintWhenStarted(app);

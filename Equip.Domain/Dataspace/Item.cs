@@ -67,6 +67,21 @@ public sealed class Item
         UpdatedAt = now,
     };
 
+    /// The item as a state shows it, for a node that follows another's stream (docs/scaling.md):
+    /// it is read and indexed, never written (the lease's duration is the leader's to know).
+    public static Item Replicate(ItemState state) => new()
+    {
+        Id = state.Id,
+        Type = state.Type,
+        Fields = state.Fields,
+        Responsible = state.Responsible,
+        ProcessBound = state.ProcessBound,
+        LeaseExpiresAt = state.LeaseExpiresAt,
+        Revision = state.Revision,
+        CreatedAt = state.CreatedAt,
+        UpdatedAt = state.UpdatedAt,
+    };
+
     /// A re-add of an existing id: the original's LEASE_RENEW. It replaces the content and renews
     /// the lease with the new duration, or the one the item already had.
     public void Readd(AddItem command, long revision, DateTimeOffset now)

@@ -48,6 +48,20 @@ public sealed partial class DashboardSessions(IDbContextFactory<EquipDbContext> 
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// Takes in the sessions another node of the cluster ended (ClusterRefresh); their open
+    /// dashboard circuits here leave.
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        foreach (var session in await db.EndedSessions.AsNoTracking().ToListAsync(cancellationToken))
+        {
+            if (_ended.TryAdd(session.SessionId, session.EndedAt))
+            {
+                Ended?.Invoke(session.SessionId, null);
+            }
+        }
+    }
+
     /// A new session's id: 128 random bits.
     public static string NewSessionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 

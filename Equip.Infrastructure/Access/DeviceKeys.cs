@@ -29,6 +29,22 @@ public sealed partial class DeviceKeys(IDbContextFactory<EquipDbContext> context
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// Takes in the keys another node of the cluster made or revoked (ClusterRefresh); the
+    /// connections made here with a key revoked there are closed.
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        foreach (var key in await db.DeviceKeys.AsNoTracking().ToListAsync(cancellationToken))
+        {
+            var known = _byHash.GetValueOrDefault(key.Hash);
+            _byHash[key.Hash] = key;
+            if (key.IsRevoked && known is { IsRevoked: false })
+            {
+                Revoked?.Invoke(key.Id);
+            }
+        }
+    }
+
     /// The grant of the key with this hash (Keys.Hash), if it exists and is not revoked.
     public DeviceGrant? FindByHash(string hash) =>
         _byHash.TryGetValue(hash, out var found) && !found.IsRevoked ? found.ToGrant() : null;

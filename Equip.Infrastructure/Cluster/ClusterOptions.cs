@@ -3,7 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace Equip.Infrastructure.Cluster;
 
 /// Several nodes on one PostgreSQL (docs/scaling.md): one leader, elected by an advisory lock,
-/// serves; the others stand by until it goes.
+/// writes; the others follow it (serve devices, dashboards and REST from its stream, forwarding
+/// their writes to it) or, with Follow off, stand by until it goes.
 public sealed class ClusterOptions
 {
     public const string Section = "Equip:Cluster";
@@ -21,8 +22,17 @@ public sealed class ClusterOptions
     /// PostgreSQL keeps the lock of a leader that went silent (its idle_session_timeout).
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// How often a standby node tries to take the lock.
+    /// Whether a node that does not lead follows the leader and serves (true), or stands by
+    /// without serving until it leads (false).
+    public bool Follow { get; set; } = true;
+
+    /// How often a node that does not lead tries to take the lock.
     public TimeSpan StandbyPoll { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// How many writer turns the leader holds for a follower that reads its stream slowly before
+    /// it cuts that stream (the follower then resumes from the revision it has).
+    [Range(16, 1_000_000)]
+    public int FollowerBacklog { get; set; } = 10_000;
 
     public string NodeName => string.IsNullOrWhiteSpace(NodeId) ? $"{Environment.MachineName}-{Environment.ProcessId}" : NodeId;
 }

@@ -19,7 +19,7 @@ public sealed class ClusterStatus(Leadership leadership, ILiveItems live, IDbCon
     public async Task<ClusterView> ReadAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var self = new ClusterNodeView(leadership.NodeId, options.Value.AdvertisedUrl, leadership.Holds ? "leader" : "standby", live.Revision, now);
+        var self = new ClusterNodeView(leadership.NodeId, options.Value.AdvertisedUrl, RoleOf(leadership), live.Revision, now);
         if (!leadership.Enabled)
         {
             return new ClusterView(false, null, [self]);
@@ -31,6 +31,13 @@ public sealed class ClusterStatus(Leadership leadership, ILiveItems live, IDbCon
             .Select(n => new ClusterNodeView(n.NodeId, n.Url, Role(n, self.Role, now), n.AppliedRevision, n.LastSeen));
         return new ClusterView(true, term, [self, .. others.OrderBy(n => n.NodeId, StringComparer.Ordinal)]);
     }
+
+    private static string RoleOf(Leadership leadership) => leadership.Role switch
+    {
+        NodeRole.Follower => "follower",
+        NodeRole.Leader or NodeRole.Single when leadership.Holds => "leader",
+        _ => "standby",
+    };
 
     /// Another node's role: as it last reported it, unless that is too long ago, or it says leader
     /// while this node leads (an earlier leader, dead or fenced).

@@ -42,6 +42,15 @@ public sealed partial class Leadership(
 
     public long? Term => fence.Term;
 
+    private int _role = (int)NodeRole.Single;
+
+    /// What this node is in its cluster (Single when it is in none).
+    public NodeRole Role => (NodeRole)Volatile.Read(ref _role);
+
+    /// Whether this node follows a leader: its writes go to the leader, its live state comes from
+    /// the leader's stream.
+    public bool Follows => Role == NodeRole.Follower;
+
     /// Whether this node may write now.
     public bool Holds => Stopwatch.GetTimestamp() < Volatile.Read(ref _validUntil);
 
@@ -60,6 +69,7 @@ public sealed partial class Leadership(
             throw new InvalidOperationException("Equip:Cluster:Enabled needs the admin key configured (Equip:Auth:AdminKey), the same on every node: a key each node made for itself would differ.");
         }
         Volatile.Write(ref _validUntil, 0);
+        Volatile.Write(ref _role, (int)NodeRole.Standby);
         metrics.ObserveCluster(() => fence.Term, () => Holds);
         var timeout = options.Value.LockTimeout;
         _connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.Value.ConnectionString)
@@ -81,6 +91,11 @@ public sealed partial class Leadership(
             {
                 break;
             }
+            if (options.Value.Follow && await ReadLeaderAsync(cancellationToken) is { } leader)
+            {
+                Follow(leader);
+                return;
+            }
             await ReportAsync("standby", cancellationToken);
             if (!standing)
             {
@@ -91,6 +106,7 @@ public sealed partial class Leadership(
         }
         var term = await NewTermAsync(cancellationToken);
         fence.Enter(term);
+        Volatile.Write(ref _role, (int)NodeRole.Leader);
         await ReportAsync("leader", cancellationToken);
         Volatile.Write(ref _validUntil, sent + (long)(timeout.TotalSeconds * Stopwatch.Frequency));
         Elected(logger, NodeId, term);
@@ -171,7 +187,7 @@ public sealed partial class Leadership(
         command.Parameters.AddWithValue("node", NodeId);
         command.Parameters.AddWithValue("url", (object?)options.Value.AdvertisedUrl ?? DBNull.Value);
         command.Parameters.AddWithValue("role", role);
-        command.Parameters.AddWithValue("revision", role == "leader" ? live.Revision : 0L);
+        command.Parameters.AddWithValue("revision", role == "standby" ? 0L : live.Revision);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -190,11 +206,21 @@ public sealed partial class Leadership(
     {
         await _stopping.CancelAsync();
         await _beating;
+        await _watching;
         if (_connection is not null)
         {
             await _connection.DisposeAsync(); // releases the lock
         }
     }
+
+    [LoggerMessage(4, LogLevel.Information, "Cluster node {NodeId} follows the leader {LeaderNodeId} at {LeaderUrl}, in term {Term}.", EventName = "ClusterFollower")]
+    private static partial void Following(ILogger logger, string nodeId, string leaderNodeId, string leaderUrl, long term);
+
+    [LoggerMessage(5, LogLevel.Warning, "Cluster node {NodeId} takes the lock its leader left: it restarts to lead (exit code 75).", EventName = "ClusterTakeOver")]
+    private static partial void TakingOver(ILogger logger, string nodeId);
+
+    [LoggerMessage(6, LogLevel.Information, "Cluster node {NodeId} now follows {LeaderNodeId} at {LeaderUrl}, in term {Term}.", EventName = "ClusterLeaderChanged")]
+    private static partial void FollowsNewLeader(ILogger logger, string nodeId, string leaderNodeId, string leaderUrl, long term);
 
     [LoggerMessage(1, LogLevel.Information, "Cluster node {NodeId} stands by: another node leads. It takes over when that node's lock is released.", EventName = "ClusterStandby")]
     private static partial void StandingBy(ILogger logger, string nodeId);

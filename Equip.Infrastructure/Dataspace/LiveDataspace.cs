@@ -1,31 +1,44 @@
 using Equip.Domain.Dataspace;
 using Equip.Infrastructure.Dataspace.Live;
 using Equip.Infrastructure.Persistence;
+using Equip.Infrastructure.Cluster;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Equip.Infrastructure.Dataspace;
 
-/// The dataspace: writes go through the write queue; items are read from memory (the live
-/// items), the change log from the store and, for what is not stored yet, from memory.
-internal sealed class LiveDataspace(IDbContextFactory<EquipDbContext> contexts, DataspaceWriter writes, LiveItems items, LiveLog log, ReadGate reads, ItemLimits limits) : IDataspace
+/// The dataspace: writes go through the write queue (on a cluster's follower, to the leader);
+/// items are read from memory (the live items), the change log from the store and, for what is not
+/// stored yet, from memory.
+internal sealed class LiveDataspace(IDbContextFactory<EquipDbContext> contexts, DataspaceWriter writes, LiveItems items, LiveLog log,
+    ReadGate reads, ItemLimits limits, Leadership leadership, IServiceProvider services) : IDataspace
 {
+    private ILeaderWrites Leader => services.GetRequiredService<ILeaderWrites>();
+
     public Task<AddResult> AddAsync(AddItem command, CancellationToken cancellationToken)
     {
         ItemRules.Validate(command, limits);
-        return writes.EnqueueAsync(new AddItemOperation(command), cancellationToken);
+        return leadership.Follows ? Leader.AddAsync(command, cancellationToken) : writes.EnqueueAsync(new AddItemOperation(command), cancellationToken);
     }
 
     public Task<ItemState> UpdateAsync(UpdateItem command, CancellationToken cancellationToken)
     {
         ItemRules.Validate(command, limits);
-        return writes.EnqueueAsync(new UpdateItemOperation(command), cancellationToken);
+        return leadership.Follows ? Leader.UpdateAsync(command, cancellationToken) : writes.EnqueueAsync(new UpdateItemOperation(command), cancellationToken);
     }
 
-    public ValueTask EnqueueValuesAsync(SetValues command, CancellationToken cancellationToken) =>
-        writes.QueueAsync(ToOperation(command), cancellationToken);
+    public async ValueTask EnqueueValuesAsync(SetValues command, CancellationToken cancellationToken)
+    {
+        if (leadership.Follows)
+        {
+            _ = Leader.SetValuesAsync(command, cancellationToken); // its outcome goes to OnApplied
+            return;
+        }
+        await writes.QueueAsync(ToOperation(command), cancellationToken);
+    }
 
     public async Task<ValuesOutcome> SetValuesAsync(SetValues command, CancellationToken cancellationToken) =>
-        await writes.EnqueueAsync(ToOperation(command), cancellationToken);
+        leadership.Follows ? await Leader.SetValuesAsync(command, cancellationToken) : await writes.EnqueueAsync(ToOperation(command), cancellationToken);
 
     /// The values' own checks run here, on the caller's thread; a call that breaks a rule as a
     /// whole still goes through the writer, so that its outcome comes in the order it was sent.
@@ -58,10 +71,10 @@ internal sealed class LiveDataspace(IDbContextFactory<EquipDbContext> contexts, 
     }
 
     public Task DeleteAsync(DeleteItem command, CancellationToken cancellationToken) =>
-        writes.EnqueueAsync(new DeleteItemOperation(command), cancellationToken);
+        leadership.Follows ? Leader.DeleteAsync(command, cancellationToken) : writes.EnqueueAsync(new DeleteItemOperation(command), cancellationToken);
 
     public Task<ItemState> RenewLeaseAsync(RenewLease command, CancellationToken cancellationToken) =>
-        writes.EnqueueAsync(new RenewLeaseOperation(command), cancellationToken);
+        leadership.Follows ? Leader.RenewLeaseAsync(command, cancellationToken) : writes.EnqueueAsync(new RenewLeaseOperation(command), cancellationToken);
 
     public Task<ItemState?> GetAsync(Guid id, CancellationToken cancellationToken) => Task.FromResult(items.Get(id));
 

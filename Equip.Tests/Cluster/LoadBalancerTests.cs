@@ -8,17 +8,19 @@ using Equip.Tests.Support;
 namespace Equip.Tests.Cluster;
 
 /// The shipped deploy/haproxy.cfg (docs/scaling.md), run by Debian's haproxy in front of two nodes
-/// with their addresses put in: REST and MQTT reach the leader through it; the leader killed -9,
-/// they reach the new leader through the same addresses, with what was written before.
+/// with their addresses put in, a leader and a follower: REST reaches a node through it, MQTT the
+/// leader; the leader killed -9, the follower takes over (started again where it was, as its
+/// supervisor would) and both reach it through the same addresses, with what was written before.
 [Collection(PostgresCollection.Name)]
 public sealed class LoadBalancerTests(PostgresFixture postgres)
 {
     [Fact]
-    public async Task TheDocumentedHaproxyFollowsTheLeader()
+    public async Task TheDocumentedHaproxyReachesTheNodesAndMqttTheLeader()
     {
         using var store = await ClusterNodes.StoreAsync(postgres);
-        await using var nodeA = await ClusterNodes.LeaderAsync(store, "node-a");
-        await using var nodeB = await ClusterNodes.StandbyAsync(store, "node-b");
+        await using var nodeA = await ClusterNodes.AdvertisedLeaderAsync(store, "node-a");
+        var storeB = store.With("Equip:DataDirectory", Directory.CreateTempSubdirectory("equip-node-b-").FullName);
+        var nodeB = await ClusterNodes.FollowerAsync(storeB, "node-b");
         int http = PrivatePostgres.FreePort(), mqtt = PrivatePostgres.FreePort();
         var configuration = File.ReadAllText(Path.Combine(BuiltProjects.Root(), "deploy", "haproxy.cfg"))
             .Replace("bind :8080", $"bind 127.0.0.1:{http}").Replace("bind :1883", $"bind 127.0.0.1:{mqtt}")
@@ -38,7 +40,16 @@ public sealed class LoadBalancerTests(PostgresFixture postgres)
             Assert.True((await sensor.PublishAsync("lb/before", "1", retain: true)).IsSuccess);
         }
 
+        using (var direct = TestHttp.Client(nodeB.Address, Wait.Timeout))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await direct.GetAsync("/health/leader")).StatusCode); // so MQTT goes to node A
+        }
+
         await nodeA.KillAsync();
+        await nodeB.WaitForExitAsync(Wait.Timeout);
+        Assert.Equal(75, nodeB.ExitCode);
+        await nodeB.DisposeAsync();
+        await using var restartedB = await ClusterNodes.AdvertisedLeaderAsync(storeB, "node-b", nodeB.Address.Port, nodeB.MqttPort);
         var after = await WriteThroughAsync(client, haproxy); // retried until the new leader answers through the same address
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/items/{before}")).StatusCode);
         Assert.NotEqual(before, after);

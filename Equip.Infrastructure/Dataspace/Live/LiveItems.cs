@@ -67,6 +67,7 @@ internal sealed partial class LiveItems : ILiveItems
             }
             Revision = revision;
         }
+        ReleaseThrough(revision);
     }
 
     /// How many items of each type there are.
@@ -186,6 +187,9 @@ public interface ILiveItems
 
     /// The revision applied so far.
     long Revision { get; }
+
+    /// Completes once the revision is applied (at once on a leader), or after within (false then).
+    Task<bool> WaitForAsync(long revision, TimeSpan within, CancellationToken cancellationToken);
 }
 
 /// A value the writer sets in place on a live item (Item, the one LiveItems holds), and the

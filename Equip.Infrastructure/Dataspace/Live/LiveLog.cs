@@ -50,6 +50,15 @@ internal sealed class LiveLog(int window)
         }
     }
 
+    /// Crash gaps another node recorded (a follower learns them from its leader's stream).
+    public void AddGaps(IEnumerable<RevisionGap> gaps)
+    {
+        lock (_gate)
+        {
+            _gaps = [.. _gaps.Concat(gaps).DistinctBy(g => g.After).OrderBy(g => g.After)];
+        }
+    }
+
     /// The last unflushed event of the item, if it has one.
     public ChangeEvent? LastUnflushedOf(Guid id)
     {

@@ -1,4 +1,7 @@
 using Equip.Domain.Dataspace;
+using Equip.Infrastructure.Cluster;
+using Equip.Infrastructure.Dataspace;
+using Equip.Infrastructure.Dataspace.Live;
 using Equip.Protocol;
 using Equip.Web.Hubs.Connections;
 using Microsoft.Extensions.Options;
@@ -8,7 +11,7 @@ namespace Equip.Web.Hubs.FanOut;
 /// How a subscription starts: with a snapshot of what matches, or by replaying the log's events
 /// after the revision the client resumes from (docs/protocol.md, Subscribe). Either way the
 /// subscription's first frame is queued before any live event for it.
-internal sealed class SubscriptionStarts(IDataspace dataspace, IOptions<HubLimitOptions> hubLimits)
+internal sealed class SubscriptionStarts(IDataspace dataspace, IOptions<HubLimitOptions> hubLimits, Leadership leadership, ILiveItems live, IOptions<ClusterOptions> cluster)
 {
     private const int ReplayPage = 1000;
 
@@ -41,6 +44,12 @@ internal sealed class SubscriptionStarts(IDataspace dataspace, IOptions<HubLimit
         var replayed = new List<ChangeEvent>();
         var after = from;
         long current;
+        if (leadership.Follows && !await live.WaitForAsync(from, cluster.Value.LockTimeout, cancellationToken))
+        {
+            // A follower behind the client is no restored backup: the client tries another node
+            // (docs/scaling.md), rather than drop what it holds.
+            throw new ServiceStoppingException();
+        }
         try
         {
             var head = await dataspace.ReadChangesAsync(from, 1, cancellationToken);
