@@ -38,14 +38,19 @@ internal sealed class Installation : IAsyncDisposable
     public static Task<Installation> StartAsync(Uri server, int containers, IReadOnlyList<Uri>? alternates = null) =>
         StartAsync(new Installation(server), server, containers, alternates ?? []);
 
-    private static async Task<Installation> StartAsync(Installation installation, Uri server, int containers, IReadOnlyList<Uri>? alternates = null)
+    /// Container i connects to servers[i % count], and to the others in turn when it fails (the
+    /// nodes of a cluster, the devices spread over them).
+    public static Task<Installation> StartSpreadAsync(IReadOnlyList<Uri> servers, int containers) =>
+        StartAsync(new Installation(servers[0]), servers[0], containers, [], servers);
+
+    private static async Task<Installation> StartAsync(Installation installation, Uri server, int containers, IReadOnlyList<Uri>? alternates = null, IReadOnlyList<Uri>? spread = null)
     {
         for (var i = 0; i < containers; i++)
         {
             var client = new EquipClient(new EquipClientOptions
             {
-                Server = server,
-                AlternateServers = alternates ?? [],
+                Server = spread is null ? server : spread[i % spread.Count],
+                AlternateServers = spread is null ? alternates ?? [] : [.. spread.Where(s => s != spread[i % spread.Count])],
                 Key = BenchKey.Value,
                 PeerId = installation.ContainerId(i),
                 UseMessagePack = true,

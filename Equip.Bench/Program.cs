@@ -66,6 +66,12 @@ if (options.Scenarios.Contains("failover") && options.Server is null)
     // Two nodes of a cluster on the bench's PostgreSQL, whatever --providers says (a cluster needs it).
     Report.Progress("failover on postgres");
     (await Failover.RunAsync(stores, Math.Min(options.Devices, 200))).ToList().ForEach(Emit);
+    Emit(await FollowerFailover.RunAsync(stores, Math.Min(options.Devices, 200)));
+}
+if (options.Scenarios.Contains("cross-node") && options.Server is null)
+{
+    Report.Progress("cross-node on postgres");
+    (await CrossNode.RunAsync(stores, options)).ToList().ForEach(Emit);
 }
 
 MqttQualityOfServiceLevel[] mqttLevels = [MqttQualityOfServiceLevel.AtMostOnce, MqttQualityOfServiceLevel.AtLeastOnce];

@@ -46,6 +46,11 @@ public sealed class PrivatePostgres : IAsyncDisposable
         }
     }
 
+    /// Stops the server as a crash would (immediate: no checkpoint, every connection cut) and starts
+    /// it again on the same port, recovering from its write-ahead log.
+    public async Task RestartAsync() =>
+        await RunAsPostgresAsync("pg_ctl", $"-D {_directory}/data -m immediate -w -t 60 restart");
+
     public async Task CreateDatabaseAsync(string name) =>
         await RunAsPostgresAsync("createdb", $"-h 127.0.0.1 -p {Port} -U postgres {name}");
 

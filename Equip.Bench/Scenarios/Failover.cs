@@ -75,7 +75,7 @@ internal static class Failover
 
     /// From the fault: until the new leader acknowledges a durable write (tried every 20 ms), and
     /// until a value set after the fault has crossed every link.
-    private static async Task<(string, double, double)> MeasureAsync(string fault, long at, Uri next, Installation installation, (Guid From, Guid To)[] links, double floor)
+    public static async Task<(string, double, double)> MeasureAsync(string fault, long at, Uri next, Installation installation, (Guid From, Guid To)[] links, double floor)
     {
         using var http = TestHttp.Client(next, TimeSpan.FromSeconds(2), BenchKey.Value);
         var deadline = at + 120 * Stopwatch.Frequency;

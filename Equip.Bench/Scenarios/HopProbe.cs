@@ -28,9 +28,12 @@ internal sealed class HopProbe : IAsyncDisposable
 
     public Installation Installation => _installation;
 
-    public static async Task<HopProbe> StartAsync(Uri server)
+    public static Task<HopProbe> StartAsync(Uri server) => StartAsync([server]);
+
+    /// The source's container on the first server, the destination's on the last (two nodes of a cluster).
+    public static async Task<HopProbe> StartAsync(IReadOnlyList<Uri> servers)
     {
-        var installation = await Installation.StartAsync(server, containers: 2);
+        var installation = await Installation.StartSpreadAsync(servers, containers: 2);
         var requests = await installation.AddComponentsAsync([0, 1]);
         await installation.LinkAsync([(requests[0], requests[1])]);
         var probe = new HopProbe(installation, installation.Level(requests[0]).Value, installation.Level(requests[1]).Value);

@@ -5,8 +5,12 @@ using Microsoft.Extensions.Options;
 
 namespace Equip.Infrastructure.Cluster;
 
-/// One node as GET /api/cluster shows it.
-public sealed record ClusterNodeView(string NodeId, string? Url, string Role, long AppliedRevision, DateTimeOffset LastSeen);
+/// One node as GET /api/cluster shows it; Lag (followers only) is how many revisions it was behind
+/// the leader, as of their last reports.
+public sealed record ClusterNodeView(string NodeId, string? Url, string Role, long AppliedRevision, DateTimeOffset LastSeen)
+{
+    public long? Lag { get; init; }
+}
 
 /// The cluster as GET /api/cluster shows it: the current term (null on a single node) and the nodes.
 public sealed record ClusterView(bool Enabled, long? Term, IReadOnlyList<ClusterNodeView> Nodes);
@@ -29,7 +33,9 @@ public sealed class ClusterStatus(Leadership leadership, ILiveItems live, IDbCon
         var others = (await db.ClusterNodes.AsNoTracking().ToListAsync(cancellationToken))
             .Where(n => n.NodeId != self.NodeId)
             .Select(n => new ClusterNodeView(n.NodeId, n.Url, Role(n, self.Role, now), n.AppliedRevision, n.LastSeen));
-        return new ClusterView(true, term, [self, .. others.OrderBy(n => n.NodeId, StringComparer.Ordinal)]);
+        List<ClusterNodeView> nodes = [self, .. others.OrderBy(n => n.NodeId, StringComparer.Ordinal)];
+        var leading = nodes.FirstOrDefault(n => n.Role == "leader")?.AppliedRevision;
+        return new ClusterView(true, term, [.. nodes.Select(n => n.Role == "follower" && leading is { } revision ? n with { Lag = Math.Max(0, revision - n.AppliedRevision) } : n)]);
     }
 
     private static string RoleOf(Leadership leadership) => leadership.Role switch

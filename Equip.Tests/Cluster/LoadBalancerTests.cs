@@ -21,18 +21,10 @@ public sealed class LoadBalancerTests(PostgresFixture postgres)
         await using var nodeA = await ClusterNodes.AdvertisedLeaderAsync(store, "node-a");
         var storeB = store.With("Equip:DataDirectory", Directory.CreateTempSubdirectory("equip-node-b-").FullName);
         var nodeB = await ClusterNodes.FollowerAsync(storeB, "node-b");
-        int http = PrivatePostgres.FreePort(), mqtt = PrivatePostgres.FreePort();
-        var configuration = File.ReadAllText(Path.Combine(BuiltProjects.Root(), "deploy", "haproxy.cfg"))
-            .Replace("bind :8080", $"bind 127.0.0.1:{http}").Replace("bind :1883", $"bind 127.0.0.1:{mqtt}")
-            .Replace("node-a:1883 check port 8080", $"127.0.0.1:{nodeA.MqttPort} check port {nodeA.Address.Port}")
-            .Replace("node-b:1883 check port 8080", $"127.0.0.1:{nodeB.MqttPort} check port {nodeB.Address.Port}")
-            .Replace("node-a:8080", $"127.0.0.1:{nodeA.Address.Port}").Replace("node-b:8080", $"127.0.0.1:{nodeB.Address.Port}");
-        Assert.DoesNotContain("8080", configuration);
-        var file = Path.Combine(store.DataDirectory, "haproxy.cfg");
-        File.WriteAllText(file, configuration);
-        await using var haproxy = ScriptProcess.Start("/usr/sbin/haproxy", "-f", file, "-db");
-        var balanced = new Uri($"http://127.0.0.1:{http}");
-        using var client = TestHttp.Client(balanced, TimeSpan.FromSeconds(5));
+        await using var balancer = Balancer.Start(nodeA, nodeB, store.DataDirectory);
+        var haproxy = balancer.Process;
+        var mqtt = balancer.MqttPort;
+        using var client = TestHttp.Client(balancer.Http, TimeSpan.FromSeconds(5));
 
         var before = await WriteThroughAsync(client, haproxy);
         await using (var sensor = await ConnectThroughAsync(mqtt, "sensor-lb"))

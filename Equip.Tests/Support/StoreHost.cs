@@ -29,6 +29,8 @@ public sealed class StoreHost : IAsyncDisposable
 
     public IPeerFeed PeerFeed => _host.Services.GetRequiredService<IPeerFeed>();
 
+    public IServiceProvider Services => _host.Services;
+
     public static async Task<StoreHost> StartAsync(TestStore store, FakeTimeProvider? time = null, params (string Key, string Value)[] settings)
     {
         time ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
