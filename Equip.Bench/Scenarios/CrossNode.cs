@@ -5,11 +5,12 @@ namespace Equip.Bench.Scenarios;
 
 /// Several nodes (docs/scaling.md) on the bench's PostgreSQL: a leader and followers. A link hop
 /// with both ends on the leader beside one whose destination is on a follower (device -> leader ->
-/// stream -> follower -> device), and the leader's CPU per value it applies with 0, 1 and 2
-/// followers reading its stream, the same load each time.
+/// stream -> follower -> device), durable writes by 16 writers through the leader and through
+/// the follower, and the leader's CPU per value it applies with 0, 1 and 2 followers reading its
+/// stream, the same load each time.
 internal static class CrossNode
 {
-    private static readonly TimeSpan Stretch = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Stretch = TimeSpan.FromSeconds(15);
 
     public static async Task<object[]> RunAsync(BenchStores stores, BenchOptions options)
     {
@@ -24,8 +25,8 @@ internal static class CrossNode
         {
             var leader = await NodeAsync(settings, directory, "node-a");
             nodes.Add(leader);
-            var results = new List<object> { await LeaderCpuAsync(leader, followers: 0) };
             nodes.Add(await NodeAsync(settings, directory, "node-b"));
+            var results = new List<object>();
             Report.Progress("cross-node: link hops, same node and across nodes");
             Latencies same, across;
             await using (var probe = await HopProbe.StartAsync([leader.Address, leader.Address]))
@@ -47,8 +48,22 @@ internal static class CrossNode
                 crossNodeP50Us = across.P50Us,
                 crossNodeP99Us = across.P99Us,
             });
-            results.Add(await LeaderCpuAsync(leader, followers: 1));
+            Report.Progress("cross-node: durable writes through the leader and through the follower");
+            foreach (var (node, address) in new[] { ("leader", leader.Address), ("follower", nodes[1].Address) })
+            {
+                foreach (var transport in new[] { "rest", "hub" })
+                {
+                    var written = await DurableWrites.RunAsync(address, "postgres", options, transport, 16);
+                    results.Add(new { scenario = "cross-node-durable-writes", node, result = written });
+                }
+            }
+            // The leader is warm by now (its code compiled at its last tier): its CPU per value
+            // without a follower, then with one and two.
+            await nodes[1].KillAsync();
+            results.Add(await LeaderCpuAsync(leader, followers: 0));
             nodes.Add(await NodeAsync(settings, directory, "node-c"));
+            results.Add(await LeaderCpuAsync(leader, followers: 1));
+            nodes.Add(await NodeAsync(settings, directory, "node-d"));
             results.Add(await LeaderCpuAsync(leader, followers: 2));
             return [.. results];
         }

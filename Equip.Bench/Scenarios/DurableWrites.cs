@@ -11,12 +11,15 @@ namespace Equip.Bench.Scenarios;
 /// commit) or the hub (Add returns only after the commit); a warm-up, then a measured stretch.
 internal static class DurableWrites
 {
-    public static async Task<object> RunAsync(BenchServer server, BenchOptions options, string transport, int writers)
+    public static Task<object> RunAsync(BenchServer server, BenchOptions options, string transport, int writers) =>
+        RunAsync(server.Address, server.Store, options, transport, writers);
+
+    public static async Task<object> RunAsync(Uri address, string store, BenchOptions options, string transport, int writers)
     {
         var writer = transport switch
         {
-            "rest" => RestWriter(server.Address, writers),
-            "hub" => await HubWriterAsync(server.Address, writers),
+            "rest" => RestWriter(address, writers),
+            "hub" => await HubWriterAsync(address, writers),
             _ => throw new ArgumentException($"Unknown transport '{transport}': use rest or hub."),
         };
         var warmupEnds = Stopwatch.GetTimestamp() + Stopwatch.Frequency * options.Warmup;
@@ -28,7 +31,7 @@ internal static class DurableWrites
         {
             scenario = "durable-writes",
             system = "equip",
-            store = server.Store,
+            store,
             transport,
             writers,
             writesPerSec = Math.Round(latencies.Count / (double)options.Seconds),

@@ -54,8 +54,9 @@ public sealed partial class Leadership
                 bounded.CancelAfter(timeout);
                 if (await ExecuteAsync($"SELECT pg_try_advisory_lock({LockKey})", bounded.Token) is true)
                 {
+                    // It stays a follower until it exits: its writes (the closing connections'
+                    // disconnects among them) must not reach a writer that never started.
                     TakingOver(logger, NodeId);
-                    Volatile.Write(ref _role, (int)NodeRole.Standby);
                     Environment.ExitCode = 75;
                     lifetime.StopApplication();
                     return;

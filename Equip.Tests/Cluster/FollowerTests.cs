@@ -194,10 +194,20 @@ public sealed class FollowerTests(PostgresFixture postgres)
             written.Add((await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
         }
 
+        await using var device = Start(follower.Address, "dev-b");
+        await device.WaitUntilConnectedAsync().WaitAsync(Wait.Timeout);
+        var owned = await device.AddAsync(Thing("b1"));
+        for (var i = 0; i < 50; i++)
+        {
+            await device.SetValueAsync(owned.Id, JsonSerializer.SerializeToElement(i));
+        }
+
+        var killed = System.Diagnostics.Stopwatch.StartNew();
         await leader.KillAsync();
         // The follower takes the lock its leader left, and restarts to lead (its supervisor's part,
-        // here the test's: start it again).
+        // here the test's: start it again). It leaves at once, its connected device with it.
         await follower.WaitForExitAsync(Wait.Timeout);
+        Assert.True(killed.Elapsed < TimeSpan.FromSeconds(10), $"the follower took {killed.Elapsed} to leave:\n{follower.Output}");
         Assert.Equal(75, follower.ExitCode);
         Assert.Contains("(exit code 75)", follower.Output); // it took the lock its leader left, or saw its leader go first
         await using var again = await ClusterNodes.AdvertisedLeaderAsync(followerStore, "node-b");

@@ -6,6 +6,9 @@ namespace Equip.Web.Cluster;
 
 internal static class ClusterSetup
 {
+    /// How many forwarded writes of one follower the leader makes at once.
+    public const int ParallelWrites = 256;
+
     /// The replication channel: the leader's ClusterHub and a follower's end of it. Registered
     /// before the other web services, so that a follower has loaded its replica before they start.
     public static WebApplicationBuilder AddEquipCluster(this WebApplicationBuilder builder)
@@ -18,6 +21,10 @@ internal static class ClusterSetup
         builder.Services.AddSignalR().AddHubOptions<ClusterHub>(o =>
         {
             o.MaximumReceiveMessageSize = null; // the admin's own nodes: writes of any size the limits allow
+            // A follower's writes are made side by side, so that they share the leader's commits.
+            // Each starts in the order it arrived and reaches the writer's queue before its first
+            // await, so the writer sees them in the order the follower sent them.
+            o.MaximumParallelInvocationsPerClient = ParallelWrites;
             o.AddFilter<HubErrorFilter>();
         });
         return builder;

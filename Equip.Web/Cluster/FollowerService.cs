@@ -59,8 +59,10 @@ internal sealed partial class FollowerService(Leadership leadership, Replica rep
         while (await timer.WaitForNextTickAsync(stopping).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result));
     }
 
-    private async Task FollowAsync(CancellationToken stopping)
+    private async Task FollowAsync(CancellationToken serviceStopping)
     {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(serviceStopping, lifetime.ApplicationStopping);
+        var stopping = either.Token; // no more tries once the node is on its way out
         var brokenSince = (DateTimeOffset?)null;
         while (!stopping.IsCancellationRequested)
         {
