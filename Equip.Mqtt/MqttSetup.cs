@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,6 +67,18 @@ public static partial class MqttSetup
         var options = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
         if (options.Enabled)
         {
+            // A cluster's follower serves no MQTT (docs/scaling.md): its WebSocket path says so.
+            var leadership = app.Services.GetRequiredService<Equip.Infrastructure.Cluster.Leadership>();
+            app.Use(async (context, next) =>
+            {
+                if (leadership.Follows && context.Request.Path.StartsWithSegments(options.WebSocketPath))
+                {
+                    context.Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status503ServiceUnavailable;
+                    await context.Response.WriteAsync("MQTT is served by the cluster's leader; this node follows it (GET /health/leader answers 200 on the leader).");
+                    return;
+                }
+                await next(context);
+            });
             // The key is checked at CONNECT (the MQTT password), not on the HTTP upgrade.
             app.MapConnectionHandler<MqttConnectionHandler>(options.WebSocketPath, o =>
             {

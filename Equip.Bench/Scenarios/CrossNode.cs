@@ -14,12 +14,7 @@ internal static class CrossNode
 
     public static async Task<object[]> RunAsync(BenchStores stores, BenchOptions options)
     {
-        var overrides = new Dictionary<string, string>(BenchKey.ServerDefaults)
-        {
-            ["Equip:Cluster:Enabled"] = "true",
-            ["Equip:Cluster:StandbyPoll"] = "00:00:00.100",
-        };
-        var (settings, directory) = await stores.CreateAsync("postgres", overrides);
+        var (settings, directory) = await stores.CreateAsync("postgres", Failover.ClusterSettings("00:00:05"));
         var nodes = new List<ServerProcess>();
         try
         {

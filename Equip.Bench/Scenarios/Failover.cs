@@ -16,14 +16,7 @@ internal static class Failover
     public static async Task<object[]> RunAsync(BenchStores stores, int devices, string lockTimeout = "00:00:02")
     {
         Report.Progress($"failover: {devices} devices on two nodes");
-        var overrides = new Dictionary<string, string>(BenchKey.ServerDefaults)
-        {
-            ["Equip:Cluster:Enabled"] = "true",
-            ["Equip:Cluster:LockTimeout"] = lockTimeout,
-            ["Equip:Cluster:StandbyPoll"] = "00:00:00.100",
-            ["Logging:LogLevel:Equip.Infrastructure.Cluster"] = "Information",
-        };
-        var (settings, directory) = await stores.CreateAsync("postgres", overrides);
+        var (settings, directory) = await stores.CreateAsync("postgres", ClusterSettings(lockTimeout));
         var first = await ServerProcess.StartAsync(With(settings, "node-a"), directory);
         var second = ServerProcess.Launch(With(settings, "node-b"), directory);
         try
@@ -56,6 +49,15 @@ internal static class Failover
             await second.DisposeAsync();
         }
     }
+
+    /// The server's bench settings, clustered, with quick timings.
+    public static Dictionary<string, string> ClusterSettings(string lockTimeout) => new(BenchKey.ServerDefaults)
+    {
+        ["Equip:Cluster:Enabled"] = "true",
+        ["Equip:Cluster:LockTimeout"] = lockTimeout,
+        ["Equip:Cluster:StandbyPoll"] = "00:00:00.100",
+        ["Logging:LogLevel:Equip.Infrastructure.Cluster"] = "Information",
+    };
 
     private static Dictionary<string, string> With(Dictionary<string, string> settings, string nodeId) =>
         new(settings) { ["Equip:Cluster:NodeId"] = nodeId };

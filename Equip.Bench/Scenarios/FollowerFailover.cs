@@ -13,14 +13,7 @@ internal static class FollowerFailover
     public static async Task<object> RunAsync(BenchStores stores, int devices, string lockTimeout = "00:00:02")
     {
         Report.Progress($"failover with a follower: {devices} devices spread over two nodes");
-        var overrides = new Dictionary<string, string>(BenchKey.ServerDefaults)
-        {
-            ["Equip:Cluster:Enabled"] = "true",
-            ["Equip:Cluster:LockTimeout"] = lockTimeout,
-            ["Equip:Cluster:StandbyPoll"] = "00:00:00.100",
-            ["Logging:LogLevel:Equip.Infrastructure.Cluster"] = "Information",
-        };
-        var (settings, directory) = await stores.CreateAsync("postgres", overrides);
+        var (settings, directory) = await stores.CreateAsync("postgres", Failover.ClusterSettings(lockTimeout));
         int portA = PrivatePostgres.FreePort(), portB = PrivatePostgres.FreePort();
         var leader = await ServerProcess.StartAsync(Node(settings, "node-a", portA), directory, TimeSpan.FromSeconds(120), portA);
         var follower = await ServerProcess.StartAsync(Node(settings, "node-b", portB), directory, TimeSpan.FromSeconds(120), portB);

@@ -82,6 +82,46 @@ public sealed class FollowerTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ADeviceKeyMadeOnAFollowerWorksThroughItAndItsRevocationOnTheLeaderClosesItsConnection()
+    {
+        using var store = await ClusterNodes.StoreAsync(postgres);
+        await using var leader = await ClusterNodes.AdvertisedLeaderAsync(store, "node-a");
+        await using var follower = await ClusterNodes.FollowerAsync(OwnDirectory(store), "node-b");
+        using var onFollower = TestHttp.Client(follower.Address, Wait.Timeout);
+        var made = await onFollower.PostAsJsonAsync("/api/keys", new { name = "lamp", containerIds = new[] { "lamp-1" }, peerIds = new[] { "lamp-1" } });
+        Assert.Equal(HttpStatusCode.Created, made.StatusCode);
+        var created = await made.Content.ReadFromJsonAsync<JsonElement>();
+        var (keyId, key) = (created.GetProperty("id").GetGuid(), created.GetProperty("key").GetString()!);
+
+        await using var watcher = Start(leader.Address, "watcher");
+        await watcher.WaitUntilConnectedAsync().WaitAsync(Wait.Timeout);
+        var seen = watcher.Subscribe(new WirePattern { Type = "demo.*" });
+        var (lamp, _) = await HubClient.RegisterAsync(follower.Address, "lamp-1", "inc-a", key: key);
+        await using var _ = lamp;
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lamp.Connection.Closed += error =>
+        {
+            closed.TrySetResult(error);
+            return Task.CompletedTask;
+        };
+        // Written through the follower with the key's grant (the leader checks it), and its value
+        // event, which names its writer and the grant, streamed back to the follower.
+        var item = await lamp.InvokeAsync<WireItem>(HubNames.Add, Thing("desk lamp"));
+        await lamp.InvokeAsync<WireItem>(HubNames.Update, new UpdateRequest { Id = item.Id, Fields = JsonSerializer.SerializeToElement(new { name = "desk lamp", value = 3 }) });
+        await seen.Settled(r => r.Get(item.Id) is { } lit && lit.Fields.TryGetProperty("value", out var v) && v.GetInt32() == 3);
+        var forbidden = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => lamp.InvokeAsync<WireItem>(HubNames.Add, new AddRequest
+        {
+            Type = "ect.Container", Fields = JsonSerializer.SerializeToElement(new { containerId = "heater" }),
+        }));
+        Assert.Equal(HubErrors.Forbidden, HubErrors.CodeOf(forbidden.Message));
+
+        using var onLeader = TestHttp.Client(leader.Address, Wait.Timeout);
+        Assert.Equal(HttpStatusCode.OK, (await onLeader.DeleteAsync($"/api/keys/{keyId}")).StatusCode);
+        var reason = await closed.Task.WaitAsync(Wait.Timeout); // the follower reads the revocation back from the store
+        Assert.Equal(HubErrors.KeyRevoked, HubErrors.CodeOf(reason?.Message));
+    }
+
+    [Fact]
     public async Task ALinkCarriesValuesFromADeviceOnTheLeaderToADeviceOnAFollower()
     {
         using var store = await ClusterNodes.StoreAsync(postgres);
@@ -101,28 +141,14 @@ public sealed class FollowerTests(PostgresFixture postgres)
         });
         Assert.Equal(HttpStatusCode.Created, link.StatusCode);
         var linkId = (await link.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        await Wait.UntilAsync(async () => await PropertyAsync(designer, slider, "value") is not null, "the slider's value published");
+        await ComponentRequests.UntilPropertyAsync(designer, slider, "value", _ => true);
         Assert.Equal(HttpStatusCode.OK, (await designer.PutAsJsonAsync($"/api/components/{slider}/properties/value", new { value = 0.75 })).StatusCode);
 
-        await Wait.UntilAsync(async () => (await PropertyAsync(designer, display, "text"))?.GetString() == "0.75", "the display on node B shows the slider's value from node A");
-        await Wait.UntilAsync(async () => (await PropertyAsync(designer, display, "updates"))?.GetInt64() >= 1, "the display counted the update");
+        await ComponentRequests.UntilPropertyAsync(designer, display, "text", v => v.GetString() == "0.75"); // on node B, from node A
+        await ComponentRequests.UntilPropertyAsync(designer, display, "updates", v => v.GetInt64() >= 1);
         // The follower shows the leader's link status.
         await Wait.UntilAsync(async () => (await designer.GetFromJsonAsync<JsonElement>($"/api/links/{linkId}")).GetProperty("status").GetString() == "active",
             "the link active, as the follower shows it");
-    }
-
-    private static async Task<JsonElement?> PropertyAsync(HttpClient rest, Guid component, string name)
-    {
-        var response = await rest.GetAsync($"/api/components/{component}");
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            return null;
-        }
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return body.GetProperty("properties").EnumerateArray()
-            .Where(p => p.GetProperty("name").GetString() == name)
-            .Select(p => (JsonElement?)p.GetProperty("value"))
-            .FirstOrDefault();
     }
 
     [Fact]

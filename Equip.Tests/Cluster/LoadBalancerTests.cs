@@ -35,6 +35,9 @@ public sealed class LoadBalancerTests(PostgresFixture postgres)
         using (var direct = TestHttp.Client(nodeB.Address, Wait.Timeout))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await direct.GetAsync("/health/leader")).StatusCode); // so MQTT goes to node A
+            var websocket = await direct.GetAsync("/mqtt"); // MQTT over WebSockets: the leader's too
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, websocket.StatusCode);
+            Assert.Contains("served by the cluster's leader", await websocket.Content.ReadAsStringAsync());
         }
 
         await nodeA.KillAsync();

@@ -61,23 +61,8 @@ public abstract class InstallationEndToEndTests : IAsyncLifetime
     private Task<JsonElement> RunningAsync(Guid id, string? on = null) =>
         UntilRequestAsync(id, r => r.GetProperty("status").GetString() == "running" && (on is null || r.GetProperty("assignedContainerId").GetString() == on), $"request {id} runs{(on is null ? "" : " on " + on)}");
 
-    private async Task<JsonElement?> PropertyAsync(Guid component, string name)
-    {
-        var response = await _http.GetAsync($"/api/components/{component}");
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            return null;
-        }
-        // The component's item may be published before its properties' items.
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return body.GetProperty("properties").EnumerateArray()
-            .Where(p => p.GetProperty("name").GetString() == name)
-            .Select(p => (JsonElement?)p.GetProperty("value"))
-            .FirstOrDefault();
-    }
-
     private Task UntilPropertyAsync(Guid component, string name, Func<JsonElement, bool> condition) =>
-        Wait.UntilAsync(async () => await PropertyAsync(component, name) is { } value && condition(value), $"{name} of {component} settles");
+        ComponentRequests.UntilPropertyAsync(_http, component, name, condition);
 
     [Fact]
     public async Task ASliderLinkedToADisplayOnAnotherSimulatorShowsTheValuesSetThroughRestAndADeletedRequestStops()

@@ -26,7 +26,7 @@ internal static class ClusterSetup
             // await, so the writer sees them in the order the follower sent them.
             o.MaximumParallelInvocationsPerClient = ParallelWrites;
             o.AddFilter<HubErrorFilter>();
-        });
+        }).AddJsonProtocol(o => ClusterJson.Configure(o.PayloadSerializerOptions));
         return builder;
     }
 

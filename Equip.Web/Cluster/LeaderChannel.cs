@@ -31,6 +31,7 @@ internal sealed class LeaderChannel(IOptions<AuthOptions> auth, IOptions<Cluster
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(leader, ClusterHub.Path), http => http.AccessTokenProvider = () => Task.FromResult(auth.Value.AdminKey))
+            .AddJsonProtocol(o => ClusterJson.Configure(o.PayloadSerializerOptions))
             .Build();
         connection.ServerTimeout = options.Value.LockTimeout * 2;
         connection.KeepAliveInterval = options.Value.LockTimeout / 2;
