@@ -21,8 +21,9 @@ public sealed record ClusterLeader(string NodeId, string Url, long Term);
 
 /// A follower (docs/scaling.md): it keeps trying the lock every StandbyPoll, reporting itself and
 /// the revision it has applied; when the lock is free its leader is gone, and it restarts to lead
-/// (exit code 75), as a standby would have taken over. A new leader elected meanwhile (the old
-/// one restarted quickly) is announced by LeaderChanged, so that the replication channel moves to it.
+/// (exit code 75), as a standby would have taken over. When another node was elected meanwhile (a
+/// new term), it restarts too: its copy may hold changes the old leader answered but never stored,
+/// so it loads again from the store, following the new leader.
 public sealed partial class Leadership
 {
     private ClusterLeader? _leader;
@@ -30,9 +31,6 @@ public sealed partial class Leadership
 
     /// The leader this node follows (null unless it follows).
     public ClusterLeader? Leader => Volatile.Read(ref _leader);
-
-    /// Raised (on a background thread) when another node has been elected leader while this one follows.
-    public event Action<ClusterLeader>? LeaderChanged;
 
     private void Follow(ClusterLeader leader)
     {
@@ -64,9 +62,10 @@ public sealed partial class Leadership
                 await ReportAsync("follower", bounded.Token);
                 if (await ReadLeaderAsync(bounded.Token) is { } leader && leader.Term != Leader?.Term)
                 {
-                    Volatile.Write(ref _leader, leader);
                     FollowsNewLeader(logger, NodeId, leader.NodeId, leader.Url, leader.Term);
-                    LeaderChanged?.Invoke(leader);
+                    Environment.ExitCode = 75;
+                    lifetime.StopApplication();
+                    return;
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -93,6 +92,15 @@ public sealed partial class Leadership
         var leader = new ClusterLeader(reader.GetString(0), reader.GetString(1), reader.GetInt64(2));
         return leader.NodeId == NodeId ? null : leader;
     }
+
+    [LoggerMessage(4, LogLevel.Information, "Cluster node {NodeId} follows the leader {LeaderNodeId} at {LeaderUrl}, in term {Term}.", EventName = "ClusterFollower")]
+    private static partial void Following(ILogger logger, string nodeId, string leaderNodeId, string leaderUrl, long term);
+
+    [LoggerMessage(5, LogLevel.Warning, "Cluster node {NodeId} takes the lock its leader left: it restarts to lead (exit code 75).", EventName = "ClusterTakeOver")]
+    private static partial void TakingOver(ILogger logger, string nodeId);
+
+    [LoggerMessage(6, LogLevel.Warning, "Cluster node {NodeId} restarts to follow the new leader {LeaderNodeId} at {LeaderUrl}, in term {Term} (exit code 75).", EventName = "ClusterLeaderChanged")]
+    private static partial void FollowsNewLeader(ILogger logger, string nodeId, string leaderNodeId, string leaderUrl, long term);
 
     [LoggerMessage(7, LogLevel.Warning, "Cluster node {NodeId} could not check its leader: {Reason}. It goes on following and tries again.", EventName = "ClusterFollowerCheckFailed")]
     private static partial void FollowerCheckFailed(ILogger logger, string nodeId, string reason);

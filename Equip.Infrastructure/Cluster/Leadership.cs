@@ -213,15 +213,6 @@ public sealed partial class Leadership(
         }
     }
 
-    [LoggerMessage(4, LogLevel.Information, "Cluster node {NodeId} follows the leader {LeaderNodeId} at {LeaderUrl}, in term {Term}.", EventName = "ClusterFollower")]
-    private static partial void Following(ILogger logger, string nodeId, string leaderNodeId, string leaderUrl, long term);
-
-    [LoggerMessage(5, LogLevel.Warning, "Cluster node {NodeId} takes the lock its leader left: it restarts to lead (exit code 75).", EventName = "ClusterTakeOver")]
-    private static partial void TakingOver(ILogger logger, string nodeId);
-
-    [LoggerMessage(6, LogLevel.Information, "Cluster node {NodeId} now follows {LeaderNodeId} at {LeaderUrl}, in term {Term}.", EventName = "ClusterLeaderChanged")]
-    private static partial void FollowsNewLeader(ILogger logger, string nodeId, string leaderNodeId, string leaderUrl, long term);
-
     [LoggerMessage(1, LogLevel.Information, "Cluster node {NodeId} stands by: another node leads. It takes over when that node's lock is released.", EventName = "ClusterStandby")]
     private static partial void StandingBy(ILogger logger, string nodeId);
 

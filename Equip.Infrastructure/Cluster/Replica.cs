@@ -17,6 +17,7 @@ public sealed class Replica
     private readonly LiveLog _log;
     private readonly ChangeBroadcaster _broadcaster;
     private long _term;
+    private long _loadedRevision = -1;
 
     internal Replica(IDbContextFactory<EquipDbContext> contexts, LiveItems live, LiveLog log, ChangeBroadcaster broadcaster)
     {
@@ -26,8 +27,14 @@ public sealed class Replica
         _broadcaster = broadcaster;
     }
 
-    /// The revision applied so far: the stream resumes after it.
+    /// The revision applied so far.
     public long Revision => _live.Revision;
+
+    /// Where the stream resumes: after the revision applied; but a copy loaded from a store whose
+    /// revision ends a crash gap (the leader recovered from a crash just before) holds every
+    /// change there is through it, and the leader refuses a resume from inside a gap (a client
+    /// there may have seen lost changes): it resumes from before the gap, and what it has is skipped.
+    public long FollowFrom => _live.Revision == _loadedRevision && _log.GapOf(_loadedRevision) is { } gap ? gap.After : _live.Revision;
 
     /// Loads the stored items and log as one snapshot, writing nothing.
     public async Task LoadAsync(long term, CancellationToken cancellationToken)
@@ -41,6 +48,7 @@ public sealed class Replica
         var recent = await db.ChangeLog.AsNoTracking().OrderByDescending(e => e.Revision).Take(_log.Window).ToListAsync(cancellationToken);
         recent.Reverse();
         _live.Load(items, state.CurrentRevision);
+        _loadedRevision = state.CurrentRevision;
         _log.Load(state.CurrentRevision, state.PrunedThrough, [.. recent.Select(e => e.ToEvent())], gaps.Select(g => new RevisionGap(g.After, g.Through)));
     }
 

@@ -18,6 +18,10 @@ internal static class ClusterNodes
     public static Task<ServerProcess> LeaderAsync(TestStore store, string nodeId) =>
         ServerProcess.StartAsync(store.With("Equip:Cluster:NodeId", nodeId).Settings, store.DataDirectory);
 
+    /// The store as another machine sees it: the same database, a data directory of its own.
+    public static TestStore OwnDirectory(TestStore store) =>
+        store.With("Equip:DataDirectory", Directory.CreateTempSubdirectory("equip-node-").FullName);
+
     /// The first node, advertising its address so that the others follow it.
     /// (Ports given: a node started again where it was, as its supervisor would.)
     public static Task<ServerProcess> AdvertisedLeaderAsync(TestStore store, string nodeId, int? port = null, int? mqttPort = null) =>

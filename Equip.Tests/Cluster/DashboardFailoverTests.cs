@@ -23,7 +23,7 @@ public sealed class DashboardFailoverTests(PostgresFixture postgres)
         var stores = new Dictionary<string, TestStore>
         {
             ["node-a"] = store,
-            ["node-b"] = store.With("Equip:DataDirectory", Directory.CreateTempSubdirectory("equip-node-b-").FullName),
+            ["node-b"] = ClusterNodes.OwnDirectory(store),
         };
         var nodes = new Dictionary<string, ServerProcess>
         {

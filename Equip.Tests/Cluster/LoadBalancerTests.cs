@@ -19,7 +19,7 @@ public sealed class LoadBalancerTests(PostgresFixture postgres)
     {
         using var store = await ClusterNodes.StoreAsync(postgres);
         await using var nodeA = await ClusterNodes.AdvertisedLeaderAsync(store, "node-a");
-        var storeB = store.With("Equip:DataDirectory", Directory.CreateTempSubdirectory("equip-node-b-").FullName);
+        var storeB = ClusterNodes.OwnDirectory(store);
         var nodeB = await ClusterNodes.FollowerAsync(storeB, "node-b");
         await using var balancer = Balancer.Start(nodeA, nodeB, store.DataDirectory);
         var haproxy = balancer.Process;

@@ -25,7 +25,7 @@ public sealed class PostgresRestartTests : IAsyncLifetime
         using var store = await ClusterNodes.StoreAsync(_postgres);
         await using var nodeA = Supervised.Start(store, "node-a");
         await nodeA.Current.WaitUntilHealthyAsync(Wait.Timeout);
-        await using var nodeB = Supervised.Start(store.With("Equip:DataDirectory", Directory.CreateTempSubdirectory("equip-node-b-").FullName), "node-b");
+        await using var nodeB = Supervised.Start(ClusterNodes.OwnDirectory(store), "node-b");
         await nodeB.Current.WaitUntilHealthyAsync(Wait.Timeout);
         Assert.Contains("follows the leader node-a", nodeB.Current.Output);
 

@@ -73,7 +73,7 @@ internal sealed partial class FollowerService(Leadership leadership, Replica rep
                 {
                     await _stream.StartAsync(stopping);
                 }
-                await foreach (var batch in _stream.StreamAsync<ReplicatedBatch>("Follow", replica.Revision, stopping))
+                await foreach (var batch in _stream.StreamAsync<ReplicatedBatch>("Follow", replica.FollowFrom, stopping))
                 {
                     brokenSince = null;
                     if (!replica.Apply(batch))
