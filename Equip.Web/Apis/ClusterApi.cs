@@ -11,9 +11,10 @@ public static class ClusterApi
         return app;
     }
 
-    /// <summary>The cluster: its current term and its nodes, each with its role (leader, standby,
-    /// unreachable), the revision it has applied and when it last reported. On a single node:
-    /// enabled false, term null, and the node itself.</summary>
+    /// <summary>The cluster: its current term and its nodes, each with its role (leader, follower,
+    /// standby, unreachable), the revision it has applied, when it last reported and, for a
+    /// follower, its lag behind the leader. On a single node: enabled false, term null, and the
+    /// node itself.</summary>
     public static async Task<Ok<ClusterView>> ReadCluster(ClusterStatus cluster, CancellationToken cancellationToken) =>
         TypedResults.Ok(await cluster.ReadAsync(cancellationToken));
 }
