@@ -29,14 +29,25 @@ internal sealed partial class FollowerService(Leadership leadership, Replica rep
         }
         _leader = new Uri(leader.Url);
         await replica.LoadAsync(leader.Term, cancellationToken);
-        await RetryAsync(() => channel.StartAsync(_leader, cancellationToken), options.Value.LockTimeout * 6, cancellationToken);
-        channel.Lost += error =>
+        var within = options.Value.LockTimeout * 6;
+        try
         {
-            Restart($"its write connection to the leader closed ({error?.Message ?? "closed by the leader"})");
-            return Task.CompletedTask;
-        };
-        await base.StartAsync(cancellationToken);
-        await _caughtUp.Task.WaitAsync(options.Value.LockTimeout * 6, cancellationToken);
+            await RetryAsync(() => channel.StartAsync(_leader, cancellationToken), within, cancellationToken);
+            channel.Lost += error =>
+            {
+                Restart($"its write connection to the leader closed ({error?.Message ?? "closed by the leader"})");
+                return Task.CompletedTask;
+            };
+            await base.StartAsync(cancellationToken);
+            await _caughtUp.Task.WaitAsync(within, cancellationToken);
+        }
+        catch (Exception error) when (!cancellationToken.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // The server does not start (a non-zero exit, before /health answers): its supervisor
+            // starts it again, and it follows whoever leads by then.
+            throw new InvalidOperationException(
+                $"Cluster node {leadership.NodeId} could not follow its leader {leader.NodeId} at {leader.Url} within {within.TotalSeconds:0} s: {error.Message}", error);
+        }
         CaughtUp(logger, leader.NodeId, replica.Revision);
     }
 
