@@ -69,10 +69,17 @@ public sealed class FollowerTests(PostgresFixture postgres)
         var problem = await mismatch.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("currentRevision").GetInt64() > 1, "the problem names the item's revision, as the leader's would");
 
-        // The follower's change log is the leader's: the same events, in revision order, once each.
+        // The follower's change log is the leader's: in revision order, once each; the same adds
+        // and deletes at the same revisions, and each item's latest change at the same revision.
+        // (A value superseded by a later one of the same item may be skipped by either log, as
+        // each squashes the values it has not stored yet.)
         var onBoth = await Task.WhenAll(EventsAsync(onLeaderRest), EventsAsync(onFollowerRest));
-        Assert.Equal(onBoth[0], onBoth[1]);
-        Assert.Equal(onBoth[1].Order().Distinct(), onBoth[1]);
+        foreach (var log in onBoth)
+        {
+            Assert.Equal(log.Select(e => e.Revision).Order().Distinct(), log.Select(e => e.Revision));
+        }
+        Assert.Equal(onBoth[0].Where(e => e.Kind != "updated"), onBoth[1].Where(e => e.Kind != "updated"));
+        Assert.Equal(Latest(onBoth[0]), Latest(onBoth[1]));
 
         var cluster = await onFollowerRest.GetFromJsonAsync<JsonElement>("/api/cluster");
         var roles = cluster.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("nodeId").GetString()!, n => n.GetProperty("role").GetString());
@@ -149,9 +156,13 @@ public sealed class FollowerTests(PostgresFixture postgres)
             "the link active, as the follower shows it");
     }
 
-    private static async Task<List<long>> EventsAsync(HttpClient rest)
+    private static async Task<List<(long Revision, string Kind, Guid Item)>> EventsAsync(HttpClient rest)
     {
         var page = await rest.GetFromJsonAsync<JsonElement>("/api/events?after=0&limit=1000");
-        return [.. page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("revision").GetInt64())];
+        return [.. page.GetProperty("events").EnumerateArray()
+            .Select(e => (e.GetProperty("revision").GetInt64(), e.GetProperty("kind").GetString()!.ToLowerInvariant(), e.GetProperty("item").GetProperty("id").GetGuid()))];
     }
+
+    private static List<(Guid Item, long Revision)> Latest(List<(long Revision, string Kind, Guid Item)> log) =>
+        [.. log.GroupBy(e => e.Item).Select(g => (g.Key, g.Max(e => e.Revision))).OrderBy(e => e.Key)];
 }
