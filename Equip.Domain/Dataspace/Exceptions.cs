@@ -1,7 +1,26 @@
 namespace Equip.Domain.Dataspace;
 
 /// A request the dataspace refuses; each kind maps to one client error.
-public abstract class DataspaceException(string message) : Exception(message);
+public abstract class DataspaceException(string message) : Exception(message)
+{
+    private string? _worded;
+
+    public override string Message => _worded ?? base.Message;
+
+    /// A refusal of the given kind, worded as another node worded it (a follower answering for its
+    /// leader, docs/scaling.md). The kind's constructor, which words its message from its
+    /// arguments, is not run: the refusal's own properties keep their defaults.
+    public static DataspaceException AsWorded(Type kind, string message)
+    {
+        if (!kind.IsSubclassOf(typeof(DataspaceException)) || kind.IsAbstract)
+        {
+            throw new ArgumentException($"{kind.Name} is no kind of dataspace refusal.", nameof(kind));
+        }
+        var refusal = (DataspaceException)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(kind);
+        refusal._worded = message;
+        return refusal;
+    }
+}
 
 public sealed class InvalidItemException(string message) : DataspaceException(message);
 

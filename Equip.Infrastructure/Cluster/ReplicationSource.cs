@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Equip.Domain.Dataspace;
 using Equip.Infrastructure.Dataspace.Live;
+using Microsoft.Extensions.Options;
 
 namespace Equip.Infrastructure.Cluster;
 
@@ -12,36 +13,36 @@ namespace Equip.Infrastructure.Cluster;
 public sealed class ReplicationSource
 {
     private const int PageSize = 1000;
-    private readonly IDataspace dataspace;
-    private readonly IChangeFeed feed;
-    private readonly LiveLog log;
-    private readonly StoreFence fence;
-    private readonly Microsoft.Extensions.Options.IOptions<ClusterOptions> options;
+    private readonly IDataspace _dataspace;
+    private readonly IChangeFeed _feed;
+    private readonly LiveLog _log;
+    private readonly StoreFence _fence;
+    private readonly IOptions<ClusterOptions> _options;
 
-    internal ReplicationSource(IDataspace dataspace, IChangeFeed feed, LiveLog log, StoreFence fence, Microsoft.Extensions.Options.IOptions<ClusterOptions> options)
+    internal ReplicationSource(IDataspace dataspace, IChangeFeed feed, LiveLog log, StoreFence fence, IOptions<ClusterOptions> options)
     {
-        this.dataspace = dataspace;
-        this.feed = feed;
-        this.log = log;
-        this.fence = fence;
-        this.options = options;
+        _dataspace = dataspace;
+        _feed = feed;
+        _log = log;
+        _fence = fence;
+        _options = options;
     }
 
     public async IAsyncEnumerable<ReplicatedBatch> FollowAsync(long after, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var live = Channel.CreateBounded<IReadOnlyList<ChangeEvent>>(new BoundedChannelOptions(options.Value.FollowerBacklog) { SingleReader = true });
+        var live = Channel.CreateBounded<IReadOnlyList<ChangeEvent>>(new BoundedChannelOptions(_options.Value.FollowerBacklog) { SingleReader = true });
         // Subscribed before the log is read, so that nothing published in between is missed.
-        using var subscription = feed.Subscribe(events =>
+        using var subscription = _feed.Subscribe(events =>
         {
             if (!live.Writer.TryWrite(events))
             {
-                live.Writer.TryComplete(new FollowerTooSlowException(options.Value.FollowerBacklog));
+                live.Writer.TryComplete(new FollowerTooSlowException(_options.Value.FollowerBacklog));
             }
         });
         var last = after;
         while (true)
         {
-            var page = await dataspace.ReadChangesAsync(last, PageSize, cancellationToken);
+            var page = await _dataspace.ReadChangesAsync(last, PageSize, cancellationToken);
             if (page.Events.Count > 0 || page.Gaps.Count > 0)
             {
                 yield return Batch(page.Events, page.Gaps);
@@ -69,7 +70,7 @@ public sealed class ReplicationSource
     }
 
     private ReplicatedBatch Batch(IReadOnlyList<ChangeEvent> events, IReadOnlyList<RevisionRange> gaps) =>
-        new(fence.Term ?? 0, events, log.Flushed, log.PrunedThrough, gaps);
+        new(_fence.Term ?? 0, events, _log.Flushed, _log.PrunedThrough, gaps);
 }
 
 /// A follower's stream was cut because it fell too far behind; it resumes from its revision.

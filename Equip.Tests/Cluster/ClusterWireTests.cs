@@ -2,6 +2,7 @@ using System.Text.Json;
 using Equip.Domain.Access;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
+using Equip.Infrastructure.Access;
 using Equip.Infrastructure.Cluster;
 using Equip.Infrastructure.Dataspace;
 using Equip.Web.Cluster;
@@ -72,7 +73,9 @@ public sealed class ClusterWireTests
         new NotResponsibleException(Guid.NewGuid(), "intruder", "lamp-1"),
         new StaleIncarnationException("lamp-1", "inc-6"),
         new InvalidItemException("fields must be an object"),
+        new DeviceKeyNotFoundException(Guid.NewGuid()),
         new ServiceStoppingException(),
+        new CommitOutcomeUnknownException(new TimeoutException("the commit timed out")),
     ];
 
     [Theory]

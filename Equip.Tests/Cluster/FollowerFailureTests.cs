@@ -124,7 +124,7 @@ public sealed class FollowerFailureTests(PostgresFixture postgres)
         await using var c = Supervised.Start(ClusterNodes.OwnDirectory(store), "node-c");
         await c.Current.WaitUntilHealthyAsync(Wait.Timeout);
         Supervised[] nodes = [a, b, c];
-        var written = new List<Guid> { await WriteThroughAsync(c) };
+        var written = new List<Guid> { await ClusterWrites.UntilAcknowledgedAsync(() => c.Current.Address, "cluster.Probe") };
 
         foreach (var killed in new[] { a, b })
         {
@@ -133,7 +133,7 @@ public sealed class FollowerFailureTests(PostgresFixture postgres)
             Assert.Equal(["follower", "follower", "leader"], settled.Order());
             foreach (var node in nodes)
             {
-                written.Add(await WriteThroughAsync(node));
+                written.Add(await ClusterWrites.UntilAcknowledgedAsync(() => node.Current.Address, "cluster.Probe"));
             }
             foreach (var node in nodes)
             {
@@ -175,32 +175,6 @@ public sealed class FollowerFailureTests(PostgresFixture postgres)
             {
                 throw new TimeoutException($"The nodes did not settle: {string.Join(", ", roles)}.\n" + string.Join("\n---\n", nodes.Select(n =>
                     $"exits {string.Join(",", n.ExitCodes)}:\n" + string.Join("\n", n.Current.Output.Split('\n').TakeLast(25)))));
-            }
-            await Task.Delay(200);
-        }
-    }
-
-    /// A durable write through the node, retried while it restarts; its id.
-    private static async Task<Guid> WriteThroughAsync(Supervised node)
-    {
-        var id = Guid.NewGuid();
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-        while (true)
-        {
-            try
-            {
-                using var rest = TestHttp.Client(node.Current.Address, TimeSpan.FromSeconds(5));
-                if ((await rest.PostAsJsonAsync("/api/items", new { id, type = "cluster.Probe", fields = new { } })).StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
-                {
-                    return id;
-                }
-            }
-            catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException)
-            {
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("No write was acknowledged within a minute.");
             }
             await Task.Delay(200);
         }

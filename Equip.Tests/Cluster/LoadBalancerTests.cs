@@ -26,7 +26,7 @@ public sealed class LoadBalancerTests(PostgresFixture postgres)
         var mqtt = balancer.MqttPort;
         using var client = TestHttp.Client(balancer.Http, TimeSpan.FromSeconds(5));
 
-        var before = await WriteThroughAsync(client, haproxy);
+        var before = await ClusterWrites.UntilAcknowledgedAsync(() => balancer.Http, "cluster.Probe", () => $"haproxy said: {haproxy.Output}");
         await using (var sensor = await ConnectThroughAsync(mqtt, "sensor-lb"))
         {
             Assert.True((await sensor.PublishAsync("lb/before", "1", retain: true)).IsSuccess);
@@ -45,37 +45,12 @@ public sealed class LoadBalancerTests(PostgresFixture postgres)
         Assert.Equal(75, nodeB.ExitCode);
         await nodeB.DisposeAsync();
         await using var restartedB = await ClusterNodes.AdvertisedLeaderAsync(storeB, "node-b", nodeB.Address.Port, nodeB.MqttPort);
-        var after = await WriteThroughAsync(client, haproxy); // retried until the new leader answers through the same address
+        var after = await ClusterWrites.UntilAcknowledgedAsync(() => balancer.Http, "cluster.Probe", () => $"haproxy said: {haproxy.Output}"); // retried until the new leader answers through the same address
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/items/{before}")).StatusCode);
         Assert.NotEqual(before, after);
         await using var console = await ConnectThroughAsync(mqtt, "console-lb");
         await console.SubscribeAsync("lb/#");
         Assert.Equal(("1", true), await console.NextAsync("lb/before")); // the retained message, from the store
-    }
-
-    /// A durable write through the balancer, tried until one is acknowledged (what haproxy said, if none is).
-    private static async Task<Guid> WriteThroughAsync(HttpClient client, ScriptProcess haproxy)
-    {
-        var id = Guid.NewGuid();
-        try
-        {
-            await Wait.UntilAsync(async () =>
-            {
-                try
-                {
-                    return (await client.PostAsJsonAsync("/api/items", new { id, type = "cluster.Probe", fields = new { } })).StatusCode is HttpStatusCode.Created or HttpStatusCode.OK;
-                }
-                catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException)
-                {
-                    return false;
-                }
-            }, "a write through haproxy");
-        }
-        catch (TimeoutException timeout)
-        {
-            throw new TimeoutException($"{timeout.Message}\nhaproxy said: {haproxy.Output}", timeout);
-        }
-        return id;
     }
 
     private static async Task<MqttTestClient> ConnectThroughAsync(int port, string clientId)

@@ -1,8 +1,7 @@
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using Equip.Domain.Access;
 using Equip.Domain.Dataspace;
 using Equip.Domain.Peers;
+using Equip.Infrastructure.Dataspace;
 
 namespace Equip.Web.Cluster;
 
@@ -28,7 +27,6 @@ public sealed record ForwardedRegistration(string PeerId, string Incarnation, st
 internal static class ForwardedRefusals
 {
     private static readonly Dictionary<string, Type> Kinds = ErrorHandling.Refusals.Known.ToDictionary(t => t.Name, StringComparer.Ordinal);
-    private static readonly FieldInfo? MessageField = typeof(Exception).GetField("_message", BindingFlags.Instance | BindingFlags.NonPublic);
 
     public static ForwardedRefusal? Of(Exception error) => error switch
     {
@@ -41,27 +39,19 @@ internal static class ForwardedRefusals
     private static Guid MismatchedId(RevisionMismatchException mismatch) =>
         Guid.TryParse(mismatch.Message.AsSpan(5, 36), out var id) ? id : Guid.Empty; // "Item {id} is at revision ..."
 
-    /// The refusal as the exception the leader threw: the same type, the same message (its
-    /// constructor, which words the message from its arguments, is not run).
-    public static Exception Rebuild(ForwardedRefusal refusal)
+    /// The refusal as the exception the leader threw: the same type, the same message.
+    public static Exception Rebuild(ForwardedRefusal refusal) => refusal switch
     {
-        if (refusal.Kind == nameof(RevisionMismatchException) && refusal is { ItemId: { } id, Expected: { } expected, Actual: { } actual })
-        {
-            return new RevisionMismatchException(id, expected, actual);
-        }
-        if (refusal.Kind == nameof(LimitReachedException) && refusal.Limit is { } limit)
-        {
-            var suffix = $" (Equip:Limits:Items:{limit})";
-            return new LimitReachedException(limit, refusal.Message.EndsWith(suffix, StringComparison.Ordinal) ? refusal.Message[..^suffix.Length] : refusal.Message);
-        }
-        if (Kinds.TryGetValue(refusal.Kind, out var type) && MessageField is not null)
-        {
-            var error = (Exception)RuntimeHelpers.GetUninitializedObject(type);
-            MessageField.SetValue(error, refusal.Message);
-            return error;
-        }
-        return new InvalidOperationException($"The leader refused the write ({refusal.Kind}): {refusal.Message}");
-    }
+        { Kind: nameof(RevisionMismatchException), ItemId: { } id, Expected: { } expected, Actual: { } actual } => new RevisionMismatchException(id, expected, actual),
+        { Kind: nameof(LimitReachedException), Limit: { } limit } => new LimitReachedException(limit, Unsuffixed(refusal.Message, $" (Equip:Limits:Items:{limit})")),
+        { Kind: nameof(ServiceStoppingException) } => new ServiceStoppingException(),
+        { Kind: nameof(CommitOutcomeUnknownException) } => new CommitOutcomeUnknownException(new InvalidOperationException($"On the leader: {refusal.Message}")),
+        _ when Kinds.TryGetValue(refusal.Kind, out var kind) && kind.IsSubclassOf(typeof(DataspaceException)) => DataspaceException.AsWorded(kind, refusal.Message),
+        _ => new InvalidOperationException($"The leader refused the write ({refusal.Kind}): {refusal.Message}"),
+    };
+
+    private static string Unsuffixed(string message, string suffix) =>
+        message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
 
     public static T Unwrap<T>(Forwarded<T> answer) =>
         answer.Refusal is { } refusal ? throw Rebuild(refusal) : answer.Result!;

@@ -40,9 +40,18 @@ internal sealed class LeaderChannel(IOptions<AuthOptions> auth, IOptions<Cluster
 
     public async Task StartAsync(Uri leader, CancellationToken cancellationToken)
     {
-        _writes = Connect(leader);
-        _writes.Closed += error => Lost?.Invoke(error) ?? Task.CompletedTask;
-        await _writes.StartAsync(cancellationToken);
+        var writes = Connect(leader);
+        writes.Closed += error => Lost?.Invoke(error) ?? Task.CompletedTask;
+        try
+        {
+            await writes.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await writes.DisposeAsync(); // a try that failed leaves nothing behind: the service tries again
+            throw;
+        }
+        _writes = writes;
         _handing = HandOutcomesAsync();
     }
 
