@@ -53,8 +53,24 @@ internal sealed partial class BatchWriter(
         _peers = loaded.Peers.ToDictionary(p => p.PeerId);
         CountPeers();
         metrics.Observe(live.CountsByType, () => Volatile.Read(ref _peerCounts));
+        if (leadership.Enabled)
+        {
+            RestartLeases(loaded.Items, time.GetUtcNow());
+        }
         live.Load(loaded.Items, loaded.Revision);
         log.Load(loaded.Revision, loaded.PrunedThrough, loaded.Recent, loaded.Gaps);
+    }
+
+    /// A cluster's new leader restarts every lease, as etcd does at an election (docs/scaling.md):
+    /// no device could renew one while no node led, so none runs out for that. The restarted
+    /// expiries live in memory until each item's next write; a leader elected after this one
+    /// restarts them again.
+    private static void RestartLeases(IEnumerable<Item> items, DateTimeOffset now)
+    {
+        foreach (var item in items.Where(i => i.LeaseDuration is not null))
+        {
+            item.RestartLease(now);
+        }
     }
 
     public async Task RunAsync(List<IWriteOperation> batch)
