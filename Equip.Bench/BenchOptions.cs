@@ -23,7 +23,7 @@ internal sealed record BenchOptions(
     string? Key)
 {
     public static readonly string[] AllScenarios =
-        ["link-hop-latency", "link-throughput", "fan-in", "durable-writes", "lease-expiry", "disconnect-detection", "connections", "reconnect-storm", "flood", "failover", "cross-node"];
+        ["link-hop-latency", "link-throughput", "fan-in", "durable-writes", "lease-expiry", "disconnect-detection", "connections", "reconnect-storm", "flood", "failover", "cross-node", "time-travel"];
 
     public static BenchOptions Parse(string[] args)
     {

@@ -60,6 +60,7 @@ foreach (var rateLimits in new[] { true, false })
     await OnEachStoreAsync("flood", async server => Emit(await Flood.RunAsync(server, options, rateLimits)),
         new Dictionary<string, string> { ["Equip:RateLimits:Enabled"] = rateLimits ? "true" : "false" });
 }
+await OnEachStoreAsync("time-travel", async server => (await TimeTravel.RunAsync(server)).ToList().ForEach(Emit));
 await OnEachStoreAsync("reconnect-storm", async server => Emit(await ReconnectStorm.RunAsync(server, options.Devices)));
 if (options.Scenarios.Contains("failover") && options.Server is null)
 {

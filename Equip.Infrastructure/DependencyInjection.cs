@@ -84,6 +84,7 @@ public static class DependencyInjection
         services.AddSingleton<DataspaceWriter>();
         services.AddSingleton<ReadGate>();
         services.AddSingleton<IDataspace, LiveDataspace>();
+        services.AddSingleton<IItemHistory, ItemHistory>();
         services.AddSingleton<IPeerSessions, PeerSessions>();
 
         // Started in this order and stopped in reverse: the schema first, the writer last to stop.
@@ -95,6 +96,8 @@ public static class DependencyInjection
         services.AddLeaderOnly(sp => sp.GetRequiredService<DataspaceWriter>()); // a follower's live state comes from its leader instead
         services.AddLeaderOnly(sp => ActivatorUtilities.CreateInstance<LeaseSweeper>(sp));
         services.AddLeaderOnly(sp => ActivatorUtilities.CreateInstance<ChangeLogPruner>(sp));
+        services.AddSingleton<ServerLifeMark>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServerLifeMark>());
         services.AddLeaderOnly(sp => ActivatorUtilities.CreateInstance<PeerReaper>(sp));
         services.AddLeaderOnly(sp => ActivatorUtilities.CreateInstance<Launcher>(sp));
         services.AddSingleton<ComponentCommands>();

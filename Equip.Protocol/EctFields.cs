@@ -56,6 +56,12 @@ public sealed record ComponentRequestFields(
     [property: JsonPropertyName("reason")] string? Reason,
     [property: JsonPropertyName("componentId")] string? ComponentId)
 {
+    /// <summary>What people call the component (the dashboard's label for it): given with the
+    /// request or changed later; a request made without one is named "Capability N" by the server.</summary>
+    [JsonPropertyName("name")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Name { get; init; }
+
     /// <summary>The values a component starts from, before its capability's defaults are
     /// considered: the initial values, replaced by the last values.</summary>
     public Dictionary<string, JsonElement> StartValues()

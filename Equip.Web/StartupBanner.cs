@@ -1,3 +1,4 @@
+using Equip.Infrastructure;
 using Equip.Infrastructure.Access;
 using Equip.Web.Access;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -27,6 +28,9 @@ internal static partial class StartupBanner
             {
                 StoredAdminKey(app.Logger, file);
             }
+            var clustered = app.Configuration.GetValue<bool>("Equip:Cluster:Enabled");
+            var dataDirectory = Path.GetFullPath(app.Configuration.GetSection(EquipOptions.Section).Get<EquipOptions>()?.DataDirectory ?? new EquipOptions().DataDirectory);
+            SessionKeys(app.Logger, clustered ? "the store's data_protection_keys table" : Path.Combine(dataDirectory, "data-protection-keys"));
         });
 
     [LoggerMessage(1, LogLevel.Information, "Equip is running. Dashboard: {Dashboard}  Swagger UI: {Swagger}")]
@@ -37,4 +41,7 @@ internal static partial class StartupBanner
 
     [LoggerMessage(3, LogLevel.Information, "The admin key is in {KeyFile}.")]
     private static partial void StoredAdminKey(ILogger logger, string keyFile);
+
+    [LoggerMessage(4, LogLevel.Information, "The keys that sign dashboard sessions are kept, unencrypted, in {Where}, so that sessions survive a restart: protect it as the admin key (docs/security.md).")]
+    private static partial void SessionKeys(ILogger logger, string where);
 }

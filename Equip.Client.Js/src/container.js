@@ -434,7 +434,11 @@ function hasShapeOf(fields, property) {
     && fields.type === property.type && fields.readOnly === property.readOnly;
 }
 
+/** The machine's name: Node's os.hostname() (not $HOSTNAME, which shells do not export), or the page's host in a browser. */
 function hostName() {
   const process = /** @type {any} */ (globalThis).process;
-  return process?.versions?.node ? process.env.HOSTNAME ?? 'node' : globalThis.location?.hostname ?? 'browser';
+  if (process?.versions?.node) {
+    return process.getBuiltinModule?.('node:os')?.hostname() || process.env.HOSTNAME || 'node';
+  }
+  return globalThis.location?.hostname ?? 'browser';
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { HubConnection } from '@microsoft/signalr';
 import { ComponentContainer, EquipClient, componentItemId, propertyItemId } from '../src/index.js';
@@ -56,6 +57,7 @@ describe('ComponentContainer against the real server', () => {
     assert.equal(await valueOf(made.id, 'value'), 0.25);
     const containers = await server.rest('GET', '/api/containers');
     assert.deepEqual(containers.find((c) => c.containerId === 'js-run').capabilities, ['Level']);
+    assert.equal(containers.find((c) => c.containerId === 'js-run').host, hostname()); // not $HOSTNAME, which a shell does not export
     const item = await server.rest('GET', `/api/items/${componentItemId(made.id)}`);
     assert.equal(item.fields.componentRequestId, made.id); // under the documented stable id
 

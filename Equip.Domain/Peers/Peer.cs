@@ -94,6 +94,21 @@ public sealed class Peer
         }
     }
 
+    /// The server restarted while the peer was connected: it is reconnecting, with its grace
+    /// period counted from now (the start-up); its devices lost the server when it was last
+    /// alive, which is when the transition says it went (the recovery timeline's "away").
+    public void LostWithServer(DateTimeOffset lastAlive, DateTimeOffset now)
+    {
+        if (State == PeerState.Connected)
+        {
+            var lost = lastAlive < now && lastAlive > LastSeenAt ? lastAlive : now;
+            State = PeerState.Reconnecting;
+            ReconnectingSince = now;
+            LastSeenAt = lost;
+            _transitions.Add(new PeerTransition(PeerId, Incarnation, PeerState.Connected, PeerState.Reconnecting, false, lost));
+        }
+    }
+
     public void End(DateTimeOffset now)
     {
         if (State == PeerState.Connected)

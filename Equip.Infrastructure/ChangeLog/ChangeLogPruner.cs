@@ -30,13 +30,14 @@ internal sealed class ChangeLogPruner(DataspaceWriter writes, IDbContextFactory<
     private async Task<long> NewestBeyondCountAsync(CancellationToken cancellationToken)
     {
         await using var db = contexts.CreateDbContext();
-        var stored = await db.ChangeLog.LongCountAsync(cancellationToken);
-        var beyond = stored - options.Value.RetainCount;
+        var prunedThrough = await db.State.AsNoTracking().Select(s => s.PrunedThrough).SingleAsync(cancellationToken);
+        var retained = db.ChangeLog.Where(e => e.Revision > prunedThrough); // not the items' latest states kept below it
+        var beyond = await retained.LongCountAsync(cancellationToken) - options.Value.RetainCount;
         if (beyond <= 0)
         {
             return 0;
         }
-        return await db.ChangeLog.OrderBy(e => e.Revision).Skip((int)Math.Min(beyond - 1, int.MaxValue))
+        return await retained.OrderBy(e => e.Revision).Skip((int)Math.Min(beyond - 1, int.MaxValue))
             .Select(e => e.Revision).FirstOrDefaultAsync(cancellationToken);
     }
 }

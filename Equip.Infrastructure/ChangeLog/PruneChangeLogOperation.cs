@@ -1,3 +1,4 @@
+using Equip.Domain.Dataspace;
 using Equip.Infrastructure.Dataspace;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,7 +21,13 @@ internal sealed class PruneChangeLogOperation(ChangeLogOptions options, long new
         {
             return 0;
         }
-        var pruned = await db.ChangeLog.Where(e => e.Revision <= through).ExecuteDeleteAsync(cancellationToken);
+        // Each item's latest event through the prune point stays, unless it deleted the item: the
+        // state it left is what ItemHistory answers for the item at any retained revision before
+        // the item's next change. It is no longer part of the log (reads start after PrunedThrough).
+        var pruned = await db.ChangeLog
+            .Where(e => e.Revision <= through
+                && (e.Kind == ChangeKind.Deleted || db.ChangeLog.Any(later => later.ItemId == e.ItemId && later.Revision > e.Revision && later.Revision <= through)))
+            .ExecuteDeleteAsync(cancellationToken);
         await db.RevisionGaps.Where(g => g.Through <= through).ExecuteDeleteAsync(cancellationToken);
         context.PrunedThrough = through;
         return pruned;

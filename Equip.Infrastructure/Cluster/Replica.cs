@@ -45,7 +45,7 @@ public sealed class Replica
         var state = await db.State.AsNoTracking().SingleAsync(cancellationToken);
         var gaps = await db.RevisionGaps.AsNoTracking().Where(g => g.Through > state.PrunedThrough).ToListAsync(cancellationToken);
         var items = await db.Items.AsNoTracking().ToListAsync(cancellationToken);
-        var recent = await db.ChangeLog.AsNoTracking().OrderByDescending(e => e.Revision).Take(_log.Window).ToListAsync(cancellationToken);
+        var recent = await db.ChangeLog.AsNoTracking().Where(e => e.Revision > state.PrunedThrough).OrderByDescending(e => e.Revision).Take(_log.Window).ToListAsync(cancellationToken);
         recent.Reverse();
         _live.Load(items, state.CurrentRevision);
         _loadedRevision = state.CurrentRevision;

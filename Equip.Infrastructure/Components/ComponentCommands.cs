@@ -63,8 +63,28 @@ public sealed class ComponentCommands(IDataspace dataspace, ItemLimits limits)
         {
             throw new InvalidItemException("A component request names a container or gives a selector, not both.");
         }
-        var fields = request with { LastValues = null, AssignedContainerId = null, Status = "pending", Reason = "not placed yet", ComponentId = null };
+        var name = request.Name is null ? await ComponentNames.NextAsync(dataspace, request.Capability, cancellationToken) : ComponentNames.Check(request.Name);
+        var fields = request with { LastValues = null, AssignedContainerId = null, Status = "pending", Reason = "not placed yet", ComponentId = null, Name = name };
         return (await dataspace.AddAsync(new AddItem(null, Ect.ComponentRequest, EctJson.Write(fields)), cancellationToken)).Item;
+    }
+
+    /// Gives the requested component a new name (what the dashboard and the REST API call it).
+    public async Task<ItemState> RenameRequestAsync(Guid id, string? name, CancellationToken cancellationToken)
+    {
+        var checkedName = ComponentNames.Check(name);
+        for (var attempt = 0; ; attempt++)
+        {
+            var item = await RequestItemAsync(id, cancellationToken);
+            var fields = EctJson.Read<ComponentRequestFields>(item.Fields)! with { Name = checkedName };
+            try
+            {
+                return await dataspace.UpdateAsync(new UpdateItem(id, null, EctJson.Write(fields), item.Revision), cancellationToken);
+            }
+            catch (RevisionMismatchException) when (attempt < ConflictRetries)
+            {
+                // the launcher or the container changed the request meanwhile: rename what it is now
+            }
+        }
     }
 
     /// Deletes the request; its container stops the component.

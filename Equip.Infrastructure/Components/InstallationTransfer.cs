@@ -11,7 +11,13 @@ public sealed record InstallationRequest(
     [property: JsonPropertyName("capability")] string Capability,
     [property: JsonPropertyName("containerId")] string? ContainerId,
     [property: JsonPropertyName("selector")] SelectorFields? Selector,
-    [property: JsonPropertyName("initialValues")] IReadOnlyDictionary<string, JsonElement>? InitialValues);
+    [property: JsonPropertyName("initialValues")] IReadOnlyDictionary<string, JsonElement>? InitialValues)
+{
+    /// <summary>The component's name (absent in files made before names: the server names it).</summary>
+    [JsonPropertyName("name")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Name { get; init; }
+}
 
 public sealed record InstallationLink(
     [property: JsonPropertyName("id")] Guid Id,
@@ -41,7 +47,7 @@ public sealed class InstallationTransfer(IDataspace dataspace, ComponentCommands
     {
         var items = (await dataspace.SnapshotAsync(new Pattern("ect.*"), cancellationToken)).Items;
         return new InstallationDocument(
-            Read<ComponentRequestFields>(items, Ect.ComponentRequest).Select(r => new InstallationRequest(r.Id, r.Fields.Capability, r.Fields.ContainerId, r.Fields.Selector, r.Fields.InitialValues)).ToList(),
+            Read<ComponentRequestFields>(items, Ect.ComponentRequest).Select(r => new InstallationRequest(r.Id, r.Fields.Capability, r.Fields.ContainerId, r.Fields.Selector, r.Fields.InitialValues) { Name = r.Fields.Name }).ToList(),
             Read<LinkFields>(items, Ect.Link).Select(l => new InstallationLink(l.Id, l.Fields.Source, l.Fields.Destination)).ToList(),
             Read<ConstantFields>(items, Ect.Constant).Select(c => new InstallationConstant(c.Id, c.Fields.Destination, c.Fields.Value)).ToList());
     }
@@ -61,7 +67,7 @@ public sealed class InstallationTransfer(IDataspace dataspace, ComponentCommands
                 requestsExisting++;
                 continue;
             }
-            var made = await components.RequestAsync(new ComponentRequestFields(request.Capability, request.ContainerId, request.Selector, request.InitialValues, null, null, null, null, null), cancellationToken);
+            var made = await components.RequestAsync(new ComponentRequestFields(request.Capability, request.ContainerId, request.Selector, request.InitialValues, null, null, null, null, null) { Name = request.Name }, cancellationToken);
             remap[request.Id] = made.Id;
             requestsCreated++;
         }

@@ -28,7 +28,7 @@ internal static class StoreLoader
         var gaps = await db.RevisionGaps.AsNoTracking().Where(g => g.Through > state.PrunedThrough).ToListAsync(cancellationToken);
         var items = await db.Items.AsNoTracking().ToListAsync(cancellationToken);
         var peers = await db.Peers.AsNoTracking().ToListAsync(cancellationToken);
-        var entries = await db.ChangeLog.AsNoTracking().OrderByDescending(e => e.Revision).Take(recent).ToListAsync(cancellationToken);
+        var entries = await db.ChangeLog.AsNoTracking().Where(e => e.Revision > state.PrunedThrough).OrderByDescending(e => e.Revision).Take(recent).ToListAsync(cancellationToken);
         entries.Reverse();
         return new Loaded(items, peers, state.CurrentRevision, state.PrunedThrough,
             [.. gaps.Select(g => new RevisionGap(g.After, g.Through))], [.. entries.Select(e => e.ToEvent())]);

@@ -95,12 +95,14 @@ internal sealed class ReapPeersOperation(IReadOnlyList<string> candidates, TimeS
 
 /// At start-up every association of the previous run has failed: connected peers become
 /// reconnecting from now, and get the grace period to come back.
-internal sealed class RecoverPeersOperation : StoreOperation<int>
+/// At start-up: the peers the previous run had connected are reconnecting; they lost it when it
+/// was last alive (ServerLifeMark), when that is known.
+internal sealed class RecoverPeersOperation(DateTimeOffset? lastAlive) : StoreOperation<int>
 {
     protected override async Task<int> RunAsync(WriteContext context, CancellationToken cancellationToken)
     {
         var connected = await (await context.DbAsync(cancellationToken)).Peers.Where(p => p.State == PeerState.Connected).ToListAsync(cancellationToken);
-        connected.ForEach(p => p.Disconnect(context.Now));
+        connected.ForEach(p => p.LostWithServer(lastAlive ?? context.Now, context.Now));
         return connected.Count;
     }
 }

@@ -45,9 +45,9 @@ public sealed class DashboardSession : IAsyncDisposable
     /// The installation with its two simulators (none with simulators: false), and a page signed
     /// in to the dashboard (not signed in with signIn: false).
     public static async Task<DashboardSession> StartAsync(Browser browser, ITestOutputHelper output, int width = 1280, int height = 800,
-        bool simulators = true, bool signIn = true)
+        bool simulators = true, bool signIn = true, ScenarioSettings? store = null)
     {
-        var settings = ScenarioSettings.Compressed with { DisconnectGrace = TimeSpan.FromSeconds(3) };
+        var settings = (store ?? ScenarioSettings.Compressed) with { DisconnectGrace = TimeSpan.FromSeconds(3) };
         var installation = await Installation.CreateAsync(settings, TextWriter.Null);
         await installation.StartServerAsync();
         var site = installation.AddSite("lab");

@@ -52,6 +52,7 @@ public sealed class PhoneDashboardTests(Browser browser, ITestOutputHelper outpu
         await create.GetByLabel("Destination property").SelectOptionAsync("text");
         await create.GetByRole(AriaRole.Button, new() { Name = "Create link" }).ClickAsync();
 
+        await Expect(create.GetByTestId("link-made")).ToContainTextAsync("Linked Slider");
         var link = Page.GetByTestId("links").Locator("tbody tr");
         await Expect(link).ToHaveCountAsync(1);
         await Expect(link.GetByTestId("status")).ToHaveTextAsync("active");

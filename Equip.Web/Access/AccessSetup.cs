@@ -25,6 +25,9 @@ public static class AccessSetup
         // Cookies and antiforgery tokens stay valid across restarts: their keys live with the data,
         // in a directory only the server's user may read; the nodes of a cluster share them in the store.
         var protection = services.AddDataProtection().SetApplicationName("Equip");
+        // Its warning that the keys are stored unencrypted ("No XML encryptor configured") says
+        // nothing of why: StartupBanner says it in our words, with where they are (docs/security.md).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         if (builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>()?.Enabled == true)
         {
             services.AddOptions<KeyManagementOptions>().Configure<IDbContextFactory<EquipDbContext>>((o, contexts) => o.XmlRepository = new StoredKeyRing(contexts));

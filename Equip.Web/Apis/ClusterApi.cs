@@ -11,10 +11,11 @@ public static class ClusterApi
         return app;
     }
 
-    /// <summary>The cluster: its current term and its nodes, each with its role (leader, follower,
-    /// standby, unreachable), the revision it has applied, when it last reported and, for a
-    /// follower, its lag behind the leader. On a single node: enabled false, term null, and the
-    /// node itself.</summary>
+    /// <summary>
+    /// The cluster: its term and its nodes, each with its role (leader, follower, standby,
+    /// unreachable), the revision it has applied, when it last reported and, for a follower, its
+    /// lag. On a single node: enabled false, term null, and the node itself.
+    /// </summary>
     public static async Task<Ok<ClusterView>> ReadCluster(ClusterStatus cluster, CancellationToken cancellationToken) =>
         TypedResults.Ok(await cluster.ReadAsync(cancellationToken));
 }

@@ -13,8 +13,13 @@ public static class EventsApi
         return app;
     }
 
-    /// Events with a revision above after, in revision order. 410 when some of them were pruned:
-    /// the problem's oldestRetainedRevision says where the log starts; resynchronise from /api/items.
+    /// <summary>
+    /// Events with a revision above after, in revision order, with the crash gaps in their span.
+    /// 410 when some of them were pruned: the problem's oldestRetainedRevision says where the log
+    /// starts; resynchronise from /api/items.
+    /// </summary>
+    /// <param name="after">The last revision the reader has: events after it are answered (0: from the start).</param>
+    /// <param name="limit">Page size: 1 to Equip:Limits:MaxPageSize (1000); default DefaultPageSize (100).</param>
     public static async Task<Ok<EventsPage>> ReadEvents(
         IDataspace dataspace, IOptions<LimitOptions> limits, CancellationToken cancellationToken, long after = 0, int? limit = null)
     {

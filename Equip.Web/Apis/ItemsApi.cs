@@ -21,6 +21,10 @@ public static class ItemsApi
         return app;
     }
 
+    /// <summary>
+    /// Adds an item, or re-adds one with the same id (201 when made, 200 when it existed: its
+    /// fields replaced and its lease renewed). Answered once stored, with ETag: its revision.
+    /// </summary>
     public static async Task<Results<Created<ItemState>, Ok<ItemState>>> AddItem(
         AddItemRequest request, HttpResponse response, IDataspace dataspace, CancellationToken cancellationToken)
     {
@@ -38,20 +42,41 @@ public static class ItemsApi
             : TypedResults.Ok(result.Item);
     }
 
-    /// Query by pattern: type (exact, or a prefix ending in '*'; all items when absent), responsible,
-    /// and field.NAME=VALUE equalities (VALUE read as JSON when it parses, else as a string).
+    /// <summary>
+    /// Items matching a pattern, in id order, a page at a time. Filter on top-level fields with
+    /// field.NAME=VALUE query parameters (repeat for several; VALUE is read as JSON when it parses,
+    /// else as a string: field.room=hall, field.level=3, field.on=true). With atRevision, the items
+    /// as they were at that revision (410 below the retained log).
+    /// </summary>
+    /// <param name="type">An exact type, or a prefix ending in '*' (ect.*); all items when absent.</param>
+    /// <param name="responsible">Only items whose responsible peer is exactly this.</param>
+    /// <param name="limit">Page size: 1 to Equip:Limits:MaxPageSize (1000); default DefaultPageSize (100).</param>
+    /// <param name="after">An item id: the page starts after it (the last id of the previous page).</param>
+    /// <param name="atRevision">A revision: the items as they were at it (400 when still to come; 410 below the retained log or inside a crash gap).</param>
     public static async Task<Ok<IReadOnlyList<ItemState>>> QueryItems(
-        HttpRequest http, IDataspace dataspace, IOptions<LimitOptions> limits, CancellationToken cancellationToken,
-        string? type = null, string? responsible = null, int? limit = null, Guid? after = null)
+        HttpRequest http, IDataspace dataspace, IItemHistory history, IOptions<LimitOptions> limits, CancellationToken cancellationToken,
+        string? type = null, string? responsible = null, int? limit = null, Guid? after = null, long? atRevision = null)
     {
         var fields = http.Query
             .Where(q => q.Key.StartsWith(FieldPrefix, StringComparison.Ordinal) && q.Key.Length > FieldPrefix.Length)
             .ToDictionary(q => q.Key[FieldPrefix.Length..], q => ParseFieldValue(q.Value.ToString()));
         var pattern = new Pattern(string.IsNullOrEmpty(type) ? "*" : type, fields, responsible);
-        var items = await dataspace.QueryAsync(pattern, after, PageSize.Check(limit, limits.Value), cancellationToken);
-        return TypedResults.Ok(items);
+        var pageSize = PageSize.Check(limit, limits.Value);
+        if (atRevision is { } revision)
+        {
+            if (revision < 0)
+            {
+                throw new BadHttpRequestException("atRevision must be a revision, 0 or more.");
+            }
+            return TypedResults.Ok((await history.AtAsync(pattern, revision, after, pageSize, cancellationToken)).Items);
+        }
+        return TypedResults.Ok(await dataspace.QueryAsync(pattern, after, pageSize, cancellationToken));
     }
 
+    /// <summary>
+    /// One item by id, with ETag: its revision.
+    /// </summary>
+    /// <param name="id">The item's id.</param>
     public static async Task<Ok<ItemState>> GetItem(Guid id, HttpResponse response, IDataspace dataspace, CancellationToken cancellationToken)
     {
         var item = await dataspace.GetAsync(id, cancellationToken) ?? throw new ItemNotFoundException(id);
@@ -59,7 +84,11 @@ public static class ItemsApi
         return TypedResults.Ok(item);
     }
 
-    /// Replaces the fields; with If-Match: REVISION it refuses (412) unless the item is still at that revision.
+    /// <summary>
+    /// Replaces an item's fields (and its type or lease when given). With If-Match: REVISION it
+    /// refuses (412) unless the item is still at that revision.
+    /// </summary>
+    /// <param name="id">The item's id.</param>
     public static async Task<Ok<ItemState>> UpdateItem(
         Guid id, UpdateItemRequest request, HttpRequest http, IDataspace dataspace, CancellationToken cancellationToken)
     {
@@ -74,12 +103,22 @@ public static class ItemsApi
         return TypedResults.Ok(item);
     }
 
+    /// <summary>
+    /// Deletes an item. With If-Match: REVISION it refuses (412) unless the item is still at that
+    /// revision.
+    /// </summary>
+    /// <param name="id">The item's id.</param>
     public static async Task<NoContent> DeleteItem(Guid id, HttpRequest http, IDataspace dataspace, CancellationToken cancellationToken)
     {
         await dataspace.DeleteAsync(new DeleteItem(id, DeleteReason.Explicit, Revisions.FromIfMatch(http)), cancellationToken);
         return TypedResults.NoContent();
     }
 
+    /// <summary>
+    /// Renews an item's lease: for leaseSeconds when given, else for the duration it had (409 for
+    /// an item without a lease).
+    /// </summary>
+    /// <param name="id">The item's id.</param>
     public static async Task<Ok<ItemState>> RenewLease(
         Guid id, RenewLeaseRequest? request, IDataspace dataspace, CancellationToken cancellationToken)
     {

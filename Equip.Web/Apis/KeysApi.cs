@@ -27,6 +27,9 @@ public static class KeysApi
         return app;
     }
 
+    /// <summary>
+    /// Makes a device key: its secret is answered this once.
+    /// </summary>
     public static async Task<Created<CreatedKeyResponse>> CreateKey(CreateKeyRequest request, DeviceKeys keys, CancellationToken cancellationToken)
     {
         var created = await keys.CreateAsync(request.Name ?? "", request.ContainerIds, request.PeerIds, cancellationToken);
@@ -35,10 +38,16 @@ public static class KeysApi
             new CreatedKeyResponse(key.Id, key.Name, key.Prefix, key.ContainerIds, key.PeerIds, key.CreatedAt, created.Secret));
     }
 
+    /// <summary>
+    /// The device keys: names, grants, when made and whether revoked (never their secrets).
+    /// </summary>
     public static async Task<Ok<IReadOnlyList<DeviceKeyView>>> ListKeys(DeviceKeys keys, CancellationToken cancellationToken) =>
         TypedResults.Ok(await keys.ListAsync(cancellationToken));
 
-    /// Revokes the key (answers it as revoked); connections made with it are closed at once.
+    /// <summary>
+    /// Revokes a device key (answers it as revoked); connections made with it are closed at once.
+    /// </summary>
+    /// <param name="id">The key's id.</param>
     public static async Task<Ok<DeviceKeyView>> RevokeKey(Guid id, DeviceKeys keys, CancellationToken cancellationToken) =>
         TypedResults.Ok(await keys.RevokeAsync(id, cancellationToken));
 }

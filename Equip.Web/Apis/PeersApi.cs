@@ -11,8 +11,10 @@ public static class PeersApi
         return app;
     }
 
+    /// <summary>
     /// Every peer known to the dataspace with its association state: connected, reconnecting (its
     /// association ended and the grace period runs) or gone (its session ended).
+    /// </summary>
     public static async Task<Ok<IReadOnlyList<PeerView>>> ListPeers(IPeerSessions peers, CancellationToken cancellationToken) =>
         TypedResults.Ok(await peers.ListAsync(cancellationToken));
 }

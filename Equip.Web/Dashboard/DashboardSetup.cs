@@ -14,6 +14,7 @@ public static class DashboardSetup
                 "Equip:Dashboard:RefreshInterval must be between 10 ms and 10 s.")
             .ValidateOnStart();
         services.AddSingleton<LiveInstallation>();
+        services.AddSingleton<PastInstallation>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveInstallation>());
         services.AddSingleton<GraphLayout>();
         services.AddRazorComponents().AddInteractiveServerComponents();

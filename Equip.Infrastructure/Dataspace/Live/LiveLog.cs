@@ -175,6 +175,48 @@ internal sealed class LiveLog(int window)
         }
     }
 
+    /// Of the given items, the latest event through the revision that memory holds. Memory holds
+    /// a tail of the log without holes, so an event found here is the item's latest through the
+    /// revision; an item not found has its latest one in the store.
+    public Dictionary<Guid, ChangeEvent> LatestThrough(long revision, IReadOnlySet<Guid> ids)
+    {
+        lock (_gate)
+        {
+            var latest = new Dictionary<Guid, ChangeEvent>();
+            foreach (var change in _stored.Concat(_pending.OfType<ChangeEvent>()))
+            {
+                if (change.Revision > revision)
+                {
+                    break;
+                }
+                if (ids.Contains(change.Item.Id))
+                {
+                    latest[change.Item.Id] = change;
+                }
+            }
+            return latest;
+        }
+    }
+
+    /// The revision of the last event in memory that occurred at or before the time, or null
+    /// when memory does not reach back to it (its first event is later).
+    public long? LatestAtOrBefore(DateTimeOffset time)
+    {
+        lock (_gate)
+        {
+            long? latest = null;
+            foreach (var change in _stored.Concat(_pending.OfType<ChangeEvent>()))
+            {
+                if (change.OccurredAt > time)
+                {
+                    return latest;
+                }
+                latest = change.Revision;
+            }
+            return latest ?? (Flushed == 0 ? 0 : null);
+        }
+    }
+
     /// The gap a resume from this revision falls into: the crash may have lost events after it.
     public RevisionGap? GapOf(long revision)
     {

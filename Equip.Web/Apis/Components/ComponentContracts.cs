@@ -21,10 +21,16 @@ public sealed record SetPropertyRequest(JsonElement? Value);
 /// <param name="ContainerId" example="sim-1">The container to run it on; leave out to use the selector.</param>
 /// <param name="Selector">Any container with this host and these labels, e.g. {"labels":{"room":"hall"}}.</param>
 /// <param name="InitialValues" example="{&quot;value&quot;:0.5}">Values the component starts with.</param>
-public sealed record CreateComponentRequest(string? Capability, string? ContainerId, SelectorFields? Selector, Dictionary<string, JsonElement>? InitialValues);
+/// <param name="Name" example="Hall dimmer">What to call the component (at most 100 characters); left out, the server names it "Capability N".</param>
+public sealed record CreateComponentRequest(string? Capability, string? ContainerId, SelectorFields? Selector, Dictionary<string, JsonElement>? InitialValues, string? Name = null);
+
+/// <summary>Body of PUT /api/component-requests/{id}/name.</summary>
+/// <param name="Name" example="Hall dimmer">The component's new name (at most 100 characters).</param>
+public sealed record RenameRequest(string? Name);
 
 public sealed record ComponentRequestResponse(
     Guid Id,
+    string? Name,
     string Capability,
     string? ContainerId,
     SelectorFields? Selector,

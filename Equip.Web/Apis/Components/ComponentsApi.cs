@@ -19,6 +19,10 @@ public static class ComponentsApi
         return app;
     }
 
+    /// <summary>
+    /// The containers that have published themselves: their host, labels and the capabilities they
+    /// export.
+    /// </summary>
     public static async Task<Ok<List<ContainerResponse>>> ListContainers(IDataspace dataspace, CancellationToken cancellationToken)
     {
         var view = await InstallationView.ReadAsync(dataspace, cancellationToken);
@@ -27,6 +31,10 @@ public static class ComponentsApi
             c.Capabilities.Select(k => k.Capability).Order(StringComparer.Ordinal).ToList())).ToList());
     }
 
+    /// <summary>
+    /// The capabilities the containers export, each with its property schema and the containers
+    /// that offer it.
+    /// </summary>
     public static async Task<Ok<List<CapabilityResponse>>> ListCapabilities(IDataspace dataspace, CancellationToken cancellationToken)
     {
         var view = await InstallationView.ReadAsync(dataspace, cancellationToken);
@@ -37,12 +45,19 @@ public static class ComponentsApi
             .ToList());
     }
 
+    /// <summary>
+    /// The running components, each with its properties and their live values.
+    /// </summary>
     public static async Task<Ok<List<ComponentResponse>>> ListComponents(IDataspace dataspace, CancellationToken cancellationToken)
     {
         var view = await InstallationView.ReadAsync(dataspace, cancellationToken);
         return TypedResults.Ok(view.Components.Select(ToResponse).ToList());
     }
 
+    /// <summary>
+    /// One component with its properties and their live values.
+    /// </summary>
+    /// <param name="id">The component's id (a component request's id, or mqtt/TOPIC for an MQTT topic).</param>
     public static async Task<Ok<ComponentResponse>> GetComponent(string id, IDataspace dataspace, CancellationToken cancellationToken)
     {
         id = ComponentIdOf(id);
@@ -52,9 +67,13 @@ public static class ComponentsApi
         return TypedResults.Ok(ToResponse(component));
     }
 
+    /// <summary>
     /// Sets a property's value: the component's container applies it. 404 for an unknown component
     /// or property, 409 for a read-only property, 400 for a value that does not convert to the
     /// property's type without loss.
+    /// </summary>
+    /// <param name="id">The component's id.</param>
+    /// <param name="name">The property's name.</param>
     public static async Task<Ok<PropertyResponse>> SetProperty(
         string id, string name, SetPropertyRequest request, ComponentCommands commands, CancellationToken cancellationToken)
     {

@@ -13,12 +13,17 @@ public static class InstallationApi
         return app;
     }
 
-    /// The installation's component requests, links and constants as one document.
+    /// <summary>
+    /// The installation's component requests, links and constants as one document (to load here or
+    /// on another server).
+    /// </summary>
     public static async Task<Ok<InstallationDocument>> Export(InstallationTransfer transfer, CancellationToken cancellationToken) =>
         TypedResults.Ok(await transfer.ExportAsync(cancellationToken));
 
-    /// Imports a document made by GET: requests get new identities and the links and constants
-    /// follow them; what already exists is not made again.
+    /// <summary>
+    /// Loads a document made by GET /api/installation: requests get new identities and the links
+    /// and constants follow them; what already exists is not made again.
+    /// </summary>
     public static async Task<Ok<ImportResult>> Import(InstallationDocument document, InstallationTransfer transfer, CancellationToken cancellationToken) =>
         TypedResults.Ok(await transfer.ImportAsync(document, cancellationToken));
 }

@@ -42,33 +42,55 @@ public static class LinksApi
         return app;
     }
 
+    /// <summary>
+    /// The links, each with its status (active, sourceMissing, destinationOffline, typeMismatch),
+    /// and when it last carried a value.
+    /// </summary>
     public static async Task<Ok<List<LinkResponse>>> ListLinks(IDataspace dataspace, LinkStatuses engine, TimeProvider time, CancellationToken cancellationToken)
     {
         var items = await dataspace.SnapshotAsync(new Pattern(Ect.Link), cancellationToken);
         return TypedResults.Ok(items.Items.Select(i => ToLink(i, engine, time)).OfType<LinkResponse>().ToList());
     }
 
+    /// <summary>
+    /// Links a source property to a destination property: every value of the source is carried to
+    /// the destination, converted to its type.
+    /// </summary>
     public static async Task<Created<LinkResponse>> CreateLink(CreateLinkRequest request, LinkCommands links, LinkStatuses engine, TimeProvider time, CancellationToken cancellationToken)
     {
         var item = await links.LinkAsync(new LinkFields(request.Source!, request.Destination!), cancellationToken);
         return TypedResults.Created($"/api/links/{item.Id}", ToLink(item, engine, time)!);
     }
 
+    /// <summary>
+    /// One link and its status.
+    /// </summary>
+    /// <param name="id">The link's id.</param>
     public static async Task<Ok<LinkResponse>> GetLink(Guid id, LinkCommands links, LinkStatuses engine, TimeProvider time, CancellationToken cancellationToken) =>
         TypedResults.Ok(ToLink(await links.ItemOfTypeAsync(id, Ect.Link, cancellationToken), engine, time)!);
 
+    /// <summary>
+    /// Deletes a link.
+    /// </summary>
+    /// <param name="id">The link's id.</param>
     public static async Task<NoContent> DeleteLink(Guid id, LinkCommands links, CancellationToken cancellationToken)
     {
         await links.DeleteLinkAsync(id, cancellationToken);
         return TypedResults.NoContent();
     }
 
+    /// <summary>
+    /// The constants: values kept on destination properties.
+    /// </summary>
     public static async Task<Ok<List<ConstantResponse>>> ListConstants(IDataspace dataspace, CancellationToken cancellationToken)
     {
         var items = await dataspace.SnapshotAsync(new Pattern(Ect.Constant), cancellationToken);
         return TypedResults.Ok(items.Items.Select(ToConstant).OfType<ConstantResponse>().ToList());
     }
 
+    /// <summary>
+    /// Keeps a value on a destination property: applied now, and again whenever the destination (re)appears.
+    /// </summary>
     public static async Task<Created<ConstantResponse>> CreateConstant(CreateConstantRequest request, LinkCommands links, CancellationToken cancellationToken)
     {
         var value = request.Value ?? throw new InvalidItemException("A constant needs a value.");
@@ -76,6 +98,10 @@ public static class LinksApi
         return TypedResults.Created($"/api/constants/{item.Id}", ToConstant(item)!);
     }
 
+    /// <summary>
+    /// Deletes a constant.
+    /// </summary>
+    /// <param name="id">The constant's id.</param>
     public static async Task<NoContent> DeleteConstant(Guid id, LinkCommands links, CancellationToken cancellationToken)
     {
         await links.DeleteConstantAsync(id, cancellationToken);

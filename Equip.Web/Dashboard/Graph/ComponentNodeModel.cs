@@ -37,7 +37,7 @@ public sealed class ComponentNodeModel : NodeModel
     public bool Update(ComponentNode component)
     {
         var portsChanged = Shape(component) != Shape(Component);
-        var changed = portsChanged || component.Running != Component.Running
+        var changed = portsChanged || component.Running != Component.Running || component.Title != Component.Title
             || !component.Properties.Select(p => p.Revision).SequenceEqual(Component.Properties.Select(p => p.Revision));
         Component = component;
         Title = component.Title;

@@ -78,7 +78,9 @@ public sealed class GraphSync(BlazorDiagram diagram)
     private static bool PortsWillChange(ComponentNodeModel node, ComponentNode component) =>
         !node.Component.Properties.Select(p => (p.Name, p.Type, p.ReadOnly)).SequenceEqual(component.Properties.Select(p => (p.Name, p.Type, p.ReadOnly)));
 
-    /// New nodes without a kept position are laid out among themselves, below the placed ones.
+    /// New nodes without a kept position are laid out among themselves, in a column right of the
+    /// placed ones: a node added from the palette is most often linked from what is already there,
+    /// and a link runs from a right-hand port to a left-hand one.
     private IReadOnlyDictionary<string, (double X, double Y)> PlaceNew(InstallationSnapshot snapshot, Dictionary<string, ComponentNodeModel> nodes, Dictionary<string, ComponentNode> wanted)
     {
         var unplaced = wanted.Values
@@ -88,10 +90,12 @@ public sealed class GraphSync(BlazorDiagram diagram)
         {
             return new Dictionary<string, (double, double)>();
         }
-        var bottoms = nodes.Values.Select(n => n.Position.Y + ComponentNodeModel.HeightFor(n.Component))
-            .Concat(snapshot.Positions.Values.Where(p => wanted.ContainsKey(p.ComponentId)).Select(p => p.Y + ComponentNodeModel.HeightFor(wanted[p.ComponentId])));
-        var top = bottoms.DefaultIfEmpty(0).Max() + 40;
-        return AutoLayout.Place(unplaced, AutoLayout.Edges(snapshot), top);
+        var corners = nodes.Values.Select(n => (n.Position.X, n.Position.Y))
+            .Concat(snapshot.Positions.Values.Where(p => wanted.ContainsKey(p.ComponentId)).Select(p => (p.X, p.Y)))
+            .ToList();
+        return corners.Count == 0
+            ? AutoLayout.Place(unplaced, AutoLayout.Edges(snapshot), 40, 40)
+            : AutoLayout.Place(unplaced, AutoLayout.Edges(snapshot), corners.Max(c => c.X) + ComponentNodeModel.Width + AutoLayout.LayerGap, corners.Min(c => c.Y));
     }
 
     private void SyncLinks(InstallationSnapshot snapshot, Dictionary<string, ComponentNodeModel> nodes)

@@ -13,8 +13,8 @@ internal static class SnapshotBuilder
 {
     public static InstallationSnapshot Build(
         TrackedItems items,
-        ILiveItems live,
-        Func<Guid, LinkStatus> linkStatus,
+        ILiveItems? live,
+        Func<Guid, LinkStatus>? linkStatus,
         IReadOnlyList<PeerView> peers,
         IReadOnlyList<TimelineEntry> timeline,
         IReadOnlyList<ChangeEvent> recentEvents,
@@ -37,7 +37,8 @@ internal static class SnapshotBuilder
                 c.Fields.ComponentRequestId,
                 Running: true,
                 c.Item.Revision,
-                [.. properties[c.Fields.ComponentId].OrderBy(p => p.Name, StringComparer.Ordinal)]))
+                [.. properties[c.Fields.ComponentId].OrderBy(p => p.Name, StringComparer.Ordinal)],
+                (c.Fields.ComponentRequestId is { } request ? requestsById.GetValueOrDefault(request)?.Fields.Name : null) ?? c.Fields.Name))
             .ToList();
         var runningIds = running.Select(c => c.ComponentId).ToHashSet();
         var pending = requests
@@ -60,7 +61,8 @@ internal static class SnapshotBuilder
         PropertyView? Find(PropertyReference reference) =>
             reference.ComponentId() is { } id && property.TryGetValue((id, reference.Property), out var found) ? found : null;
         var links = items.Of<LinkFields>(Ect.Link)
-            .Select(l => new LinkRow(l.Item.Id, l.Fields, linkStatus(l.Item.Id), Find(l.Fields.Source), Find(l.Fields.Destination)))
+            .Select(l => (l, Source: Find(l.Fields.Source), Destination: Find(l.Fields.Destination)))
+            .Select(x => new LinkRow(x.l.Item.Id, x.l.Fields, linkStatus?.Invoke(x.l.Item.Id) ?? StatusOf(x.Source, x.Destination), x.Source, x.Destination))
             .OrderBy(l => l.Id)
             .ToList();
         var constants = items.Of<ConstantFields>(Ect.Constant)
@@ -78,9 +80,18 @@ internal static class SnapshotBuilder
         return new InstallationSnapshot(items.Revision, now, hosts, components, requests, links, constants, offers, positions, peers, timeline, recentEvents, eventsPerSecond);
     }
 
-    /// The property with the value it holds now (value changes are not tracked event by event).
-    private static PropertyView WithLiveValue(ItemState tracked, PropertyFields fields, ILiveItems live) =>
-        live.Get(tracked.Id) is { Value: { } value } now && now.Revision > tracked.Revision
+    /// A link's status as the snapshot shows it, where the engine's is not at hand (the past):
+    /// as the link engine judges a route (a read-only destination cannot take a value).
+    private static LinkStatus StatusOf(PropertyView? source, PropertyView? destination) =>
+        source is null ? new LinkStatus(LinkStatus.SourceMissing, null)
+        : destination is null ? new LinkStatus(LinkStatus.DestinationOffline, null)
+        : destination.ReadOnly ? new LinkStatus(LinkStatus.TypeMismatch, null)
+        : new LinkStatus(LinkStatus.Active, null);
+
+    /// The property with the value it holds now (value changes are not tracked event by event);
+    /// without live items (the past), the value the tracked item holds.
+    private static PropertyView WithLiveValue(ItemState tracked, PropertyFields fields, ILiveItems? live) =>
+        live?.Get(tracked.Id) is { Value: { } value } now && now.Revision > tracked.Revision
             ? new PropertyView(tracked.Id, now.Revision, fields with { Value = value })
             : new PropertyView(tracked.Id, tracked.Revision, fields);
 
@@ -97,7 +108,7 @@ internal static class SnapshotBuilder
                 Ect.ComponentIdForRequest(request.Item.Id), p.Name, p.Type, p.ReadOnly, ValueOf(fields, p))))
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .ToList();
-        return new ComponentNode(Ect.ComponentIdForRequest(request.Item.Id), fields.Capability, container, request.Item.Id, Running: false, request.Item.Revision, properties);
+        return new ComponentNode(Ect.ComponentIdForRequest(request.Item.Id), fields.Capability, container, request.Item.Id, Running: false, request.Item.Revision, properties, fields.Name);
     }
 
     private static JsonElement ValueOf(ComponentRequestFields request, PropertySchema property) =>

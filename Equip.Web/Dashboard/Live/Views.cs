@@ -24,9 +24,14 @@ public sealed record ComponentNode(
     Guid? RequestId,
     bool Running,
     long Revision,
-    IReadOnlyList<PropertyView> Properties)
+    IReadOnlyList<PropertyView> Properties,
+    string? Name = null)
 {
-    public string Title => ComponentId.Length > 12 && RequestId is not null ? $"{Capability} {ComponentId[..8]}" : $"{Capability} {ComponentId}";
+    /// What the component is called on every page: its name (docs/components.md, "Names"); a
+    /// request made before names were given, the capability and the end of its id (the random
+    /// part: the start of a time-ordered id is the same for every request of a minute); a
+    /// component no request made (an MQTT topic), the capability and its id.
+    public string Title => Name ?? (RequestId is { } request ? $"{Capability} {request.ToString("N")[^4..]}" : $"{Capability} {ComponentId}");
 
     public PropertyReference Reference(string property) => RequestId is { } request
         ? new PropertyReference(request, null, null, property)

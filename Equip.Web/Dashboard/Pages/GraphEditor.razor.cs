@@ -33,7 +33,7 @@ public partial class GraphEditor
                 EnableSnapping = true,
                 SnappingRadius = 30,
                 DefaultColor = "#7d8799",
-                Factory = (_, source, target) => source is PropertyPort port
+                Factory = (_, source, target) => source is PropertyPort port && !InThePast
                     ? new DraftLink(new SinglePortAnchor(port), target) { TargetMarker = LinkMarker.Arrow }
                     : null,
             },
@@ -62,14 +62,22 @@ public partial class GraphEditor
             return;
         }
         var placed = _sync.Apply(Snapshot, Time.GetUtcNow());
+        foreach (var node in _diagram.Nodes)
+        {
+            node.Locked = InThePast; // the past is read-only: nothing to move, link or unlink
+        }
         foreach (var made in _madeDrafts.Where(d => Snapshot.Links.Any(l => l.Id == d.Key)).ToList())
         {
             _diagram.Links.Remove(made.Value);
             _madeDrafts.Remove(made.Key);
         }
-        if (placed.Count > 0)
+        if (placed.Count > 0 && !InThePast)
         {
             _ = SaveAsync(placed);
+            if (_fitted)
+            {
+                Fit(); // a node placed right of the others: in view
+            }
         }
         FitOnce();
     }
@@ -128,7 +136,7 @@ public partial class GraphEditor
 
     private void OnMoved(MovableModel moved)
     {
-        if (moved is ComponentNodeModel node)
+        if (moved is ComponentNodeModel node && !InThePast)
         {
             node.MovedLocallyAt = Time.GetUtcNow();
             _ = SaveAsync(new Dictionary<string, (double, double)> { [node.ComponentId] = (node.Position.X, node.Position.Y) });
@@ -170,6 +178,10 @@ public partial class GraphEditor
 
     private async ValueTask<bool> ShouldDeleteLinkAsync(BaseLinkModel link)
     {
+        if (InThePast)
+        {
+            return false;
+        }
         if (link is DraftLink || !Guid.TryParse(link.Id, out var id))
         {
             return true;
@@ -233,6 +245,22 @@ public partial class GraphEditor
         }
     }
 
+    private string? _newName;
+
+    private async Task RenameAsync(Guid request)
+    {
+        _error = null;
+        try
+        {
+            await Components.RenameRequestAsync(request, _newName, CancellationToken.None);
+            _newName = null;
+        }
+        catch (DataspaceException refused)
+        {
+            _error = refused.Message;
+        }
+    }
+
     private async Task DeleteRequestAsync(Guid request)
     {
         _error = null;
@@ -251,7 +279,7 @@ public partial class GraphEditor
     private async Task RelayoutAsync()
     {
         var nodes = _diagram.Nodes.OfType<ComponentNodeModel>().ToList();
-        var placed = AutoLayout.Place(nodes.ToDictionary(n => n.ComponentId, n => ComponentNodeModel.HeightFor(n.Component)), AutoLayout.Edges(Snapshot), 40);
+        var placed = AutoLayout.Place(nodes.ToDictionary(n => n.ComponentId, n => ComponentNodeModel.HeightFor(n.Component)), AutoLayout.Edges(Snapshot), 40, 40);
         _diagram.Batch(() =>
         {
             foreach (var node in nodes)
