@@ -11,10 +11,9 @@ namespace Equip.Infrastructure.ChangeLog;
 /// where memory holds it (a contiguous tail of the log), else from the store, where the pruner
 /// keeps each item's latest event below the retained log for this (ChangeLogPruner). A value
 /// superseded before it was stored was never logged: its predecessor shows in its place.
-internal sealed class ItemHistory(IDataspace dataspace, LiveItems items, LiveLog log, IDbContextFactory<EquipDbContext> contexts, ItemLimits limits)
+internal sealed class ItemHistory(LiveItems items, LiveLog log, IDbContextFactory<EquipDbContext> contexts, ItemLimits limits)
     : IItemHistory
 {
-    private const int EventPage = 10_000;
     private const int IdsPerQuery = 500;
 
     public async Task<DataspaceSnapshot> AtAsync(Pattern pattern, long revision, Guid? after, int limit, CancellationToken cancellationToken)
@@ -53,21 +52,36 @@ internal sealed class ItemHistory(IDataspace dataspace, LiveItems items, LiveLog
         return stored ?? earliest;
     }
 
-    /// The items with an event after the revision (ReadChangesAsync refuses a revision the log no
-    /// longer reaches, or one inside a crash gap).
+    /// The items with an event after the revision: from memory, and from the store for what is
+    /// older than memory holds (only their ids are read). A revision the log no longer reaches,
+    /// or one inside a crash gap, is refused as ReadChangesAsync refuses it.
     private async Task<HashSet<Guid>> ChangedAfterAsync(long revision, CancellationToken cancellationToken)
     {
-        var changed = new HashSet<Guid>();
-        var from = revision;
-        while (true)
+        if (log.GapOf(revision) is { } gap)
         {
-            var page = await dataspace.ReadChangesAsync(from, EventPage, cancellationToken);
-            changed.UnionWith(page.Events.Select(e => e.Item.Id));
-            if (page.Events.Count < EventPage)
-            {
-                return changed;
-            }
-            from = page.Events[^1].Revision;
+            throw new ChangeLogCompactedException(revision, gap.Through + 1);
+        }
+        Reachable(revision);
+        var (changed, completeAfter) = log.ItemsChangedAfter(revision);
+        if (revision < completeAfter)
+        {
+            await using var db = contexts.CreateDbContext();
+            var stored = await db.ChangeLog.AsNoTracking()
+                .Where(e => e.Revision > revision && e.Revision <= completeAfter)
+                .Select(e => e.ItemId)
+                .Distinct()
+                .ToListAsync(cancellationToken);
+            changed.UnionWith(stored);
+            Reachable(revision); // pruned meanwhile: what was read may lack events
+        }
+        return changed;
+    }
+
+    private void Reachable(long revision)
+    {
+        if (revision < log.PrunedThrough)
+        {
+            throw new ChangeLogCompactedException(revision, log.PrunedThrough + 1);
         }
     }
 

@@ -175,6 +175,24 @@ internal sealed class LiveLog(int window)
         }
     }
 
+    /// The items with an event in memory after the revision, and the revision after which memory
+    /// holds every event (the store must be asked for those through it, when the revision is older).
+    public (HashSet<Guid> Items, long CompleteAfter) ItemsChangedAfter(long revision)
+    {
+        lock (_gate)
+        {
+            var items = new HashSet<Guid>();
+            foreach (var change in _stored.Concat(_pending.OfType<ChangeEvent>()))
+            {
+                if (change.Revision > revision)
+                {
+                    items.Add(change.Item.Id);
+                }
+            }
+            return (items, _storedAfter);
+        }
+    }
+
     /// Of the given items, the latest event through the revision that memory holds. Memory holds
     /// a tail of the log without holes, so an event found here is the item's latest through the
     /// revision; an item not found has its latest one in the store.
