@@ -60,6 +60,16 @@ public abstract class TimeTravelTests(Browser browser, ITestOutputHelper output)
         await Expect(Page.GetByTestId($"node-{display}").GetByTestId("node-value-text")).ToHaveTextAsync("0.75");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Add a component" })).ToBeVisibleAsync();
 
+        // Live again: a selected node's panel fits the page (its Set button in view), and renames it.
+        await Page.GetByTestId($"node-{slider}").Locator("header").ClickAsync();
+        var panel = Page.GetByRole(AriaRole.Complementary, new() { Name = "Graph tools" });
+        await Expect(panel.GetByRole(AriaRole.Heading, new() { Name = "Slider 1" })).ToBeVisibleAsync();
+        await Expect(panel.GetByRole(AriaRole.Button, new() { Name = "Set" })).ToBeInViewportAsync();
+        Assert.True(await Page.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth") <= 0, "the page is no wider than the window");
+        await panel.GetByLabel("New name").FillAsync("Stage slider");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
+        await Expect(Page.GetByTestId($"node-{slider}").GetByTestId("node-title")).ToHaveTextAsync("Stage slider");
+
         // A recovery-timeline entry's "just after" lands on the revision of that moment.
         await _session.GotoAsync("/peers");
         await Page.GetByTestId("timeline-sim-1").GetByTestId("just-after").First.ClickAsync();

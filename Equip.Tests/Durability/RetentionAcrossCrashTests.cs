@@ -8,7 +8,8 @@ namespace Equip.Tests.Durability;
 
 /// The retained log counts events, not revisions: the revisions a crash skips (up to the ceiling
 /// the last commit stored, at least 100,000 above it) take no room in it, so the events before the
-/// gap stay as long as they are among the newest RetainCount.
+/// gap stay as long as they are among the newest RetainCount. The items as they were before the
+/// crash stay readable (atRevision) after their events are pruned.
 public abstract class RetentionAcrossCrashTests
 {
     protected abstract Task<TestStore> CreateStoreAsync();
@@ -48,7 +49,17 @@ public abstract class RetentionAcrossCrashTests
         var gap = Assert.Single(page.GetProperty("gaps").EnumerateArray());
         Assert.Equal(before[2], gap.GetProperty("after").GetInt64());
         Assert.Equal(after[0] - 1, gap.GetProperty("through").GetInt64());
+
+        // The installation as it was: just before the crash, all three items made before it (two of
+        // them from events pruned since, kept as their items' latest states); inside the gap, 410.
+        Assert.Equal(new[] { 0, 1, 2 }, await NumbersAtAsync(client, before[2]));
+        Assert.Equal(HttpStatusCode.Gone, (await client.GetAsync($"/api/items?type=retention.Probe&atRevision={before[2] + 1}")).StatusCode);
+        Assert.Equal(new[] { 0, 1, 2, 3 }, await NumbersAtAsync(client, after[0]));
     }
+
+    private static async Task<int[]> NumbersAtAsync(HttpClient http, long revision) =>
+        [.. (await http.GetFromJsonAsync<JsonElement[]>($"/api/items?type=retention.Probe&atRevision={revision}"))!
+            .Select(i => i.GetProperty("fields").GetProperty("n").GetInt32()).Order()];
 
     private static async Task<long> AddAsync(HttpClient http, int n)
     {

@@ -51,6 +51,9 @@ public sealed record HostNode(string Host, IReadOnlyList<ContainerNode> Containe
 
 public sealed record RequestRow(ItemState Item, ComponentRequestFields Fields)
 {
+    /// The component's name, as ComponentNode.Title reads it.
+    public string Title => Fields.Name ?? $"{Fields.Capability} {Item.Id.ToString("N")[^4..]}";
+
     public string Status => Fields.Status ?? "pending";
 
     public string Target => Fields.ContainerId is { } container ? container
