@@ -4,8 +4,8 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Equip.Tests.Dashboard;
 
-/// The dashboard on a phone-sized screen (390×844): the menu folds away, and the request form and
-/// the links list work there.
+/// The dashboard on a phone-sized screen (390×844): the menu folds away, the request form and the
+/// links list work there, and no page is wider than the screen.
 [Collection(DashboardCollection.Name)]
 public sealed class PhoneDashboardTests(Browser browser, ITestOutputHelper output) : IAsyncLifetime
 {
@@ -64,6 +64,27 @@ public sealed class PhoneDashboardTests(Browser browser, ITestOutputHelper outpu
         await link.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Delete link") }).ClickAsync();
         await Expect(link).ToHaveCountAsync(0);
         Assert.Empty(await _session.Installation.ListAsync("/api/links"));
+    }
+
+    [Fact]
+    public async Task EveryPageFitsAPhoneScreen()
+    {
+        var slider = await _session.RequestAsync("Slider", "sim-1");
+        var display = await _session.RequestAsync("Display", "sim-2");
+        await _session.Installation.LinkAsync(slider, "value", display, "text");
+        await _session.UntilAsync(async () => await _session.PropertyAsync(display, "text") is not null, "the display runs");
+        foreach (var (path, name) in new[]
+        {
+            ("/", "overview"), ("/installation", "installation"), ("/graph", "graph"), ("/requests", "requests"), ("/links", "links"),
+            ("/constants", "constants"), ("/peers", "peers"), ("/events", "events"), ("/items", "items"), ("/file", "installation-file"),
+            ("/keys", "keys"), ("/graph?at=1", "graph-past"),
+        })
+        {
+            await _session.GotoAsync(path);
+            await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+            await AssertFitsTheScreenAsync(path);
+            await _session.ShotAsync($"phone-{name}");
+        }
     }
 
     private async Task AssertFitsTheScreenAsync(string page)
