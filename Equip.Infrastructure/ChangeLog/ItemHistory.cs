@@ -57,11 +57,7 @@ internal sealed class ItemHistory(LiveItems items, LiveLog log, IDbContextFactor
     /// or one inside a crash gap, is refused as ReadChangesAsync refuses it.
     private async Task<HashSet<Guid>> ChangedAfterAsync(long revision, CancellationToken cancellationToken)
     {
-        if (log.GapOf(revision) is { } gap)
-        {
-            throw new ChangeLogCompactedException(revision, gap.Through + 1);
-        }
-        Reachable(revision);
+        log.EnsureReaches(revision);
         var (changed, completeAfter) = log.ItemsChangedAfter(revision);
         if (revision < completeAfter)
         {
@@ -72,17 +68,9 @@ internal sealed class ItemHistory(LiveItems items, LiveLog log, IDbContextFactor
                 .Distinct()
                 .ToListAsync(cancellationToken);
             changed.UnionWith(stored);
-            Reachable(revision); // pruned meanwhile: what was read may lack events
+            log.EnsureReaches(revision); // pruned meanwhile: what was read may lack events
         }
         return changed;
-    }
-
-    private void Reachable(long revision)
-    {
-        if (revision < log.PrunedThrough)
-        {
-            throw new ChangeLogCompactedException(revision, log.PrunedThrough + 1);
-        }
     }
 
     /// The items as their latest event through the revision left them (deleted ones left out).

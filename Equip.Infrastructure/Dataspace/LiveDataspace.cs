@@ -95,18 +95,13 @@ internal sealed class LiveDataspace(IDbContextFactory<EquipDbContext> contexts, 
 
     private async Task<ChangePage> ReadChangePageAsync(long after, int limit, CancellationToken cancellationToken)
     {
-        if (log.GapOf(after) is { } gap)
-        {
-            // A crash may have lost changes the reader saw: it must start again from a snapshot.
-            throw new ChangeLogCompactedException(after, gap.Through + 1);
-        }
+        // A crash may have lost changes the reader saw: it must start again from a snapshot.
+        log.EnsureReaches(after);
         // The revision first: every event through it is then in memory or the store.
         var current = items.Revision;
         var (remembered, complete, storedThrough) = log.After(after, limit);
-        if (after < log.PrunedThrough)
-        {
-            throw new ChangeLogCompactedException(after, log.PrunedThrough + 1);
-        }
+        log.EnsureReaches(after); // pruned meanwhile
+
         var events = remembered;
         if (!complete && after < storedThrough)
         {

@@ -172,17 +172,9 @@ internal sealed class LinkEngine(IDataspace dataspace, DataspaceWriter writes, L
         var state = statuses.StateOf(linkId);
         var source = Find(link.Source);
         var destination = Find(link.Destination);
-        if (source is null)
+        if (LinkStatus.Blocked(source is not null, destination is not null, destination?.ReadOnly == true) is { } blocked)
         {
-            state.Set(LinkStatus.SourceMissing);
-        }
-        else if (destination is null)
-        {
-            state.Set(LinkStatus.DestinationOffline);
-        }
-        else if (destination.ReadOnly)
-        {
-            state.Set(LinkStatus.TypeMismatch);
+            state.Set(blocked);
         }
         return new LinkRoute(linkId, source?.ItemId ?? Guid.Empty, destination?.ItemId ?? Guid.Empty, destination?.Type, destination?.ReadOnly ?? false, state);
     }

@@ -7,6 +7,9 @@ namespace Equip.Infrastructure.Dataspace.Live;
 /// in revision order), so what it finds is final for the revisions it holds.
 internal sealed partial class LiveLog
 {
+    /// The events memory holds, in revision order. The caller holds the lock.
+    private IEnumerable<ChangeEvent> Tail => _stored.Concat(_pending.OfType<ChangeEvent>());
+
     /// The items with an event in memory after the revision, and the revision after which memory
     /// holds every event (the store must be asked for those through it, when the revision is older).
     public (HashSet<Guid> Items, long CompleteAfter) ItemsChangedAfter(long revision)
@@ -14,7 +17,7 @@ internal sealed partial class LiveLog
         lock (_gate)
         {
             var items = new HashSet<Guid>();
-            foreach (var change in _stored.Concat(_pending.OfType<ChangeEvent>()))
+            foreach (var change in Tail)
             {
                 if (change.Revision > revision)
                 {
@@ -33,7 +36,7 @@ internal sealed partial class LiveLog
         lock (_gate)
         {
             var latest = new Dictionary<Guid, ChangeEvent>();
-            foreach (var change in _stored.Concat(_pending.OfType<ChangeEvent>()))
+            foreach (var change in Tail)
             {
                 if (change.Revision > revision)
                 {
@@ -55,7 +58,7 @@ internal sealed partial class LiveLog
         lock (_gate)
         {
             long? latest = null;
-            foreach (var change in _stored.Concat(_pending.OfType<ChangeEvent>()))
+            foreach (var change in Tail)
             {
                 if (change.OccurredAt > time)
                 {

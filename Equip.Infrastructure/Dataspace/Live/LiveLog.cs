@@ -175,6 +175,20 @@ internal sealed partial class LiveLog(int window)
         }
     }
 
+    /// Refuses a reader resuming from the revision (ChangeLogCompactedException, 410) when a crash
+    /// may have lost changes after it (it lies in a gap), or when the log starts after it.
+    public void EnsureReaches(long revision)
+    {
+        if (GapOf(revision) is { } gap)
+        {
+            throw new ChangeLogCompactedException(revision, gap.Through + 1);
+        }
+        if (revision < PrunedThrough)
+        {
+            throw new ChangeLogCompactedException(revision, PrunedThrough + 1);
+        }
+    }
+
     /// The gap a resume from this revision falls into: the crash may have lost events after it.
     public RevisionGap? GapOf(long revision)
     {

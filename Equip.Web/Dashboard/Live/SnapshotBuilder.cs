@@ -81,12 +81,9 @@ internal static class SnapshotBuilder
     }
 
     /// A link's status as the snapshot shows it, where the engine's is not at hand (the past):
-    /// as the link engine judges a route (a read-only destination cannot take a value).
+    /// as the link engine judges a route.
     private static LinkStatus StatusOf(PropertyView? source, PropertyView? destination) =>
-        source is null ? new LinkStatus(LinkStatus.SourceMissing, null)
-        : destination is null ? new LinkStatus(LinkStatus.DestinationOffline, null)
-        : destination.ReadOnly ? new LinkStatus(LinkStatus.TypeMismatch, null)
-        : new LinkStatus(LinkStatus.Active, null);
+        new(LinkStatus.Blocked(source is not null, destination is not null, destination?.ReadOnly == true) ?? LinkStatus.Active, null);
 
     /// The property with the value it holds now (value changes are not tracked event by event);
     /// without live items (the past), the value the tracked item holds.

@@ -31,7 +31,10 @@ public sealed record ComponentNode(
     /// request made before names were given, the capability and the end of its id (the random
     /// part: the start of a time-ordered id is the same for every request of a minute); a
     /// component no request made (an MQTT topic), the capability and its id.
-    public string Title => Name ?? (RequestId is { } request ? $"{Capability} {request.ToString("N")[^4..]}" : $"{Capability} {ComponentId}");
+    public string Title => Name ?? (RequestId is { } request ? Unnamed(Capability, request) : $"{Capability} {ComponentId}");
+
+    /// A request made before names: its capability and the last four hex digits of its id.
+    public static string Unnamed(string capability, Guid request) => $"{capability} {request.ToString("N")[^4..]}";
 
     public PropertyReference Reference(string property) => RequestId is { } request
         ? new PropertyReference(request, null, null, property)
@@ -52,7 +55,7 @@ public sealed record HostNode(string Host, IReadOnlyList<ContainerNode> Containe
 public sealed record RequestRow(ItemState Item, ComponentRequestFields Fields)
 {
     /// The component's name, as ComponentNode.Title reads it.
-    public string Title => Fields.Name ?? $"{Fields.Capability} {Item.Id.ToString("N")[^4..]}";
+    public string Title => Fields.Name ?? ComponentNode.Unnamed(Fields.Capability, Item.Id);
 
     public string Status => Fields.Status ?? "pending";
 
