@@ -47,12 +47,21 @@ internal sealed class MosquittoBroker : ChildProcess
         if (!File.Exists(executable) && Environment.UserName == "root")
         {
             Report.Progress("installing mosquitto (apt-get install mosquitto)");
-            using var install = Process.Start(new ProcessStartInfo("apt-get", ["install", "-y", "-q", "mosquitto"]) { RedirectStandardOutput = true })!;
-            await install.StandardOutput.ReadToEndAsync();
-            await install.WaitForExitAsync();
+            // A fresh machine's package lists may be empty: read them once, then try again.
+            if (await AptGetAsync("install", "-y", "-q", "mosquitto") != 0 && await AptGetAsync("update", "-q") == 0)
+            {
+                await AptGetAsync("install", "-y", "-q", "mosquitto");
+            }
         }
         return File.Exists(executable)
             ? executable
             : throw new InvalidOperationException("Mosquitto is not installed: apt-get install mosquitto (Debian), or run the bench without --compare.");
+    }
+
+    private static async Task<int> AptGetAsync(params string[] arguments)
+    {
+        using var apt = Process.Start(new ProcessStartInfo("apt-get", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        await Task.WhenAll(apt.StandardOutput.ReadToEndAsync(), apt.StandardError.ReadToEndAsync(), apt.WaitForExitAsync());
+        return apt.ExitCode;
     }
 }

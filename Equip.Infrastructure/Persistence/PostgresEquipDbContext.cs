@@ -6,7 +6,7 @@ namespace Equip.Infrastructure.Persistence;
 
 public sealed class PostgresEquipDbContext(DbContextOptions<PostgresEquipDbContext> options) : EquipDbContext(options)
 {
-    protected override string JsonColumnType => "jsonb";
+    protected override string JsonColumnType => "json";
 
     /// The term this node commits in when it is a cluster's leader (docs/scaling.md).
     internal StoreFence? Fence { get; set; }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Equip.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -12,12 +13,17 @@ namespace Equip.Tests.Client;
 /// to the first delay every attempt is at most that far apart.
 public sealed class RestartPaceTests
 {
-    private static readonly TimeSpan Watched = TimeSpan.FromSeconds(3.2);
+    /// Four gaps between five failed attempts: at the restart pace each is a delay of 200-400 ms
+    /// (and the attempt), so all four take well under 3 s; with the full backoff the delays are
+    /// 200-400, 400-800, 800-1,600 and 1,600-3,200 ms, at least 3 s together, and the last two at
+    /// least 800 and 1,600 ms (lower bounds a loaded machine cannot break: it only adds time).
+    private static readonly TimeSpan RestartPaceBound = TimeSpan.FromSeconds(2.9);
 
     [Fact]
     public async Task AClientRetriesAClosedPortAtTheRestartPace()
     {
-        Assert.InRange(await AttemptsAgainstAsync(Testing.PrivatePostgres.FreePort()), 7, 100);
+        var gaps = await GapsBetweenAttemptsAsync(Testing.PrivatePostgres.FreePort());
+        Assert.True(Sum(gaps) < RestartPaceBound, Describe(gaps));
     }
 
     [Fact]
@@ -26,13 +32,15 @@ public sealed class RestartPaceTests
         await using var stopping = await AnsweringAsync(StatusCodes.Status503ServiceUnavailable);
         await using var failing = await AnsweringAsync(StatusCodes.Status500InternalServerError);
 
-        Assert.InRange(await AttemptsAgainstAsync(Port(stopping)), 7, 100);
-        // 200-400, 400-800, 800-1,600, 1,600-3,200 ms apart: at most five attempts in 3.2 s.
-        Assert.InRange(await AttemptsAgainstAsync(Port(failing)), 2, 5);
+        var restarting = await GapsBetweenAttemptsAsync(Port(stopping));
+        Assert.True(Sum(restarting) < RestartPaceBound, Describe(restarting));
+        var backingOff = await GapsBetweenAttemptsAsync(Port(failing));
+        Assert.True(backingOff[2] >= TimeSpan.FromMilliseconds(790) && backingOff[3] >= TimeSpan.FromMilliseconds(1590), Describe(backingOff));
     }
 
-    /// Connection attempts the client makes in the watched time (each failure is a Connecting change).
-    private static async Task<int> AttemptsAgainstAsync(int port)
+    /// The times between the client's first five failed connection attempts (each failure is a
+    /// Connecting change with its error).
+    private static async Task<TimeSpan[]> GapsBetweenAttemptsAsync(int port)
     {
         await using var client = new EquipClient(new EquipClientOptions
         {
@@ -43,18 +51,33 @@ public sealed class RestartPaceTests
             MaxReconnectDelay = TimeSpan.FromSeconds(5),
             RestartReconnectDelay = TimeSpan.FromMilliseconds(400),
         });
-        var failures = 0;
+        var failures = new List<long>();
+        var fifth = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client.StateChanged += change =>
         {
             if (change is { State: EquipConnectionState.Connecting, Error: not null })
             {
-                Interlocked.Increment(ref failures);
+                lock (failures)
+                {
+                    failures.Add(Stopwatch.GetTimestamp());
+                    if (failures.Count == 5)
+                    {
+                        fifth.TrySetResult();
+                    }
+                }
             }
         };
         client.Start();
-        await Task.Delay(Watched);
-        return Volatile.Read(ref failures);
+        await fifth.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        lock (failures)
+        {
+            return [.. failures.Take(5).Zip(failures.Skip(1).Take(4), (a, b) => Stopwatch.GetElapsedTime(a, b))];
+        }
     }
+
+    private static TimeSpan Sum(TimeSpan[] gaps) => gaps.Aggregate(TimeSpan.Zero, (a, b) => a + b);
+
+    private static string Describe(TimeSpan[] gaps) => "gaps between attempts: " + string.Join(", ", gaps.Select(g => $"{g.TotalMilliseconds:F0} ms"));
 
     private static async Task<WebApplication> AnsweringAsync(int status)
     {

@@ -84,6 +84,10 @@ public sealed class ShutdownTests
             device.Start();
         }
         await Task.WhenAll(devices.Select(d => d.WaitUntilConnectedAsync().WaitAsync(Wait.Timeout)));
+        // A connection that ignores the Close holds the server in its stopping stretch for the
+        // whole close grace (2 s), so the devices' coming back falls inside it however quickly
+        // the others close (without it, a fast stop could end before any device came back).
+        await using var lingering = await Equip.Tests.Conformance.WireHub.ConnectAsync(server.Address, Equip.Tests.Conformance.WireFormat.Json);
 
         var stopping = Stopwatch.GetTimestamp();
         await server.TerminateAsync().WaitAsync(TimeSpan.FromSeconds(60));

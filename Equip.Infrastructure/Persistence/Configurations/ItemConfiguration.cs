@@ -25,9 +25,7 @@ internal sealed class ItemConfiguration(string jsonColumnType) : IEntityTypeConf
                     e => e.GetRawText().GetHashCode(),
                     e => e.Clone()));
         builder.Property(i => i.Responsible).HasMaxLength(256);
-        builder.HasIndex(i => i.Type);
-        builder.HasIndex(i => i.Responsible);
-        builder.HasIndex(i => i.LeaseExpiresAt);
-        builder.HasIndex(i => new { i.Responsible, i.ProcessBound });
+        // No secondary indexes: the store is read whole at start-up (every query is answered from
+        // the live items in memory), so an index would only cost each write.
     }
 }

@@ -91,7 +91,7 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<string>("Fields")
                         .IsRequired()
-                        .HasColumnType("jsonb");
+                        .HasColumnType("json");
 
                     b.Property<TimeSpan?>("LeaseDuration")
                         .HasColumnType("interval");
@@ -118,14 +118,6 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("LeaseExpiresAt");
-
-                    b.HasIndex("Responsible");
-
-                    b.HasIndex("Type");
-
-                    b.HasIndex("Responsible", "ProcessBound");
 
                     b.ToTable("items", (string)null);
                 });
@@ -184,7 +176,7 @@ namespace Equip.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<string>("Item")
                         .IsRequired()
-                        .HasColumnType("jsonb");
+                        .HasColumnType("json");
 
                     b.Property<Guid>("ItemId")
                         .HasColumnType("uuid");

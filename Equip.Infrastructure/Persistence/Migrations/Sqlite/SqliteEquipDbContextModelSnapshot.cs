@@ -114,14 +114,6 @@ namespace Equip.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("LeaseExpiresAt");
-
-                    b.HasIndex("Responsible");
-
-                    b.HasIndex("Type");
-
-                    b.HasIndex("Responsible", "ProcessBound");
-
                     b.ToTable("items", (string)null);
                 });
 
