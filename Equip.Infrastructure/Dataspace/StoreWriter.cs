@@ -61,7 +61,7 @@ internal static class StoreWriter
     private static Statements Build(EquipDbContext db, StoreWork work, bool lockFirst)
     {
         var connection = db.Database.GetDbConnection();
-        var statements = new Statements(connection.CreateCommand());
+        var statements = new Statements(connection.CreateCommand(), StoreTable.IsPositional(db));
         var rowsPerStatement = connection.CanCreateBatch ? RowsPerBatchedStatement : RowsPerStatementInProcess;
         if (lockFirst && db.LockStateSql is { } lockState)
         {
@@ -94,13 +94,13 @@ internal static class StoreWriter
     /// trip) where the provider batches (Npgsql), one after another where it does not (SQLite, in
     /// process, one command per statement text, so that each text is prepared once: a command of
     /// many statements would bind every parameter to each of them).
-    private sealed class Statements(DbCommand maker)
+    private sealed class Statements(DbCommand maker, bool positional)
     {
         private readonly List<StoreStatement> _all = [];
 
         public StoreStatement Next()
         {
-            var statement = new StoreStatement(maker);
+            var statement = new StoreStatement(maker, positional);
             _all.Add(statement);
             return statement;
         }
