@@ -1,4 +1,3 @@
-using Equip.Infrastructure;
 using Equip.Infrastructure.Access;
 using Equip.Web.Access;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -28,9 +27,7 @@ internal static partial class StartupBanner
             {
                 StoredAdminKey(app.Logger, file);
             }
-            var clustered = app.Configuration.GetValue<bool>("Equip:Cluster:Enabled");
-            var dataDirectory = Path.GetFullPath(app.Configuration.GetSection(EquipOptions.Section).Get<EquipOptions>()?.DataDirectory ?? new EquipOptions().DataDirectory);
-            SessionKeys(app.Logger, clustered ? "the store's data_protection_keys table" : Path.Combine(dataDirectory, "data-protection-keys"));
+            SessionKeys(app.Logger, AccessSetup.SessionKeysDirectory(app.Configuration) ?? "the store's data_protection_keys table");
         });
 
     [LoggerMessage(1, LogLevel.Information, "Equip is running. Dashboard: {Dashboard}  Swagger UI: {Swagger}")]

@@ -94,8 +94,7 @@ internal sealed class ReapPeersOperation(IReadOnlyList<string> candidates, TimeS
 }
 
 /// At start-up every association of the previous run has failed: connected peers become
-/// reconnecting from now, and get the grace period to come back.
-/// At start-up: the peers the previous run had connected are reconnecting; they lost it when it
+/// reconnecting and get the grace period, from now, to come back; they lost the server when it
 /// was last alive (ServerLifeMark), when that is known.
 internal sealed class RecoverPeersOperation(DateTimeOffset? lastAlive) : StoreOperation<int>
 {

@@ -15,14 +15,11 @@ internal sealed class PeerReaper(
     IOptions<PeerOptions> options,
     TimeProvider time,
     ServerLifeMark life,
-    Microsoft.Extensions.Options.IOptions<Cluster.ClusterOptions> cluster,
     ILogger<PeerReaper> logger) : PeriodicService(options.Value.ReapInterval, time)
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // A cluster's new leader is another machine: its own mark says nothing of the old leader.
-        var lastAlive = cluster.Value.Enabled ? null : life.PreviousRunLastAlive;
-        var recovered = await writes.EnqueueAsync(new RecoverPeersOperation(lastAlive), cancellationToken);
+        var recovered = await writes.EnqueueAsync(new RecoverPeersOperation(life.PreviousRunLastAlive), cancellationToken);
         if (recovered > 0) // a first start, or a restart with no device connected, has nobody to wait for
         {
             PeerReaperLog.Recovered(logger, recovered);

@@ -18,23 +18,29 @@ public static class AccessSetup
 {
     private const string SelectingScheme = "Equip";
 
+    /// Where the keys that sign dashboard sessions are kept: the data directory's
+    /// data-protection-keys; null on a cluster's nodes, which share them in the store.
+    internal static string? SessionKeysDirectory(IConfiguration configuration) =>
+        configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>()?.Enabled == true
+            ? null
+            : Path.Combine(Path.GetFullPath(configuration.GetSection(EquipOptions.Section).Get<EquipOptions>()?.DataDirectory ?? new EquipOptions().DataDirectory), "data-protection-keys");
+
     public static WebApplicationBuilder AddEquipAccess(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var dataDirectory = builder.Configuration.GetSection(EquipOptions.Section).Get<EquipOptions>()?.DataDirectory ?? new EquipOptions().DataDirectory;
         // Cookies and antiforgery tokens stay valid across restarts: their keys live with the data,
         // in a directory only the server's user may read; the nodes of a cluster share them in the store.
         var protection = services.AddDataProtection().SetApplicationName("Equip");
         // Its warning that the keys are stored unencrypted ("No XML encryptor configured") says
         // nothing of why: StartupBanner says it in our words, with where they are (docs/security.md).
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
-        if (builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>()?.Enabled == true)
+        if (SessionKeysDirectory(builder.Configuration) is { } directory)
         {
-            services.AddOptions<KeyManagementOptions>().Configure<IDbContextFactory<EquipDbContext>>((o, contexts) => o.XmlRepository = new StoredKeyRing(contexts));
+            protection.PersistKeysToFileSystem(OwnerOnlyDirectory(directory));
         }
         else
         {
-            protection.PersistKeysToFileSystem(OwnerOnlyDirectory(Path.Combine(Path.GetFullPath(dataDirectory), "data-protection-keys")));
+            services.AddOptions<KeyManagementOptions>().Configure<IDbContextFactory<EquipDbContext>>((o, contexts) => o.XmlRepository = new StoredKeyRing(contexts));
         }
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         services.AddAuthentication(SelectingScheme)

@@ -8,47 +8,43 @@ namespace Equip.Web.Dashboard.Pages;
 /// selection panel, through the same ComponentCommands as REST.
 public partial class GraphEditor
 {
-    private async Task AddAsync(CapabilityOffer offer)
-    {
-        _error = null;
-        var container = _containerFor.GetValueOrDefault(offer.Capability) ?? offer.Containers[0];
-        try
-        {
-            await Components.RequestAsync(new ComponentRequestFields(offer.Capability, container, null, null, null, null, null, null, null), CancellationToken.None);
-        }
-        catch (DataspaceException refused)
-        {
-            _error = refused.Message;
-        }
-    }
-
     private string? _newName;
+
+    private Task AddAsync(CapabilityOffer offer)
+    {
+        var container = _containerFor.GetValueOrDefault(offer.Capability) ?? offer.Containers[0];
+        return CommandAsync(() => Components.RequestAsync(new ComponentRequestFields(offer.Capability, container, null, null, null, null, null, null, null), CancellationToken.None));
+    }
 
     private async Task RenameAsync(Guid request)
     {
-        _error = null;
-        try
+        if (await CommandAsync(() => Components.RenameRequestAsync(request, _newName, CancellationToken.None)))
         {
-            await Components.RenameRequestAsync(request, _newName, CancellationToken.None);
             _newName = null;
-        }
-        catch (DataspaceException refused)
-        {
-            _error = refused.Message;
         }
     }
 
     private async Task DeleteRequestAsync(Guid request)
     {
+        if (await CommandAsync(() => Components.DeleteRequestAsync(request, CancellationToken.None)))
+        {
+            _selectedNode = null;
+        }
+    }
+
+    /// Runs a command of the page; a refusal is shown in the page's error line. True when it ran.
+    private async Task<bool> CommandAsync(Func<Task> command)
+    {
         _error = null;
         try
         {
-            await Components.DeleteRequestAsync(request, CancellationToken.None);
-            _selectedNode = null;
+            await command();
+            return true;
         }
         catch (DataspaceException refused)
         {
             _error = refused.Message;
+            return false;
         }
     }
 }

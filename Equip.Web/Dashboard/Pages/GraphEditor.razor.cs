@@ -191,22 +191,13 @@ public partial class GraphEditor
 
     private async Task<bool> DeleteLinkAsync(Guid id)
     {
-        _error = null;
-        try
+        var deleted = await CommandAsync(() => Links.DeleteLinkAsync(id, CancellationToken.None));
+        if (deleted)
         {
-            await Links.DeleteLinkAsync(id, CancellationToken.None);
             _selectedLink = null;
-            return true;
         }
-        catch (DataspaceException refused)
-        {
-            _error = refused.Message;
-            return false;
-        }
-        finally
-        {
-            StateHasChanged();
-        }
+        StateHasChanged();
+        return deleted;
     }
 
     private void OnSelectionChanged(SelectableModel model)
