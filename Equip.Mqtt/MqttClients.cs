@@ -89,7 +89,7 @@ internal sealed partial class MqttClients(
         _incarnations[clientId] = incarnation;
         var grant = GrantOf(sessionItems);
         var registering = RegisterAsync(clientId, incarnation, userName, remote, grant);
-        _connections[clientId] = new Connection(registering, grant?.KeyId);
+        _connections[clientId] = new Connection(registering, grant?.KeyId, remote);
         return registering;
     }
 
@@ -134,9 +134,14 @@ internal sealed partial class MqttClients(
 
     private async Task DisconnectedAsync(ClientDisconnectedEventArgs args)
     {
-        if (args.DisconnectType == MqttClientDisconnectType.Takeover || !_connections.TryGetValue(args.ClientId, out var connection))
+        if (args.DisconnectType == MqttClientDisconnectType.Takeover
+            || !_connections.TryGetValue(args.ClientId, out var connection)
+            || !Equals(connection.Remote, args.RemoteEndPoint))
         {
-            return; // the connection that took over registered a newer association
+            // A newer connection of the client registered a newer association: it took this one
+            // over, or came once this one had gone but before the broker said so (its end must not
+            // end the newer association).
+            return;
         }
         _connections.TryRemove(new KeyValuePair<string, Connection>(args.ClientId, connection));
         if (await connection.Registering is not { } actor)
@@ -175,9 +180,10 @@ internal sealed partial class MqttClients(
         }
     }
 
-    /// A connected client: its registration as a peer (null once refused), and the device key it
-    /// connected with (null for the admin key), even while it registers.
-    private sealed record Connection(Task<PeerActor?> Registering, Guid? KeyId);
+    /// A connected client: its registration as a peer (null once refused), the device key it
+    /// connected with (null for the admin key), even while it registers, and where it connected
+    /// from (which tells its end from that of a newer connection of the same client id).
+    private sealed record Connection(Task<PeerActor?> Registering, Guid? KeyId, EndPoint? Remote);
 
     [LoggerMessage(1, LogLevel.Warning, "Refused MQTT client '{ClientId}' from {Remote}: {Reason}", EventName = "MqttConnectRefused")]
     private static partial void ConnectRefused(ILogger logger, string clientId, string remote, string reason);
