@@ -101,7 +101,6 @@ internal sealed class LiveDataspace(IDbContextFactory<EquipDbContext> contexts, 
         var current = items.Revision;
         var (remembered, complete, storedThrough) = log.After(after, limit);
         log.EnsureReaches(after); // pruned meanwhile
-
         var events = remembered;
         if (!complete && after < storedThrough)
         {

@@ -96,11 +96,16 @@ internal sealed class StoreTable
 
     private static readonly string[] ParameterNames = [.. Enumerable.Range(0, 8192).Select(i => $"@p{i}")];
 
+    private static readonly string[] PositionalPlaceholders = [.. Enumerable.Range(1, 8192).Select(i => $"${i}")];
+
     /// A parameter's name in a statement with named parameters (@p0, @p1, ...).
     public static string ParameterName(int index) => index < ParameterNames.Length ? ParameterNames[index] : $"@p{index}";
 
     /// Where the parameter of that index goes in the statement's text.
-    private string Placeholder(int index) => _positional ? $"${index + 1}" : ParameterName(index);
+    private string Placeholder(int index) =>
+        !_positional ? ParameterName(index)
+        : index < PositionalPlaceholders.Length ? PositionalPlaceholders[index]
+        : $"${index + 1}";
 
     private static string Quote(string identifier) => $"\"{identifier}\"";
 
