@@ -35,11 +35,12 @@ public sealed class EquipClient : IAsyncDisposable
     /// <summary>Makes a client; call <see cref="Start"/> to connect.</summary>
     public EquipClient(EquipClientOptions options)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ValuesQueuedPerItem, 1, nameof(options.ValuesQueuedPerItem));
         _options = options;
         _backoff = new Backoff(options.InitialReconnectDelay, options.MaxReconnectDelay, options.RestartReconnectDelay);
         PeerId = PeerIdentity.Resolve(options);
         Incarnation = Guid.NewGuid().ToString("N");
-        _pending = new PendingWrites(options.MaxQueuedChanges);
+        _pending = new PendingWrites(options.MaxQueuedChanges, options.ValuesQueuedPerItem);
         _owned = new OwnedItems(PeerId);
         _sender = new WriteSender(_pending, _owned, options.MaxValuesInFlight, () => _work.Release());
     }
@@ -80,9 +81,9 @@ public sealed class EquipClient : IAsyncDisposable
     /// <summary>
     /// Sets the item's value (its top-level field "value"; the other fields stay as they are), as
     /// a high-rate value: sent with the values queued next to it in one SetValues frame, without
-    /// waiting for the answers to those before it, and replaced in the queue by a later value of
-    /// the same item that comes before it is sent. Completes with the revision the value was
-    /// given (or the revision of the value that replaced it).
+    /// waiting for the answers to those before it; beyond ValuesQueuedPerItem values of the item
+    /// waiting to be sent, a later one takes the place of the newest of them. Completes with the
+    /// revision the value was given (or the revision of the value that took its place).
     /// </summary>
     public async Task<long> SetValueAsync(Guid itemId, JsonElement value)
     {
@@ -91,9 +92,10 @@ public sealed class EquipClient : IAsyncDisposable
         return write.Revision;
     }
 
-    /// A value of the item read from the source when it is sent: a property that changes often
-    /// costs one write per frame, not one per set. The caller keeps the write and queues another
-    /// only once this one is no longer waiting.
+    /// A value of the item read from the source when it is sent (the component layer keeps up to
+    /// ValuesQueuedPerItem such writes waiting and gives the newest a later value beyond them).
+    internal int ValuesQueuedPerItem => _options.ValuesQueuedPerItem;
+
     internal PendingWrite QueueValue(Guid itemId, Func<JsonElement> source)
     {
         var write = PendingWrite.OfValue(itemId, source);

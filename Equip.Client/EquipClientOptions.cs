@@ -54,6 +54,15 @@ public sealed class EquipClientOptions
     /// </summary>
     public int MaxValuesInFlight { get; init; } = 32;
 
+    /// <summary>
+    /// How many values of one item (unreliable updates, property values) wait together to be sent;
+    /// a later one takes the place of the newest of them, and its caller is answered with it. A
+    /// device that keeps up sends every value; one that produces faster than it can send, or is
+    /// disconnected, sends at most this many of an item, the last of them the latest. 1 keeps only
+    /// the latest.
+    /// </summary>
+    public int ValuesQueuedPerItem { get; init; } = 4;
+
     /// <summary>How often the client pings the server.</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(3);
 

@@ -68,8 +68,8 @@ internal sealed class PendingWrite(string method, object argument, Guid itemId, 
     public Task<WireItem?> Done => _done.Task;
 
     /// A high-rate value update with no revision check: a later one of the same item may take its
-    /// place in the queue (the receiver of such values gets only the latest when it lags, and a
-    /// client that has not sent yet is lagging).
+    /// place in the queue once a few of the item wait (the receiver of such values gets only a few
+    /// of an item, the last the latest, when it lags, and a client that has not sent yet is lagging).
     public bool IsSquashable => IsValue || argument is UpdateRequest { Unreliable: true, ExpectedRevision: null };
 
     /// Takes the place of an older queued update of the same item, which is answered with this one,

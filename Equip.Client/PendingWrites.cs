@@ -2,14 +2,15 @@ using Equip.Protocol;
 
 namespace Equip.Client;
 
-/// The client's own changes not yet answered, in the order they were made. An unreliable value
-/// update takes the place of a queued one of the same item that is not on its way yet; a write on
-/// its way is marked with the connection carrying it, and one carried by a connection that broke
-/// is sent again on the next.
-internal sealed class PendingWrites(int capacity)
+/// The client's own changes not yet answered, in the order they were made. Up to valuesPerItem
+/// unreliable value updates of an item wait to be sent; a later one takes the place of the newest
+/// of them. A write on its way is marked with the connection carrying it, and one carried by a
+/// connection that broke is sent again on the next.
+internal sealed class PendingWrites(int capacity, int valuesPerItem)
 {
     private readonly LinkedList<PendingWrite> _queue = new();
     private readonly Dictionary<Guid, LinkedListNode<PendingWrite>> _lastOf = [];
+    private readonly Dictionary<Guid, int> _waitingOf = []; // squashable writes not on their way, per item
     private Exception? _stoppedBy;
     private long _sequence;
 
@@ -37,14 +38,19 @@ internal sealed class PendingWrites(int capacity)
                 && _lastOf.TryGetValue(write.ItemId, out var older)
                 && older.Value.IsSquashable
                 && older.Value.Method == write.Method
-                && older.Value.Carrier is null)
+                && older.Value.Carrier is null
+                && _waitingOf.GetValueOrDefault(write.ItemId) >= valuesPerItem)
             {
-                _queue.Remove(older);
+                _queue.Remove(older); // one waiting write takes another's place: as many wait
                 write.Supersede(older.Value);
             }
-            if (_queue.Count >= capacity)
+            else
             {
-                throw new EquipQueueFullException(capacity);
+                if (_queue.Count >= capacity)
+                {
+                    throw new EquipQueueFullException(capacity);
+                }
+                CountWaiting(write, 1);
             }
             write.Sequence = ++_sequence;
             _lastOf[write.ItemId] = _queue.AddLast(write);
@@ -103,7 +109,7 @@ internal sealed class PendingWrites(int capacity)
             }
             for (; node is not null && node.Value.IsValue && frame.Count < max; node = node.Next)
             {
-                node.Value.Carrier = connection;
+                Carry(node.Value, connection);
                 frame.Add(node.Value);
             }
         }
@@ -114,7 +120,7 @@ internal sealed class PendingWrites(int capacity)
     {
         lock (_queue)
         {
-            write.Carrier = connection;
+            Carry(write, connection);
         }
     }
 
@@ -126,6 +132,7 @@ internal sealed class PendingWrites(int capacity)
             if (ReferenceEquals(write.Carrier, connection))
             {
                 write.Carrier = null;
+                CountWaiting(write, 1);
             }
         }
     }
@@ -134,7 +141,10 @@ internal sealed class PendingWrites(int capacity)
     {
         lock (_queue)
         {
-            _queue.Remove(write);
+            if (_queue.Remove(write) && write.Carrier is null)
+            {
+                CountWaiting(write, -1);
+            }
             if (_lastOf.TryGetValue(write.ItemId, out var last) && last.Value == write)
             {
                 _lastOf.Remove(write.ItemId);
@@ -163,6 +173,35 @@ internal sealed class PendingWrites(int capacity)
             }
             _queue.Clear();
             _lastOf.Clear();
+            _waitingOf.Clear();
+        }
+    }
+
+    /// Marks the write as on its way over the connection; the caller holds the lock.
+    private void Carry(PendingWrite write, object connection)
+    {
+        if (write.Carrier is null)
+        {
+            CountWaiting(write, -1);
+        }
+        write.Carrier = connection;
+    }
+
+    /// The caller holds the lock.
+    private void CountWaiting(PendingWrite write, int change)
+    {
+        if (!write.IsSquashable)
+        {
+            return;
+        }
+        var waiting = _waitingOf.GetValueOrDefault(write.ItemId) + change;
+        if (waiting > 0)
+        {
+            _waitingOf[write.ItemId] = waiting;
+        }
+        else
+        {
+            _waitingOf.Remove(write.ItemId);
         }
     }
 }

@@ -50,6 +50,7 @@ public static class DependencyInjection
             .Validate(o => o.StandbyPoll >= TimeSpan.FromMilliseconds(10) && o.StandbyPoll <= TimeSpan.FromMinutes(1), "Equip:Cluster:StandbyPoll must be between 10 ms and 1 min.")
             .ValidateOnStart();
         services.AddOptions<ItemLimitOptions>().BindConfiguration(ItemLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ValueQueueOptions>().BindConfiguration(ValueQueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ItemLimitOptions>>().Value.ToLimits());
 
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)

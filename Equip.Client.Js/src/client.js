@@ -32,6 +32,8 @@ const reassertBatch = 100;
  *   queues a value of the item read from the source when it is sent
  * @property {(client: EquipClient, itemId: string) => number | undefined} knownRevision
  *   the revision the client last saw of an own item
+ * @property {(client: EquipClient) => number} valuesQueuedPerItem
+ *   how many values of an item may wait to be sent (the option of that name)
  */
 
 /** @type {ClientInternals} */
@@ -74,6 +76,7 @@ export class EquipClient {
     clientInternals = {
       queueValue: (client, itemId, source) => client.#queueValue(itemId, source),
       knownRevision: (client, itemId) => client.#owned.revisionOf(itemId),
+      valuesQueuedPerItem: (client) => client.#options.valuesQueuedPerItem,
     };
   }
 
@@ -95,6 +98,7 @@ export class EquipClient {
       restartReconnectDelayMs: 1000,
       maxQueuedChanges: 10_000,
       maxValuesInFlight: 32,
+      valuesQueuedPerItem: 4,
       logger: signalR.LogLevel.None,
       ...withoutUndefined(options),
     };
@@ -105,11 +109,14 @@ export class EquipClient {
     if (!(this.#options.maxValuesInFlight >= 1)) {
       throw new RangeError('maxValuesInFlight must be 1 or more.');
     }
+    if (!(this.#options.valuesQueuedPerItem >= 1)) {
+      throw new RangeError('valuesQueuedPerItem must be 1 or more.');
+    }
     this.#peerId = options.peerId;
     this.#incarnation = randomId().replaceAll('-', '');
     this.#state = 'stopped';
     this.#sessionPresent = false;
-    this.#pending = new PendingWrites(this.#options.maxQueuedChanges);
+    this.#pending = new PendingWrites(this.#options.maxQueuedChanges, this.#options.valuesQueuedPerItem);
     this.#owned = new OwnedItems(options.peerId);
     this.#sender = new WriteSender(this.#pending, this.#owned, this.#options.maxValuesInFlight, () => this.#work.signal());
     this.#replicas = new Map();
@@ -454,9 +461,8 @@ export class EquipClient {
   }
 
   /**
-   * A value of the item read from the source when it is sent: a property that changes often costs
-   * one value per frame, not one per set. The caller keeps the write and queues another only once
-   * this one is no longer waiting.
+   * A value of the item read from the source when it is sent (the component layer keeps up to
+   * valuesQueuedPerItem such writes waiting and gives the newest a later value beyond them).
    * @param {string} itemId @param {() => unknown} source
    */
   #queueValue(itemId, source) {

@@ -208,9 +208,16 @@ export class ComponentContainer {
    * @param {Replica} properties @param {WireEvent[] | null} events
    */
   #onPropertiesChanged(properties, events) {
-    const ids = events ? events.filter((e) => e.kind !== 'deleted').map((e) => e.item.id) : [...properties.items.keys()];
-    for (const id of ids) {
-      this.#check(id);
+    if (!events) {
+      for (const id of [...properties.items.keys()]) {
+        this.#check(id);
+      }
+      return;
+    }
+    for (const event of events) {
+      if (event.kind !== 'deleted') {
+        this.#check(event.item.id, event.item); // each value of a frame in turn
+      }
     }
   }
 
@@ -218,10 +225,10 @@ export class ComponentContainer {
    * Someone may have written a property's item: apply the value, or publish the real state again.
    * Only the value is anyone else's to write: a value the property refuses is answered with the
    * property's own value, a write that changed its name, type or read-only flag with the real item.
-   * @param {string} itemId
+   * @param {string} itemId @param {WireItem} [delivered] the item as a change delivered it (else as the replica holds it now)
    */
-  #check(itemId) {
-    const item = this.#properties?.get(itemId);
+  #check(itemId, delivered) {
+    const item = delivered ?? this.#properties?.get(itemId);
     const publication = this.#publications.get(itemId);
     if (!item || !publication || !publication.running.isCurrent() || !publication.mayHoldOthersWrite(item)) {
       return; // what the item shows is the container's doing (or will be looked at once answered)
@@ -368,7 +375,7 @@ class PropertyPublication {
   /** @type {(itemId: string) => void} */ #check;
   /** @type {number} */ #unanswered;
   /** @type {number} */ #lastOwnRevision;
-  /** @type {import('./pending-writes.js').Write | null} */ #value;
+  /** @type {{ write: import('./pending-writes.js').Write, value: { current: unknown } }[]} value writes not on their way yet, each with the value it will send */ #waiting;
 
   /** @param {RunningComponent} running @param {Property} property @param {(itemId: string) => void} check */
   constructor(running, property, check) {
@@ -378,7 +385,7 @@ class PropertyPublication {
     this.#check = check;
     this.#unanswered = 0;
     this.#lastOwnRevision = 0;
-    this.#value = null;
+    this.#waiting = [];
   }
 
   get running() { return this.#running; }
@@ -393,18 +400,25 @@ class PropertyPublication {
   }
 
   /**
-   * Publishes the property's value (SetValues). A value write still waiting to be sent takes it
-   * (it reads the value when it goes), so a property set many times between two frames costs one
-   * value on the wire. Resolves with the revision once the server applied it.
+   * Publishes the property's value (SetValues). Each value is a write of its own while fewer than
+   * the client's valuesQueuedPerItem wait to be sent; beyond them the newest waiting write takes
+   * the value instead, so a property set many times between two frames costs at most that many
+   * values on the wire, the last of them the latest. Resolves with the revision once the server
+   * applied it.
    * @returns {Promise<number>}
    */
   publishValue() {
-    if (!this.#value?.isWaiting) {
-      const property = this.#property;
-      this.#value = clientInternals.queueValue(this.#running.client, this.#itemId, () => property.value);
-      this.track(this.#value.done);
+    this.#waiting = this.#waiting.filter((w) => w.write.isWaiting);
+    const newest = this.#waiting.at(-1);
+    if (newest && this.#waiting.length >= clientInternals.valuesQueuedPerItem(this.#running.client)) {
+      newest.value.current = this.#property.value;
+      return newest.write.done;
     }
-    return this.#value.done;
+    const value = { current: this.#property.value };
+    const write = clientInternals.queueValue(this.#running.client, this.#itemId, () => value.current);
+    this.#waiting.push({ write, value });
+    this.track(write.done);
+    return write.done;
   }
 
   /**

@@ -71,7 +71,8 @@ export class Write {
 
   /**
    * A value, or an unreliable update without a revision check: a newer one of the same item
-   * may take its place while it waits (a receiver that lags gets only the latest anyway).
+   * may take its place while it waits, once a few of the item wait (a receiver that lags gets only
+   * a few of an item anyway, the last the latest).
    */
   get isSquashable() {
     return this.isValue || (this.#method === HubNames.update && this.#argument.unreliable === true && this.#argument.expectedRevision == null);
@@ -143,24 +144,29 @@ export class Write {
 }
 
 /**
- * The client's own changes not yet answered, in the order they were made, bounded. A newer value
- * (or unreliable update) of an item takes the place of one still waiting, not yet on its way, and
- * answers its caller: a device back from an outage sends each property's latest value once instead
- * of every value it produced meanwhile. A write on its way is marked with the connection carrying
- * it; one whose connection broke goes again on the next.
+ * The client's own changes not yet answered, in the order they were made, bounded. Up to
+ * valuesPerItem values (or unreliable updates) of an item wait, not yet on their way; a newer one
+ * takes the place of the newest of them and answers its caller: a device back from an outage sends
+ * a few values of each property, the last of them the latest, instead of every value it produced
+ * meanwhile. A write on its way is marked with the connection carrying it; one whose connection
+ * broke goes again on the next.
  */
 export class PendingWrites {
   /** @type {number} */ #capacity;
+  /** @type {number} */ #valuesPerItem;
   /** @type {Set<Write>} */ #writes;
   /** @type {Map<string, Write>} */ #lastOf;
+  /** @type {Map<string, number>} squashable writes not on their way, per item */ #waitingOf;
   /** @type {number} */ #sequence;
   /** @type {unknown} */ #stoppedBy;
 
-  /** @param {number} capacity */
-  constructor(capacity) {
+  /** @param {number} capacity @param {number} valuesPerItem */
+  constructor(capacity, valuesPerItem) {
     this.#capacity = capacity;
+    this.#valuesPerItem = valuesPerItem;
     this.#writes = new Set(); // in order: a Set keeps insertion order, and removes in O(1)
     this.#lastOf = new Map();
+    this.#waitingOf = new Map();
     this.#sequence = 0;
     this.#stoppedBy = null;
   }
@@ -184,14 +190,17 @@ export class PendingWrites {
       return write.done;
     }
     const older = write.isSquashable ? this.#lastOf.get(write.itemId) : undefined;
-    const replaces = older !== undefined && older.isSquashable && older.method === write.method && older.carrier === null;
+    const replaces = older !== undefined && older.isSquashable && older.method === write.method && older.carrier === null
+      && (this.#waitingOf.get(write.itemId) ?? 0) >= this.#valuesPerItem;
     if (!replaces && this.#writes.size >= this.#capacity) {
       write.fail(new EquipQueueFullError(this.#capacity));
       return write.done;
     }
     if (replaces) {
-      this.#writes.delete(older);
+      this.#writes.delete(older); // one waiting write takes another's place: as many wait
       write.supersede(older);
+    } else {
+      this.#countWaiting(write, 1);
     }
     write.sequence = ++this.#sequence;
     this.#writes.add(write);
@@ -231,7 +240,7 @@ export class PendingWrites {
       if (!write.isValue || frame.length >= max) {
         break;
       }
-      write.carrier = carrier;
+      this.#carry(write, carrier);
       frame.push(write);
     }
     return frame;
@@ -239,19 +248,22 @@ export class PendingWrites {
 
   /** @param {Write} write @param {object} carrier */
   sending(write, carrier) {
-    write.carrier = carrier;
+    this.#carry(write, carrier);
   }
 
   /** The write was not applied over this connection: it goes again. @param {Write} write @param {object} carrier */
   notSent(write, carrier) {
     if (write.carrier === carrier) {
       write.carrier = null;
+      this.#countWaiting(write, 1);
     }
   }
 
   /** Removes an answered write. @param {Write} write */
   remove(write) {
-    this.#writes.delete(write);
+    if (this.#writes.delete(write) && write.carrier === null) {
+      this.#countWaiting(write, -1);
+    }
     if (this.#lastOf.get(write.itemId) === write) {
       this.#lastOf.delete(write.itemId);
     }
@@ -268,8 +280,30 @@ export class PendingWrites {
     const writes = [...this.#writes];
     this.#writes.clear();
     this.#lastOf.clear();
+    this.#waitingOf.clear();
     for (const write of writes) {
       write.fail(error);
+    }
+  }
+
+  /** Marks the write as on its way over the connection. @param {Write} write @param {object} carrier */
+  #carry(write, carrier) {
+    if (write.carrier === null) {
+      this.#countWaiting(write, -1);
+    }
+    write.carrier = carrier;
+  }
+
+  /** @param {Write} write @param {number} change */
+  #countWaiting(write, change) {
+    if (!write.isSquashable) {
+      return;
+    }
+    const waiting = (this.#waitingOf.get(write.itemId) ?? 0) + change;
+    if (waiting > 0) {
+      this.#waitingOf.set(write.itemId, waiting);
+    } else {
+      this.#waitingOf.delete(write.itemId);
     }
   }
 }

@@ -121,7 +121,7 @@ for (const messagePack of [false, true]) {
 test('a queued unreliable update of an item gives way to a newer one, and every caller is answered', async () => {
   const server = await startServer();
   const proxy = await FaultProxy.start(server.port);
-  const lamp = new EquipClient({ server: proxy.address, peerId: 'lamp-squash', key: adminKey, ...quick }).start();
+  const lamp = new EquipClient({ server: proxy.address, peerId: 'lamp-squash', key: adminKey, ...quick, valuesQueuedPerItem: 1 }).start();
   try {
     const item = await lamp.add({ type: 'demo.Level', fields: { value: 0 } });
     proxy.targetPort = null;

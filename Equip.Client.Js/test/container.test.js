@@ -97,7 +97,7 @@ describe('ComponentContainer against the real server', () => {
     assert.equal(js.components.get(made.id).property('value').value, 0);
   });
 
-  test('a property set many times at once publishes its latest value, as one value', async () => {
+  test('a property set many times at once publishes its first values and its latest, at most valuesQueuedPerItem', async () => {
     const js = container('js-burst').export('Level', level).start();
     const made = await request('Level', 'js-burst');
     await until(async () => (await valueOf(made.id, 'value')) === 0, 'the property is published');
@@ -110,12 +110,12 @@ describe('ComponentContainer against the real server', () => {
     }
     await Promise.all(sets);
     const sent = sentValues.filter(([itemId]) => itemId === id);
-    assert.deepEqual(sent, [[id, 200]]);
+    assert.deepEqual(sent, [[id, 1], [id, 2], [id, 3], [id, 200]], 'four wait (the default), the last takes the latest');
     assert.equal(await valueOf(made.id, 'value'), 200);
     await property.set(200); // the value it holds: nothing to send
     property.value = 201;
     await until(async () => (await valueOf(made.id, 'value')) === 201, 'a later set goes too');
-    assert.deepEqual(sentValues.filter(([itemId]) => itemId === id), [[id, 200], [id, 201]]);
+    assert.deepEqual(sentValues.filter(([itemId]) => itemId === id), [[id, 1], [id, 2], [id, 3], [id, 200], [id, 201]]);
   });
 
   test('a property item whose name, type or read-only flag someone changed is published whole again', async () => {
@@ -159,5 +159,29 @@ describe('ComponentContainer against the real server', () => {
     await until(async () => (await valueOf(destination.id, 'value')) === 0.3, 'the destination\'s item shows it');
     assert.equal(heard.at(-1), 0.3);
     assert.ok(heard.every((v) => [0.66, 0.1, 0.2, 0.3].includes(v)), `heard ${heard}`);
+  });
+
+  test('values set together go along a link together and the destination hears each, in order', async () => {
+    const a = container('js-burst-a').export('Level', level).start();
+    const b = container('js-burst-b').export('Level', level).start();
+    const source = await request('Level', 'js-burst-a');
+    const destination = await request('Level', 'js-burst-b');
+    await until(() => a.components.has(source.id) && b.components.has(destination.id), 'both launch');
+    await server.rest('POST', '/api/links', {
+      source: { componentRequestId: source.id, property: 'value' },
+      destination: { componentRequestId: destination.id, property: 'value' },
+    });
+    const sourceValue = a.components.get(source.id).property('value');
+    const destinationValue = b.components.get(destination.id).property('value');
+    sourceValue.value = 0.5;
+    await until(() => destinationValue.value === 0.5, 'the link carries a first value');
+
+    const heard = [];
+    destinationValue.onChanged((value) => heard.push(value));
+    for (const value of [1, 2, 3, 4]) {
+      sourceValue.value = value; // one frame: four values wait (valuesQueuedPerItem), none replaced
+    }
+    await until(() => destinationValue.value === 4, 'the destination follows the source');
+    assert.deepEqual(heard, [1, 2, 3, 4]);
   });
 });

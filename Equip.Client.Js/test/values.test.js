@@ -43,7 +43,7 @@ for (const messagePack of [false, true]) {
     });
 
     test('setValue changes only the value; subscribers receive it as Values entries, or as whole Changes without compactValues', async () => {
-      const lamp = device(`lamp-values-${messagePack}`);
+      const lamp = device(`lamp-values-${messagePack}`, server.address, { valuesQueuedPerItem: 1 }); // the latest only
       const item = await lamp.add({ id: globalThis.crypto.randomUUID(), type: 'demo.Dimmer', fields: { value: 0, room: 'hall' } });
       const other = device(`display-values-${messagePack}`);
       const replica = other.subscribe({ type: 'demo.Dimmer' });
@@ -161,7 +161,7 @@ for (const messagePack of [false, true]) {
     });
 
     test('values and other writes are applied in the order they were made', async () => {
-      const lamp = device(`lamp-order-${messagePack}`);
+      const lamp = device(`lamp-order-${messagePack}`, server.address, { valuesQueuedPerItem: 1 }); // the latest only
       const item = await lamp.add({ type: 'demo.Order', fields: { value: 0 } });
       const writes = [lamp.setValue(item.id, 1), lamp.setValue(item.id, 2),
         lamp.update({ id: item.id, fields: { value: 'whole', extra: true } }), lamp.setValue(item.id, 4)];
@@ -174,10 +174,10 @@ for (const messagePack of [false, true]) {
   });
 }
 
-test('values set while away are sent once back, each item\'s latest once; values not acknowledged go again', async () => {
+test('values set while away are sent once back, each item\'s latest once (valuesQueuedPerItem 1); values not acknowledged go again', async () => {
   const server = await startServer();
   const proxy = await FaultProxy.start(server.port);
-  const lamp = new EquipClient({ server: proxy.address, peerId: 'lamp-away', key: adminKey, ...quick }).start();
+  const lamp = new EquipClient({ server: proxy.address, peerId: 'lamp-away', key: adminKey, ...quick, valuesQueuedPerItem: 1 }).start();
   try {
     const level = await lamp.add({ type: 'demo.Level', fields: { value: 0, name: 'level' } });
     const colour = await lamp.add({ type: 'demo.Level', fields: { value: 'red', name: 'colour' } });

@@ -7,8 +7,8 @@ import { HubNames } from '../src/wire.js';
 import { ClientConnection, WriteSender } from '../src/write-sender.js';
 
 /** A sender over a connection whose SetValues frames are recorded instead of sent. */
-function setUp(maxInFlight = 32) {
-  const pending = new PendingWrites(100);
+function setUp(maxInFlight = 32, valuesPerItem = 1) {
+  const pending = new PendingWrites(100, valuesPerItem);
   const sent = [];
   const hub = { send: async (target, argument) => { sent.push({ target, ...argument }); } };
   const connection = new ClientConnection(/** @type {any} */ (hub));
@@ -80,6 +80,21 @@ test('a newer value of an item takes the place of one still queued, not of one o
   sender.applied(connection, { sequence: 1, revisions: [3], refused: [] }, () => {});
   sender.applied(connection, { sequence: 2, revisions: [4], refused: [] }, () => {});
   assert.deepEqual(await Promise.all([first, second, third]), [3, 4, 4]);
+});
+
+test('up to valuesQueuedPerItem values of an item wait, each sent; a later one takes the place of the newest', async () => {
+  const { pending, sent, connection, sender, value } = setUp(32, 3);
+  const onItsWay = value(id(1), 0);
+  await sender.sendNext(connection); // on its way: not counted among those waiting
+  const answers = [1, 2, 3, 4, 5].map((n) => value(id(1), n));
+  const other = value(id(2), 'other');
+  assert.equal(pending.count, 5, 'the one on its way, three of the item, one of another');
+  await sender.sendNext(connection);
+  assert.deepEqual(sent.map((f) => f.values), [[[id(1), 0]], [[id(1), 1], [id(1), 2], [id(1), 5], [id(2), 'other']]]);
+  sender.applied(connection, { sequence: 1, revisions: [10], refused: [] }, () => {});
+  sender.applied(connection, { sequence: 2, revisions: [11, 12, 13, 14], refused: [] }, () => {});
+  assert.deepEqual(await Promise.all([onItsWay, ...answers, other]), [10, 11, 12, 13, 13, 13, 14]);
+  assert.equal(pending.count, 0);
 });
 
 test('a call still unanswered when a later one is acknowledged was not read: its values fail, the later ones are applied', async () => {

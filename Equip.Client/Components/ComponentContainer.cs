@@ -198,7 +198,7 @@ public sealed class ComponentContainer : IAsyncDisposable
     {
         if (change.Kind != ReplicaChangeKind.Removed)
         {
-            Post(new ContainerWork.CheckProperty(change.Item.Id));
+            Post(new ContainerWork.CheckProperty(change.Item.Id, change.Item));
         }
     }
 
@@ -223,7 +223,7 @@ public sealed class ComponentContainer : IAsyncDisposable
                     await ReconcileAsync();
                     break;
                 case ContainerWork.CheckProperty check:
-                    CheckProperty(check.ItemId);
+                    CheckProperty(check.ItemId, check.Item);
                     break;
             }
         }
@@ -307,9 +307,9 @@ public sealed class ComponentContainer : IAsyncDisposable
     }
 
     /// Someone may have written a property's item: apply the value, or publish the real item again.
-    private void CheckProperty(Guid itemId)
+    private void CheckProperty(Guid itemId, WireItem? delivered)
     {
-        if (_properties!.Get(itemId) is { } item && _writes.Check(item) is { } applied)
+        if ((delivered ?? _properties!.Get(itemId)) is { } item && _writes.Check(item) is { } applied)
         {
             Guard(applied.Component, applied.Changed);
         }

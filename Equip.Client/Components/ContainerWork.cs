@@ -1,3 +1,5 @@
+using Equip.Protocol;
+
 namespace Equip.Client.Components;
 
 /// What a container's loop does next; handlers of replica changes only post these.
@@ -9,6 +11,8 @@ internal abstract record ContainerWork
         public static readonly Reconcile Instance = new();
     }
 
-    /// Look at a property item someone may have written, and apply or revert its value.
-    public sealed record CheckProperty(Guid ItemId) : ContainerWork;
+    /// Look at a property item someone may have written, and apply or revert its value: the item
+    /// as a change delivered it (each value of a frame is applied in turn), or, without one, as the
+    /// replica holds it now.
+    public sealed record CheckProperty(Guid ItemId, WireItem? Item = null) : ContainerWork;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Equip.Protocol;
 
@@ -8,7 +9,9 @@ namespace Equip.Client.Components;
 /// container's doing (or older): only a later revision is someone else's write.
 internal sealed class PropertyPublication(RunningComponent running, ComponentProperty property)
 {
-    private PendingWrite? _value;
+    /// Value writes queued and not on their way yet, each with the value it will send; guarded by
+    /// the component's gate.
+    private readonly List<(PendingWrite Write, StrongBox<JsonElement> Value)> _waiting = [];
 
     public RunningComponent Running => running;
 
@@ -25,24 +28,31 @@ internal sealed class PropertyPublication(RunningComponent running, ComponentPro
     /// Whether the item may hold a value someone else wrote; the caller holds the gate.
     public bool MayHoldOthersWrite(WireItem item) => Unanswered == 0 && item.Revision > LastOwnRevision;
 
-    /// Publishes the property's value; the caller holds the gate. A value write still waiting to
-    /// be sent takes it (it reads the value when it goes), so a property set many times between
-    /// two frames costs one value on the wire.
+    /// Publishes the property's value; the caller holds the gate. Each value is a write of its own
+    /// while fewer than the client's ValuesQueuedPerItem wait to be sent; beyond them the newest
+    /// waiting write takes the value instead, so a property set many times between two frames
+    /// costs at most that many values on the wire, the last of them the latest.
     public Task PublishValue()
     {
-        if (_value is not { IsWaiting: true })
+        _waiting.RemoveAll(w => !w.Write.IsWaiting);
+        if (_waiting.Count >= running.Container.Client.ValuesQueuedPerItem)
         {
-            _value = running.Container.Client.QueueValue(ItemId, CurrentValue);
-            _ = TrackAsync(Revision(_value));
+            var (newest, value) = _waiting[^1];
+            value.Value = property.ValueAsJson();
+            return newest.Done;
         }
-        return _value.Done;
+        var box = new StrongBox<JsonElement>(property.ValueAsJson());
+        var write = running.Container.Client.QueueValue(ItemId, () => Read(box));
+        _waiting.Add((write, box));
+        _ = TrackAsync(Revision(write));
+        return write.Done;
     }
 
-    private JsonElement CurrentValue()
+    private JsonElement Read(StrongBox<JsonElement> value)
     {
         lock (running.Component.Gate)
         {
-            return property.ValueAsJson();
+            return value.Value;
         }
     }
 

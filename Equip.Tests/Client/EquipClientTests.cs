@@ -265,12 +265,13 @@ public abstract class EquipClientTests : IAsyncLifetime
 
     /// Property values are high-rate and marked unreliable: while the client cannot send, a newer
     /// value of an item takes the place of the one still queued (and answers its caller), so a
-    /// device that was away sends the latest value instead of every tick it missed.
+    /// device that was away sends the latest value instead of every tick it missed. Here with
+    /// ValuesQueuedPerItem 1 (the latest only); the default keeps four, below.
     [Fact]
     public async Task QueuedUnreliableUpdatesOfAnItemAreSentAsTheLatestOnlyAndEveryCallerIsAnswered()
     {
         StartServer("00:00:30");
-        var device = Track(Start(Proxy.Address, "clock-1"));
+        var device = Track(Start(Proxy.Address, "clock-1", valuesQueuedPerItem: 1));
         var clock = await device.AddAsync(Thing("tick-0"));
         var other = await device.AddAsync(Thing("other"));
         var before = clock.Revision;
@@ -305,6 +306,34 @@ public abstract class EquipClientTests : IAsyncLifetime
         Assert.Equal(queued == 3 ? "tick-1" : "tick-50", NameOf(answers[0]));
         Assert.Equal("tick-50", clockUpdates[^1]);
         Assert.All(clockUpdates, name => Assert.Contains(name, new[] { "tick-1", "tick-50" }));
+    }
+
+    /// With the default ValuesQueuedPerItem (4): while the client cannot send, the first values of
+    /// an item keep their places and the latest takes the fourth, so a device that was away sends
+    /// a few values, then the latest, never every tick; every caller is answered.
+    [Fact]
+    public async Task QueuedUnreliableUpdatesOfAnItemKeepTheFirstFewAndTheLatest()
+    {
+        StartServer("00:00:30");
+        var device = Track(Start(Proxy.Address, "clock-2"));
+        var clock = await device.AddAsync(Thing("tick-0"));
+
+        Proxy.Reset();
+        await Wait.UntilAsync(() => Task.FromResult(device.State != EquipConnectionState.Connected), "the device notices the reset");
+        var ticks = Enumerable.Range(1, 50)
+            .Select(i => device.UpdateAsync(new UpdateRequest { Id = clock.Id, Fields = Fields($"tick-{i}"), Unreliable = true }))
+            .ToList();
+        var queued = device.PendingChanges;
+        Proxy.Restore();
+        var answers = await Task.WhenAll(ticks).WaitAsync(Wait.Timeout);
+
+        // Ticks 1-3 and the latest; 1-4 and the latest if tick-1 was on its way when the client
+        // noticed the reset (a write on its way does not count among those waiting).
+        Assert.InRange(queued, 4, 5);
+        var went = answers.Select(NameOf).Distinct().ToList();
+        Assert.Equal([.. Enumerable.Range(1, queued - 1).Select(i => $"tick-{i}"), "tick-50"], went);
+        Assert.Equal(queued, answers.Select(a => a.Revision).Distinct().Count());
+        Assert.Equal("tick-50", NameOf((await device.GetAsync(clock.Id))!));
     }
 
     [Fact]

@@ -16,10 +16,10 @@ public sealed class OutboxTests
             DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch), DateTimeOffset.UnixEpoch, unreliable);
 
     /// An outbox whose messages are kept, in order, as written.
-    internal static (Outbox Outbox, List<(string Method, object Message)> Sent) Capturing(int capacity = 100, Action? onOverflow = null)
+    internal static (Outbox Outbox, List<(string Method, object Message)> Sent) Capturing(int capacity = 100, Action? onOverflow = null, int valuesPerItem = 1)
     {
         var sent = new List<(string, object)>();
-        var outbox = new Outbox(capacity, onOverflow ?? (() => { }), (method, message) =>
+        var outbox = new Outbox(capacity, valuesPerItem, onOverflow ?? (() => { }), (method, message) =>
         {
             sent.Add((method, message));
             return ValueTask.CompletedTask;
@@ -77,6 +77,39 @@ public sealed class OutboxTests
         Assert.Equal([2L, 3], values.Values.Select(v => v.Event.Revision));
     }
 
+    /// Equip:Values:QueuedPerItem above 1: that many values (or unreliable updates) of an item
+    /// wait for a subscription, and a later one takes the place of the newest of them.
+    [Fact]
+    public void UpToTheConfiguredValuesOfAnItemWaitAndTheLatestTakesTheLastPlace()
+    {
+        var (outbox, sent) = Capturing(valuesPerItem: 3);
+        Guid a = Guid.NewGuid(), b = Guid.NewGuid();
+        for (var revision = 1; revision <= 5; revision++)
+        {
+            outbox.Append(new OutboxValue("s", new SharedEvent(Changed(a, revision))));
+        }
+        outbox.Append(new OutboxValue("s", new SharedEvent(Changed(b, 6))));
+        for (var revision = 7; revision <= 10; revision++)
+        {
+            outbox.Append(Event("t", a, revision, unreliable: true));
+        }
+
+        outbox.Flush();
+
+        Assert.Equal([HubNames.Values, HubNames.Changes], sent.Select(m => m.Method));
+        Assert.Equal([1L, 2, 5, 6], Assert.IsType<ValuesFrame>(sent[0].Message).Values.Select(v => v.Event.Revision));
+        Assert.Equal([7L, 8, 10], Assert.IsType<ChangesFrame>(sent[1].Message).Events.Select(e => e.Event.Revision));
+
+        // Once written, the count starts again: a receiver that keeps up gets every value.
+        sent.Clear();
+        for (var revision = 11; revision <= 13; revision++)
+        {
+            outbox.Append(new OutboxValue("s", new SharedEvent(Changed(a, revision))));
+        }
+        outbox.Flush();
+        Assert.Equal([11L, 12, 13], Assert.IsType<ValuesFrame>(Assert.Single(sent).Message).Values.Select(v => v.Event.Revision));
+    }
+
     [Fact]
     public void ReliableEventsAreNeverSquashed()
     {
@@ -113,7 +146,7 @@ public sealed class OutboxTests
     {
         var sent = new List<long>();
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var outbox = new Outbox(100, () => { }, async (_, message) =>
+        var outbox = new Outbox(100, 1, () => { }, async (_, message) =>
         {
             var revisions = ((ChangesFrame)message).Events.Select(e => e.Event.Revision).ToList();
             if (revisions.Contains(1))

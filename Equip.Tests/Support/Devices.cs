@@ -7,7 +7,7 @@ namespace Equip.Tests.Support;
 /// Equip.Client instances set for tests: quick reconnects and timeouts, a peer id of their own.
 public static class Devices
 {
-    public static EquipClient Start(Uri server, string peerId, bool messagePack = true)
+    public static EquipClient Start(Uri server, string peerId, bool messagePack = true, int valuesQueuedPerItem = 4)
     {
         var client = new EquipClient(new EquipClientOptions
         {
@@ -20,6 +20,7 @@ public static class Devices
             MaxReconnectDelay = TimeSpan.FromMilliseconds(500),
             KeepAliveInterval = TimeSpan.FromMilliseconds(500),
             ServerTimeout = TimeSpan.FromSeconds(2),
+            ValuesQueuedPerItem = valuesQueuedPerItem,
         });
         client.Start();
         return client;

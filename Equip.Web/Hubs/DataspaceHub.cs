@@ -24,6 +24,7 @@ internal sealed class DataspaceHub(
     ClosingHubLifetimeManager lifetime,
     IOptions<LimitOptions> limits,
     IOptions<HubLimitOptions> hubLimits,
+    IOptions<ValueQueueOptions> valueQueues,
     ItemLimits itemLimits,
     DeviceKeys keys,
     EquipMetrics metrics,
@@ -39,7 +40,7 @@ internal sealed class DataspaceHub(
     {
         var connectionId = Context.ConnectionId;
         metrics.ConnectionOpened();
-        connections.Add(new PeerConnection(Context, dispatcher, hubLimits.Value.MaxPendingMessages, lifetime.ContextOf(connectionId)));
+        connections.Add(new PeerConnection(Context, dispatcher, hubLimits.Value.MaxPendingMessages, valueQueues.Value.QueuedPerItem, lifetime.ContextOf(connectionId)));
         return Task.CompletedTask;
     }
 

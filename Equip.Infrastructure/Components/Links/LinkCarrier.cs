@@ -3,19 +3,23 @@ using Equip.Domain.Dataspace;
 using Equip.Infrastructure.Dataspace;
 using Equip.Infrastructure.Observability;
 using Equip.Protocol;
+using Microsoft.Extensions.Options;
 
 namespace Equip.Infrastructure.Components.Links;
 
 /// Carries values along the links inside the writer's batch: after the batch's operations, the
-/// latest value of each source property it changed goes to every linked destination, converted
-/// to the destination's type, in the same batch; a destination that is itself a source passes it
-/// on (up to MaxHops links deep). A destination that holds the value already is not written
-/// again, which stops cycles. Runs on the writer's thread only.
-internal sealed class LinkCarrier(LinkRoutes routes, EquipMetrics metrics) : IValueRouting
+/// values each source property took in it (the last QueuedPerItem of them, in order) go to every
+/// linked destination, converted to the destination's type, in the same batch; a destination that
+/// is itself a source passes on the latest it took (up to MaxHops links deep). A destination that
+/// holds the value already is not written again, which stops cycles. Runs on the writer's thread
+/// only.
+internal sealed class LinkCarrier(LinkRoutes routes, EquipMetrics metrics, IOptions<ValueQueueOptions> options) : IValueRouting
 {
     public const int MaxHops = 64;
 
-    private readonly Dictionary<Guid, JsonElement> _sources = [];
+    private readonly int _perSource = options.Value.QueuedPerItem;
+    private readonly List<(Guid Source, JsonElement Value)> _carried = [];
+    private readonly Dictionary<Guid, int> _kept = [];
 
     public void Carry(WriteContext context, int firstEvent)
     {
@@ -28,19 +32,19 @@ internal sealed class LinkCarrier(LinkRoutes routes, EquipMetrics metrics) : IVa
         {
             var events = context.Events;
             var end = events.Count;
-            CollectSources(table, events, firstEvent, end);
-            if (_sources.Count == 0)
+            CollectSources(table, events, firstEvent, end, hop == 0 ? _perSource : 1);
+            if (_carried.Count == 0)
             {
                 return;
             }
-            foreach (var (source, value) in _sources)
+            foreach (var (source, value) in _carried)
             {
                 foreach (var route in table.BySource[source])
                 {
                     Carry(context, route, value);
                 }
             }
-            _sources.Clear();
+            _carried.Clear();
             firstEvent = end;
         }
     }
@@ -61,9 +65,12 @@ internal sealed class LinkCarrier(LinkRoutes routes, EquipMetrics metrics) : IVa
         Carry(context, route, value);
     }
 
-    private void CollectSources(RoutingTable table, IReadOnlyList<ChangeEvent> events, int from, int to)
+    /// The values of sources among the events, the last perSource of each source, in event order.
+    /// Values carried along a link pass on only the latest: a cycle of links then settles, as the
+    /// one value comes back to a source that holds it.
+    private void CollectSources(RoutingTable table, IReadOnlyList<ChangeEvent> events, int from, int to, int perSource)
     {
-        for (var i = from; i < to; i++)
+        for (var i = to - 1; i >= from; i--)
         {
             var change = events[i];
             if (change.Kind == ChangeKind.Deleted)
@@ -72,9 +79,16 @@ internal sealed class LinkCarrier(LinkRoutes routes, EquipMetrics metrics) : IVa
             }
             else if (table.BySource.ContainsKey(change.Item.Id) && change.Item.Value is { } value)
             {
-                _sources[change.Item.Id] = value; // the latest of the batch
+                var kept = _kept.GetValueOrDefault(change.Item.Id);
+                if (kept < perSource)
+                {
+                    _kept[change.Item.Id] = kept + 1;
+                    _carried.Add((change.Item.Id, value));
+                }
             }
         }
+        _kept.Clear();
+        _carried.Reverse();
     }
 
     /// A link's end went in this batch: its status says so as the batch is published, before the

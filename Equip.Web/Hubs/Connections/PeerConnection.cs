@@ -17,10 +17,10 @@ internal sealed class PeerConnection : IAsyncDisposable
     private bool _disposed;
 
     /// Messages go straight to the connection (its HubConnectionContext), one write each.
-    public PeerConnection(HubCallerContext context, ChangeDispatcher dispatcher, int outboxCapacity, HubConnectionContext connection)
+    public PeerConnection(HubCallerContext context, ChangeDispatcher dispatcher, int outboxCapacity, int valuesPerItem, HubConnectionContext connection)
     {
         Context = context;
-        Outbox = new Outbox(outboxCapacity, context.Abort, (method, message) => connection.WriteAsync(new InvocationMessage(method, [message])));
+        Outbox = new Outbox(outboxCapacity, valuesPerItem, context.Abort, (method, message) => connection.WriteAsync(new InvocationMessage(method, [message])));
         _dispatcher = dispatcher;
     }
 

@@ -2,18 +2,19 @@ using Equip.Protocol;
 
 namespace Equip.Web.Hubs.FanOut;
 
-/// What a connection has yet to receive, in order. An unreliable update (or a value change)
-/// replaces the one still queued for the same item and subscription (it moves to the end, so
-/// revision order holds): a receiver that lags gets the latest value rather than a backlog.
+/// What a connection has yet to receive, in order. Up to valuesPerItem unreliable updates (or
+/// value changes) of one item wait for one subscription; a later one takes the place of the newest
+/// of them (it moves to the end, so revision order holds): a receiver that keeps up gets every
+/// value, one that lags a few of an item at a time, the last of them the latest, never a backlog.
 /// Entries are appended without sending; whoever appends flushes once when done (the dispatcher
 /// once per turn), and a flush writes everything queued to the connection at once, on the
 /// flushing thread, when no write is under way (else the write under way takes it when done):
 /// consecutive events of one subscription go in one Changes message, its value changes in one
 /// Values message, each SetValues' outcome in a ValuesApplied of its own.
-internal sealed class Outbox(int capacity, Action onOverflow, Func<string, object, ValueTask> send)
+internal sealed class Outbox(int capacity, int valuesPerItem, Action onOverflow, Func<string, object, ValueTask> send)
 {
     private readonly LinkedList<OutboxEntry> _queue = new();
-    private readonly Dictionary<(string Subscription, Guid Item, bool Value), LinkedListNode<OutboxEntry>> _squashable = new();
+    private readonly Dictionary<(string Subscription, Guid Item, bool Value), (LinkedListNode<OutboxEntry> Newest, int Waiting)> _squashable = new();
     private bool _overflowed;
     private bool _writing;
     private bool _closed;
@@ -28,11 +29,17 @@ internal sealed class Outbox(int capacity, Action onOverflow, Func<string, objec
             }
             if (SquashKey(entry) is { } key)
             {
-                if (_squashable.Remove(key, out var older))
+                var waiting = 0;
+                if (_squashable.TryGetValue(key, out var older))
                 {
-                    _queue.Remove(older);
+                    waiting = older.Waiting;
+                    if (waiting >= valuesPerItem)
+                    {
+                        _queue.Remove(older.Newest);
+                        waiting--;
+                    }
                 }
-                _squashable[key] = _queue.AddLast(entry);
+                _squashable[key] = (_queue.AddLast(entry), waiting + 1);
             }
             else
             {
@@ -153,8 +160,8 @@ internal sealed class Outbox(int capacity, Action onOverflow, Func<string, objec
         }
     }
 
-    /// Unreliable updates and value changes wait squashable: a newer one of the same item for the
-    /// same subscription, of the same kind, takes the older one's place.
+    /// Unreliable updates and value changes wait squashable: beyond valuesPerItem of them, a newer
+    /// one of the same item for the same subscription, of the same kind, takes the newest one's place.
     private static (string, Guid, bool)? SquashKey(OutboxEntry entry) => entry switch
     {
         OutboxEvent { Unreliable: true } update => (update.SubscriptionId, update.Frame.Event.Change.Item.Id, false),
