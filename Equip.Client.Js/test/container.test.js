@@ -132,16 +132,22 @@ describe('ComponentContainer against the real server', () => {
     assert.equal(js.components.get(made.id).property('value').value, 0.5, 'the value itself was the writer\'s to set');
   });
 
-  test('a link between components of two JavaScript containers carries the source\'s values', async () => {
-    const a = container('js-a').export('Level', level).start();
-    const b = container('js-b').export('Level', level).start();
-    const source = await request('Level', 'js-a');
-    const destination = await request('Level', 'js-b');
+  /** Two containers, a Level launched on each, the first's value linked to the second's. */
+  const linkedLevels = async (from, to) => {
+    const a = container(from).export('Level', level).start();
+    const b = container(to).export('Level', level).start();
+    const source = await request('Level', from);
+    const destination = await request('Level', to);
     await until(() => a.components.has(source.id) && b.components.has(destination.id), 'both launch');
     await server.rest('POST', '/api/links', {
       source: { componentRequestId: source.id, property: 'value' },
       destination: { componentRequestId: destination.id, property: 'value' },
     });
+    return { a, b, source, destination };
+  };
+
+  test('a link between components of two JavaScript containers carries the source\'s values', async () => {
+    const { a, b, source, destination } = await linkedLevels('js-a', 'js-b');
 
     const heard = [];
     b.components.get(destination.id).property('value').onChanged((value) => heard.push(value));
@@ -162,15 +168,7 @@ describe('ComponentContainer against the real server', () => {
   });
 
   test('values set together go along a link together and the destination hears each, in order', async () => {
-    const a = container('js-burst-a').export('Level', level).start();
-    const b = container('js-burst-b').export('Level', level).start();
-    const source = await request('Level', 'js-burst-a');
-    const destination = await request('Level', 'js-burst-b');
-    await until(() => a.components.has(source.id) && b.components.has(destination.id), 'both launch');
-    await server.rest('POST', '/api/links', {
-      source: { componentRequestId: source.id, property: 'value' },
-      destination: { componentRequestId: destination.id, property: 'value' },
-    });
+    const { a, b, source, destination } = await linkedLevels('js-burst-a', 'js-burst-b');
     const sourceValue = a.components.get(source.id).property('value');
     const destinationValue = b.components.get(destination.id).property('value');
     sourceValue.value = 0.5;

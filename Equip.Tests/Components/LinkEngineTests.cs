@@ -9,7 +9,7 @@ using static Equip.Tests.Support.PublishedComponents;
 namespace Equip.Tests.Components;
 
 /// Links and constants through the REST API, with components published by Equip.Client peers.
-public abstract class LinkEngineTests : IAsyncLifetime
+public abstract partial class LinkEngineTests : IAsyncLifetime
 {
     private static readonly PropertySchema Value = new("value", "number", false, Json(0));
     private static readonly PropertySchema Text = new("text", "string", false, Json(""));
