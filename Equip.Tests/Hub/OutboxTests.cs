@@ -110,6 +110,29 @@ public sealed class OutboxTests
         Assert.Equal([11L, 12, 13], Assert.IsType<ValuesFrame>(Assert.Single(sent).Message).Values.Select(v => v.Event.Revision));
     }
 
+    /// With half the capacity waiting, the receiver is far behind: a later value takes the newest
+    /// one's place whatever the bound, so values never overflow an outbox that one per item would not.
+    [Fact]
+    public void FarBehindAReceiverGetsTheLatestValueOnly()
+    {
+        var overflowed = false;
+        var (outbox, sent) = Capturing(capacity: 10, onOverflow: () => overflowed = true, valuesPerItem: 3);
+        Guid a = Guid.NewGuid(), b = Guid.NewGuid();
+        for (var revision = 1; revision <= 3; revision++)
+        {
+            outbox.Append(new OutboxValue("s", new SharedEvent(Changed(a, revision))));
+        }
+        for (var revision = 4; revision <= 20; revision++)
+        {
+            outbox.Append(new OutboxValue("s", new SharedEvent(Changed(b, revision))));
+        }
+
+        outbox.Flush();
+
+        Assert.False(overflowed);
+        Assert.Equal([1L, 2, 3, 4, 20], Assert.IsType<ValuesFrame>(Assert.Single(sent).Message).Values.Select(v => v.Event.Revision));
+    }
+
     [Fact]
     public void ReliableEventsAreNeverSquashed()
     {

@@ -3,9 +3,10 @@ using Equip.Protocol;
 namespace Equip.Web.Hubs.FanOut;
 
 /// What a connection has yet to receive, in order. Up to valuesPerItem unreliable updates (or
-/// value changes) of one item wait for one subscription; a later one takes the place of the newest
-/// of them (it moves to the end, so revision order holds): a receiver that keeps up gets every
-/// value, one that lags a few of an item at a time, the last of them the latest, never a backlog.
+/// value changes) of one item wait for one subscription (one, once half the capacity waits); a
+/// later one takes the place of the newest of them (it moves to the end, so revision order holds):
+/// a receiver that keeps up gets every value, one that lags a few of an item at a time, the last
+/// of them the latest, never a backlog.
 /// Entries are appended without sending; whoever appends flushes once when done (the dispatcher
 /// once per turn), and a flush writes everything queued to the connection at once, on the
 /// flushing thread, when no write is under way (else the write under way takes it when done):
@@ -33,7 +34,9 @@ internal sealed class Outbox(int capacity, int valuesPerItem, Action onOverflow,
                 if (_squashable.TryGetValue(key, out var older))
                 {
                     waiting = older.Waiting;
-                    if (waiting >= valuesPerItem)
+                    // Far behind (half the capacity waiting), a receiver gets the latest only:
+                    // values never cut a connection off that the latest-only rule would keep.
+                    if (waiting >= (_queue.Count * 2 >= capacity ? 1 : valuesPerItem))
                     {
                         _queue.Remove(older.Newest);
                         waiting--;
