@@ -58,8 +58,8 @@ public sealed class EquipClientOptions
     /// How many values of one item (unreliable updates, property values) wait together to be sent;
     /// a later one takes the place of the newest of them, and its caller is answered with it. A
     /// device that keeps up sends every value; one that produces faster than it can send, or is
-    /// disconnected, sends at most this many of an item, the last of them the latest. 1 keeps only
-    /// the latest.
+    /// disconnected, sends at most this many of an item, the last of them the latest; once half of
+    /// <see cref="MaxQueuedChanges"/> wait, only the latest. 1 keeps only the latest.
     /// </summary>
     public int ValuesQueuedPerItem { get; init; } = 4;
 

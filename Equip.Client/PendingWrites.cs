@@ -3,7 +3,8 @@ using Equip.Protocol;
 namespace Equip.Client;
 
 /// The client's own changes not yet answered, in the order they were made. Up to valuesPerItem
-/// unreliable value updates of an item wait to be sent; a later one takes the place of the newest
+/// unreliable value updates of an item wait to be sent (one, once the queue is half full, so that
+/// values never fill it where one per item would not); a later one takes the place of the newest
 /// of them. A write on its way is marked with the connection carrying it, and one carried by a
 /// connection that broke is sent again on the next.
 internal sealed class PendingWrites(int capacity, int valuesPerItem)
@@ -39,7 +40,7 @@ internal sealed class PendingWrites(int capacity, int valuesPerItem)
                 && older.Value.IsSquashable
                 && older.Value.Method == write.Method
                 && older.Value.Carrier is null
-                && _waitingOf.GetValueOrDefault(write.ItemId) >= valuesPerItem)
+                && _waitingOf.GetValueOrDefault(write.ItemId) >= (_queue.Count * 2 >= capacity ? 1 : valuesPerItem))
             {
                 _queue.Remove(older); // one waiting write takes another's place: as many wait
                 write.Supersede(older.Value);

@@ -33,7 +33,8 @@ const reassertBatch = 100;
  * @property {(client: EquipClient, itemId: string) => number | undefined} knownRevision
  *   the revision the client last saw of an own item
  * @property {(client: EquipClient) => number} valuesQueuedPerItem
- *   how many values of an item may wait to be sent (the option of that name)
+ *   how many values of an item may wait to be sent now (the option of that name, or one once the
+ *   queue is half full)
  */
 
 /** @type {ClientInternals} */
@@ -76,7 +77,7 @@ export class EquipClient {
     clientInternals = {
       queueValue: (client, itemId, source) => client.#queueValue(itemId, source),
       knownRevision: (client, itemId) => client.#owned.revisionOf(itemId),
-      valuesQueuedPerItem: (client) => client.#options.valuesQueuedPerItem,
+      valuesQueuedPerItem: (client) => client.#pending.valuesPerItemNow,
     };
   }
 

@@ -145,7 +145,8 @@ export class Write {
 
 /**
  * The client's own changes not yet answered, in the order they were made, bounded. Up to
- * valuesPerItem values (or unreliable updates) of an item wait, not yet on their way; a newer one
+ * valuesPerItem values (or unreliable updates) of an item wait, not yet on their way (one, once the
+ * queue is half full, so that values never fill it where one per item would not); a newer one
  * takes the place of the newest of them and answers its caller: a device back from an outage sends
  * a few values of each property, the last of them the latest, instead of every value it produced
  * meanwhile. A write on its way is marked with the connection carrying it; one whose connection
@@ -175,6 +176,11 @@ export class PendingWrites {
     return this.#writes.size;
   }
 
+  /** How many values of an item may wait now: valuesQueuedPerItem, or one once the queue is half full. */
+  get valuesPerItemNow() {
+    return this.#writes.size * 2 >= this.#capacity ? 1 : this.#valuesPerItem;
+  }
+
   /** The sequence number of the latest write queued so far. */
   get lastSequence() {
     return this.#sequence;
@@ -191,7 +197,7 @@ export class PendingWrites {
     }
     const older = write.isSquashable ? this.#lastOf.get(write.itemId) : undefined;
     const replaces = older !== undefined && older.isSquashable && older.method === write.method && older.carrier === null
-      && (this.#waitingOf.get(write.itemId) ?? 0) >= this.#valuesPerItem;
+      && (this.#waitingOf.get(write.itemId) ?? 0) >= this.valuesPerItemNow;
     if (!replaces && this.#writes.size >= this.#capacity) {
       write.fail(new EquipQueueFullError(this.#capacity));
       return write.done;

@@ -97,6 +97,19 @@ test('up to valuesQueuedPerItem values of an item wait, each sent; a later one t
   assert.equal(pending.count, 0);
 });
 
+test('once the queue is half full, a value takes the place of the newest waiting of its item whatever the bound', () => {
+  const pending = new PendingWrites(8, 3);
+  const enqueue = (itemId, v) => { pending.enqueue(new Write(HubNames.setValues, v, itemId)).catch(() => {}); };
+  for (let v = 1; v <= 3; v++) {
+    enqueue(id(1), v); // three of item 1: the bound
+  }
+  enqueue(id(2), 'a'); // the queue is half full from here (four of eight)
+  enqueue(id(2), 'b');
+  enqueue(id(2), 'c');
+  assert.equal(pending.count, 4, 'b took a\'s place, c took b\'s');
+  assert.equal(pending.valuesPerItemNow, 1);
+});
+
 test('a call still unanswered when a later one is acknowledged was not read: its values fail, the later ones are applied', async () => {
   const { pending, connection, sender, value } = setUp(2);
   const unread = value(id(1), 1);

@@ -88,7 +88,7 @@ export interface EquipClientOptions {
   maxQueuedChanges?: number;
   /** Values that may be on their way to the server, not yet acknowledged (32). */
   maxValuesInFlight?: number;
-  /** Values of one item that may wait together to be sent; a later one takes the place of the newest of them (4). 1 keeps only the latest. */
+  /** Values of one item that may wait together to be sent; a later one takes the place of the newest of them (4; once half of maxQueuedChanges wait, only the latest). 1 keeps only the latest. */
   valuesQueuedPerItem?: number;
   /** A SignalR logger or log level (none). */
   logger?: ILogger | LogLevel;

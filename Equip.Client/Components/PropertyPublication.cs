@@ -35,7 +35,7 @@ internal sealed class PropertyPublication(RunningComponent running, ComponentPro
     public Task PublishValue()
     {
         _waiting.RemoveAll(w => !w.Write.IsWaiting);
-        if (_waiting.Count >= running.Container.Client.ValuesQueuedPerItem)
+        if (_waiting.Count >= running.Container.Client.ValuesQueuedPerItemNow)
         {
             var (newest, value) = _waiting[^1];
             value.Value = property.ValueAsJson();

@@ -308,6 +308,32 @@ public abstract class EquipClientTests : IAsyncLifetime
         Assert.All(clockUpdates, name => Assert.Contains(name, new[] { "tick-1", "tick-50" }));
     }
 
+    /// Once half of MaxQueuedChanges wait, a value takes the place of the newest waiting one of its
+    /// item whatever ValuesQueuedPerItem says: values never fill the queue where one per item
+    /// would not. (A client never started queues and never sends.)
+    [Fact]
+    public async Task OnceItsQueueIsHalfFullAClientKeepsOnlyTheLatestValueOfAnItem()
+    {
+        await using var device = new EquipClient(new EquipClientOptions
+        {
+            Server = new Uri("http://127.0.0.1:9"), PeerId = "offline-1", Key = Testing.TestKeys.Admin, MaxQueuedChanges = 8, ValuesQueuedPerItem = 3,
+        });
+        Guid first = Guid.NewGuid(), second = Guid.NewGuid();
+        var values = new List<Task<long>>();
+        foreach (var value in new[] { 1, 2, 3 })
+        {
+            values.Add(device.SetValueAsync(first, JsonSerializer.SerializeToElement(value)));
+        }
+        Assert.Equal(3, device.PendingChanges);
+        foreach (var value in new[] { "a", "b", "c" })
+        {
+            values.Add(device.SetValueAsync(second, JsonSerializer.SerializeToElement(value)));
+        }
+
+        Assert.Equal(4, device.PendingChanges); // half full from "a" on: "b" took its place, "c" took b's
+        Assert.All(values, v => Assert.False(v.IsCompleted));
+    }
+
     /// With the default ValuesQueuedPerItem (4): while the client cannot send, the first values of
     /// an item keep their places and the latest takes the fourth, so a device that was away sends
     /// a few values, then the latest, never every tick; every caller is answered.
