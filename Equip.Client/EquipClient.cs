@@ -95,7 +95,7 @@ public sealed class EquipClient : IAsyncDisposable
     /// A value of the item read from the source when it is sent (the component layer keeps up to
     /// ValuesQueuedPerItem such writes waiting and gives the newest a later value beyond them).
     /// How many values of an item may wait now: ValuesQueuedPerItem, or one once the queue is half full.
-    internal int ValuesQueuedPerItemNow => _pending.Count * 2 >= _options.MaxQueuedChanges ? 1 : _options.ValuesQueuedPerItem;
+    internal int ValuesQueuedPerItemNow => _pending.ValuesPerItemNow;
 
     internal PendingWrite QueueValue(Guid itemId, Func<JsonElement> source)
     {

@@ -40,7 +40,7 @@ internal sealed class PendingWrites(int capacity, int valuesPerItem)
                 && older.Value.IsSquashable
                 && older.Value.Method == write.Method
                 && older.Value.Carrier is null
-                && _waitingOf.GetValueOrDefault(write.ItemId) >= (_queue.Count * 2 >= capacity ? 1 : valuesPerItem))
+                && _waitingOf.GetValueOrDefault(write.ItemId) >= PerItemNow())
             {
                 _queue.Remove(older); // one waiting write takes another's place: as many wait
                 write.Supersede(older.Value);
@@ -177,6 +177,21 @@ internal sealed class PendingWrites(int capacity, int valuesPerItem)
             _waitingOf.Clear();
         }
     }
+
+    /// How many values of an item may wait now: valuesPerItem, or one once the queue is half full.
+    public int ValuesPerItemNow
+    {
+        get
+        {
+            lock (_queue)
+            {
+                return PerItemNow();
+            }
+        }
+    }
+
+    /// The caller holds the lock.
+    private int PerItemNow() => _queue.Count * 2 >= capacity ? 1 : valuesPerItem;
 
     /// Marks the write as on its way over the connection; the caller holds the lock.
     private void Carry(PendingWrite write, object connection)
