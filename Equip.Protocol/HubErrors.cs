@@ -41,6 +41,8 @@ public static partial class HubErrors
     public const string Owned = "owned";
     /// <summary>A Close reason: the key the connection was made with was revoked. Reconnecting with it cannot help.</summary>
     public const string KeyRevoked = "key-revoked";
+    /// <summary>A Close reason: nothing arrived on the connection for the client timeout. Reconnecting helps.</summary>
+    public const string ClientTimeout = "client-timeout";
     /// <summary>The connection sent more calls than its rate limit allows; retry after the time the message gives.</summary>
     public const string RateLimited = "rate-limited";
     /// <summary>A configured limit was reached (subscriptions per connection, items per call).</summary>
@@ -70,6 +72,6 @@ public static partial class HubErrors
     /// The first known code followed by ": ", whatever precedes it: a call's error reads
     /// "... HubException: not-found: ...", a Close's "... error: stale-incarnation: ..." (each client
     /// library words its prefix its own way).
-    [GeneratedRegex(@"(?<![a-z-])(?<code>not-registered|already-registered|duplicate-subscription|invalid|not-found|revision-mismatch|no-lease|compacted|stale-incarnation|replaced|stopping|outcome-unknown|forbidden|not-responsible|owned|key-revoked|rate-limited|limit-reached): ")]
+    [GeneratedRegex(@"(?<![a-z-])(?<code>not-registered|already-registered|duplicate-subscription|invalid|not-found|revision-mismatch|no-lease|compacted|stale-incarnation|replaced|stopping|outcome-unknown|forbidden|not-responsible|owned|key-revoked|client-timeout|rate-limited|limit-reached): ")]
     private static partial Regex CodePattern();
 }

@@ -17,6 +17,7 @@ export const HubErrors = Object.freeze({
   notResponsible: 'not-responsible',
   owned: 'owned',
   keyRevoked: 'key-revoked',
+  clientTimeout: 'client-timeout',
   rateLimited: 'rate-limited',
   limitReached: 'limit-reached',
 });

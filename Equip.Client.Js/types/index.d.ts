@@ -269,6 +269,7 @@ export declare const HubErrors: Readonly<{
   notResponsible: 'not-responsible';
   owned: 'owned';
   keyRevoked: 'key-revoked';
+  clientTimeout: 'client-timeout';
   rateLimited: 'rate-limited';
   limitReached: 'limit-reached';
 }>;

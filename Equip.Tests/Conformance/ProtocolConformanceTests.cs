@@ -315,42 +315,6 @@ public abstract partial class ProtocolConformanceTests(ConformanceServer fixture
         Assert.Null(await again.ResultAsync("Get", JsonValue.Create(dropped["id"]!.GetValue<string>())));
     }
 
-    [Fact]
-    public async Task TheServerPingsAQuietConnectionAndClosesOneThatSendsNothing()
-    {
-        var hub = await ConnectAsync();
-        var quiet = Stopwatch.GetTimestamp();
-
-        var close = await hub.UntilClosedAsync(TimeSpan.FromSeconds(ConformanceServer.ClientTimeoutSeconds * 3));
-        var closedAfter = Stopwatch.GetElapsedTime(quiet);
-
-        Assert.Null(close); // a silent connection is simply closed
-        Assert.True(hub.IsClosed);
-        // Not before the timeout; after it within the liveness sweep's step, with room for a
-        // machine busy starting the other tests' servers (2 cores).
-        Assert.InRange(closedAfter.TotalSeconds, ConformanceServer.ClientTimeoutSeconds * 0.9, ConformanceServer.ClientTimeoutSeconds * 2.5);
-        var pings = hub.Pings;
-        Assert.NotEmpty(pings);
-        // SignalR looks for connections due a ping about once a second, whatever the interval.
-        var firstPing = Stopwatch.GetElapsedTime(quiet, pings[0]).TotalSeconds;
-        Assert.True(firstPing < ConformanceServer.KeepAliveSeconds + 2.5, $"the first ping came after {firstPing:0.00} s");
-    }
-
-    [Fact]
-    public async Task AConnectionThatPingsStaysOpenPastTheClientTimeout()
-    {
-        var (hub, _) = await RegisteredAsync();
-        var until = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(until).TotalSeconds < ConformanceServer.ClientTimeoutSeconds * 2)
-        {
-            await hub.SendPingAsync();
-            await Task.Delay(TimeSpan.FromSeconds(ConformanceServer.KeepAliveSeconds));
-        }
-
-        Assert.False(hub.IsClosed);
-        Assert.NotNull(await hub.ResultAsync("Add", Thing("alive")));
-    }
-
     [Theory]
     [InlineData("inc-b", HubErrors.StaleIncarnation)]
     [InlineData("inc-a", HubErrors.Replaced)]

@@ -37,7 +37,10 @@ internal static class HubSetup
             .AddHubOptions<DataspaceHub>(o =>
             {
                 o.KeepAliveInterval = peers.KeepAliveInterval;
-                o.ClientTimeoutInterval = peers.ClientTimeout;
+                // ConnectionLiveness enforces Equip:Peers:ClientTimeout on every byte, with a Close of
+                // its own; SignalR's timeout (counted from the first Ping only) is kept as a backstop
+                // well behind it, so that the two never race to close one connection differently.
+                o.ClientTimeoutInterval = peers.ClientTimeout * 2;
                 o.MaximumReceiveMessageSize = limits.MaxRequestBodyBytes;
                 o.AddFilter<HubErrorFilter>();
                 o.AddFilter<HubRateLimitFilter>(); // inside the error filter, which then sees its refusals

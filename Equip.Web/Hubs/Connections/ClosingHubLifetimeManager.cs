@@ -15,15 +15,21 @@ internal sealed class ClosingHubLifetimeManager(DefaultHubLifetimeManager<Datasp
     /// The connection's context, for writing to it directly (the hub's outboxes do).
     public HubConnectionContext ContextOf(string connectionId) => _connections[connectionId];
 
-    /// Sends Close with the error, then closes the connection.
-    public async Task CloseAsync(string connectionId, string error, bool allowReconnect)
+    /// Sends Close with the error, then closes the connection; false when no hub connection has
+    /// that id (yet). Without a linger the connection is cut as soon as the Close is written (up to
+    /// five seconds for the connection to take it), and the Close may not make it to the socket.
+    /// With one, the Close is given that long in all to be sent and the client to close its side.
+    public async Task<bool> CloseAsync(string connectionId, string error, bool allowReconnect, TimeSpan? linger = null)
     {
         if (!_connections.TryGetValue(connectionId, out var connection))
         {
-            return;
+            return false;
         }
-        await TrySendAsync(connection, new CloseMessage(error, allowReconnect));
+        var deadline = Stopwatch.GetTimestamp() + (long)((linger ?? TimeSpan.Zero).TotalSeconds * Stopwatch.Frequency);
+        await TrySendAsync(connection, new CloseMessage(error, allowReconnect), linger ?? TimeSpan.FromSeconds(5));
+        await UntilClosedAsync([connectionId], deadline);
         connection.Abort();
+        return true;
     }
 
     /// Sends Close to every connection at once, gives the clients up to the grace period to close
@@ -32,12 +38,8 @@ internal sealed class ClosingHubLifetimeManager(DefaultHubLifetimeManager<Datasp
     public async Task<int> CloseAllAsync(string error, bool allowReconnect, TimeSpan grace)
     {
         var all = _connections.Values.ToList();
-        await Task.WhenAll(all.Select(c => TrySendAsync(c, new CloseMessage(error, allowReconnect))));
-        var deadline = Stopwatch.GetTimestamp() + (long)(grace.TotalSeconds * Stopwatch.Frequency);
-        while (!_connections.IsEmpty && Stopwatch.GetTimestamp() < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Task.WhenAll(all.Select(c => TrySendAsync(c, new CloseMessage(error, allowReconnect), TimeSpan.FromSeconds(5))));
+        await UntilClosedAsync(_connections.Keys, Stopwatch.GetTimestamp() + (long)(grace.TotalSeconds * Stopwatch.Frequency));
         foreach (var connection in _connections.Values)
         {
             connection.Abort();
@@ -45,11 +47,19 @@ internal sealed class ClosingHubLifetimeManager(DefaultHubLifetimeManager<Datasp
         return all.Count;
     }
 
-    private static async Task TrySendAsync(HubConnectionContext connection, CloseMessage message)
+    private async Task UntilClosedAsync(ICollection<string> connectionIds, long deadline)
+    {
+        while (connectionIds.Any(_connections.ContainsKey) && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task TrySendAsync(HubConnectionContext connection, CloseMessage message, TimeSpan wait)
     {
         try
         {
-            await connection.WriteAsync(message).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+            await connection.WriteAsync(message).AsTask().WaitAsync(wait);
         }
         catch (Exception sendFailed) when (sendFailed is TimeoutException or OperationCanceledException or IOException or InvalidOperationException)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Equip.Infrastructure.Peers;
+using Equip.Protocol;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
@@ -11,9 +12,13 @@ namespace Equip.Web.Hubs.Connections;
 /// (power lost right after registering, or a client library that sends no pings while it is busy)
 /// would otherwise stay connected, its items never cleaned up. Liveness must not depend on what a
 /// client library happens to send.
+/// The close is always the same on the wire: a Close message with a client-timeout error and
+/// allowReconnect true, then the transport closes (SignalR's own client timeout, which would race
+/// it with a Close of its own, is set further out in HubSetup). A connection still in its
+/// handshake has no hub connection to send Close on, and is just closed.
 /// It keeps real time, as SignalR's own timeouts do, not the dataspace's TimeProvider: a test that
 /// moves the dataspace's clock on (leases, grace periods) must not make live connections silent.
-internal sealed class ConnectionLiveness(IOptions<PeerOptions> options, ILogger<ConnectionLiveness> logger) : BackgroundService
+internal sealed class ConnectionLiveness(IOptions<PeerOptions> options, ClosingHubLifetimeManager hubConnections, ILogger<ConnectionLiveness> logger) : BackgroundService
 {
     private static readonly TimeProvider Time = TimeProvider.System;
     private readonly ConcurrentDictionary<string, Watched> _connections = new();
@@ -37,7 +42,8 @@ internal sealed class ConnectionLiveness(IOptions<PeerOptions> options, ILogger<
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var timeout = options.Value.ClientTimeout;
-        using var timer = new PeriodicTimer(TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, timeout.Ticks / 8)), Time);
+        var step = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, timeout.Ticks / 8));
+        using var timer = new PeriodicTimer(step, Time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             var now = Time.GetTimestamp();
@@ -46,10 +52,19 @@ internal sealed class ConnectionLiveness(IOptions<PeerOptions> options, ILogger<
                 if (Time.GetElapsedTime(watched.LastHeard, now) > timeout && _connections.TryRemove(id, out _))
                 {
                     ConnectionLivenessLog.Silent(logger, id, timeout.TotalSeconds);
-                    watched.Connection.Abort(new ConnectionAbortedException($"Nothing arrived for {timeout.TotalSeconds:0.###} s (Equip:Peers:ClientTimeout)."));
+                    _ = CloseAsync(id, watched.Connection, timeout, step); // one dead socket does not hold up the sweep
                 }
             }
         }
+    }
+
+    /// Close first, so that a client still listening learns why; the Close is given one sweep step
+    /// to be sent and answered, so the close is never later than the documented bound.
+    private async Task CloseAsync(string id, ConnectionContext connection, TimeSpan timeout, TimeSpan linger)
+    {
+        var reason = $"{HubErrors.ClientTimeout}: Nothing arrived for {timeout.TotalSeconds:0.###} s (Equip:Peers:ClientTimeout); reconnect.";
+        await hubConnections.CloseAsync(id, reason, allowReconnect: true, linger);
+        connection.Abort(new ConnectionAbortedException(reason));
     }
 
     private sealed class Watched(ConnectionContext connection, long madeAt)
