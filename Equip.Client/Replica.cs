@@ -20,7 +20,12 @@ public enum ReplicaChangeKind
 /// <param name="Kind">What happened to the item.</param>
 /// <param name="Item">The item after the change (for a removal, its last state).</param>
 /// <param name="Reason">For a deletion: "explicit", "bound" or "leaseExpired".</param>
-public sealed record ReplicaChange(ReplicaChangeKind Kind, WireItem Item, string? Reason);
+public sealed record ReplicaChange(ReplicaChangeKind Kind, WireItem Item, string? Reason)
+{
+    /// <summary>True for a value this client set, taken in when the server applied it (the server
+    /// sends a connection no echo of its own values); false for everything the server sent.</summary>
+    public bool Own { get; init; }
+}
 
 /// <summary>
 /// A local copy of the items matching a pattern, kept up to date by a subscription and caught up
@@ -180,7 +185,7 @@ public sealed class Replica
         }
         if (changed is not null)
         {
-            Publish([new ReplicaChange(ReplicaChangeKind.Updated, changed, null)]);
+            Publish([new ReplicaChange(ReplicaChangeKind.Updated, changed, null) { Own = true }]);
         }
     }
 

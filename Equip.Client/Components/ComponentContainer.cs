@@ -194,9 +194,11 @@ public sealed class ComponentContainer : IAsyncDisposable
 
     private void OnRequestChanged(ReplicaChange change) => PostReconcile();
 
+    /// A value of the container's own is still counted unanswered when the replica takes it in, so
+    /// looking at it would find nothing; the look once it is answered (PropertyPublication) follows.
     private void OnPropertyChanged(ReplicaChange change)
     {
-        if (change.Kind != ReplicaChangeKind.Removed)
+        if (change.Kind != ReplicaChangeKind.Removed && !change.Own)
         {
             Post(new ContainerWork.CheckProperty(change.Item.Id, change.Item));
         }

@@ -25,8 +25,20 @@ internal sealed class PropertyPublication(RunningComponent running, ComponentPro
     /// The revision of the last own write answered; guarded by the component's gate.
     public long LastOwnRevision { get; private set; }
 
-    /// Whether the item may hold a value someone else wrote; the caller holds the gate.
-    public bool MayHoldOthersWrite(WireItem item) => Unanswered == 0 && item.Revision > LastOwnRevision;
+    /// Whether the item was looked at while own writes were unanswered; guarded by the component's gate.
+    private bool _lookAgain;
+
+    /// Whether the item may hold a value someone else wrote; the caller holds the gate. Looked at
+    /// while own writes are unanswered it may not, but it is looked at again once they are.
+    public bool MayHoldOthersWrite(WireItem item)
+    {
+        if (Unanswered > 0)
+        {
+            _lookAgain = true;
+            return false;
+        }
+        return item.Revision > LastOwnRevision;
+    }
 
     /// Publishes the property's value; the caller holds the gate. Each value is a write of its own
     /// while fewer than the client's ValuesQueuedPerItem wait to be sent; beyond them the newest
@@ -62,9 +74,10 @@ internal sealed class PropertyPublication(RunningComponent running, ComponentPro
         return write.Revision;
     }
 
-    /// Counts a write the container just queued (the caller holds the gate), and once it is
-    /// answered asks for the item to be looked at again: a write from someone else may have come
-    /// in meanwhile.
+    /// Counts a write the container just queued (the caller holds the gate), and once it and the
+    /// others are answered asks for the item to be looked at again if it was looked at meanwhile:
+    /// a write from someone else came in then. A device setting its own values wakes the container
+    /// for nothing else.
     public async Task TrackAsync(Task<long> write)
     {
         Unanswered++;
@@ -83,11 +96,17 @@ internal sealed class PropertyPublication(RunningComponent running, ComponentPro
         }
         finally
         {
+            bool lookAgain;
             lock (running.Component.Gate)
             {
                 Unanswered--;
+                lookAgain = Unanswered == 0 && _lookAgain;
+                _lookAgain &= !lookAgain;
             }
-            running.Container.Post(new ContainerWork.CheckProperty(ItemId));
+            if (lookAgain)
+            {
+                running.Container.Post(new ContainerWork.CheckProperty(ItemId));
+            }
         }
     }
 }
