@@ -2,14 +2,36 @@ using System.Diagnostics;
 
 namespace Equip.Bench.Scenarios;
 
-/// Link hops one at a time, after a warm-up (see HopProbe), and one hub call's round trip beside them.
+/// Link hops one at a time, after a warm-up (see HopProbe), and one hub call's round trip beside
+/// them: the measured hops go in blocks of 50, each followed by 50 `Get`s, so that both see the
+/// machine as it is at the time (a `Get` measured only after all the hops swung from run to run
+/// with whatever the machine did in those seconds).
 internal static class LinkHopLatency
 {
+    private const int Block = 50;
+
     public static async Task<object> RunAsync(BenchServer server, BenchOptions options)
     {
         await using var probe = await HopProbe.StartAsync(server.Address);
-        var latencies = await probe.MeasureAsync(options);
-        var calls = await HubCallsAsync(probe.Installation.Clients[0], 2000);
+        var client = probe.Installation.Clients[0];
+        var hops = new List<double>(options.Hops);
+        var calls = new List<double>(options.Hops);
+        await Latencies.OfHopsAsync(async _ =>
+        {
+            var hop = await probe.HopAsync();
+            hops.Add(hop);
+            if (hops.Count % Block == 0)
+            {
+                for (var call = 0; call < Block; call++)
+                {
+                    calls.Add(await GetAsync(client));
+                }
+            }
+            return hop;
+        }, options);
+        // The last options.Hops of each: the warm-up's went before them.
+        var latencies = new Latencies(hops[^options.Hops..]);
+        var get = new Latencies(calls[^Math.Min(calls.Count, options.Hops)..]);
         return new
         {
             scenario = "link-hop-latency",
@@ -21,20 +43,15 @@ internal static class LinkHopLatency
             meanUs = latencies.MeanUs,
             // One Get answered from memory over the same kind of connection: the floor of one
             // round trip through SignalR here; a hop makes two writes and two deliveries.
-            hubCallP50Us = calls.P50Us,
-            hubCallP99Us = calls.P99Us,
+            hubCallP50Us = get.P50Us,
+            hubCallP99Us = get.P99Us,
         };
     }
 
-    private static async Task<Latencies> HubCallsAsync(Equip.Client.EquipClient client, int calls)
+    private static async Task<double> GetAsync(Equip.Client.EquipClient client)
     {
-        var measured = new List<double>(calls);
-        for (var call = 0; call < calls; call++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            await client.GetAsync(Guid.Empty);
-            measured.Add(Latencies.Us(started));
-        }
-        return new Latencies(measured.Skip(calls / 5).ToList()); // the first fifth warms up
+        var started = Stopwatch.GetTimestamp();
+        await client.GetAsync(Guid.Empty);
+        return Latencies.Us(started);
     }
 }
