@@ -28,6 +28,9 @@ internal sealed class HopProbe : IAsyncDisposable
 
     public Installation Installation => _installation;
 
+    /// The destination's property item, the one each hop writes.
+    public Guid DestinationItem { get; private init; }
+
     public static Task<HopProbe> StartAsync(Uri server) => StartAsync([server]);
 
     /// The source's container on the first server, the destination's on the last (two nodes of a cluster).
@@ -36,7 +39,11 @@ internal sealed class HopProbe : IAsyncDisposable
         var installation = await Installation.StartSpreadAsync(servers, containers: 2);
         var requests = await installation.AddComponentsAsync([0, 1]);
         await installation.LinkAsync([(requests[0], requests[1])]);
-        var probe = new HopProbe(installation, installation.Level(requests[0]).Value, installation.Level(requests[1]).Value);
+        var destination = installation.Level(requests[1]);
+        var probe = new HopProbe(installation, installation.Level(requests[0]).Value, destination.Value)
+        {
+            DestinationItem = Equip.Protocol.Ect.PropertyItemId(destination.ComponentId, destination.Value.Name),
+        };
         // The link becomes active once the engine has seen both ends: the first value waits for it.
         await probe.HopAsync();
         return probe;

@@ -14,8 +14,10 @@ internal static class LinkHopLatency
     {
         await using var probe = await HopProbe.StartAsync(server.Address);
         var client = probe.Installation.Clients[0];
+        var property = probe.DestinationItem;
         var hops = new List<double>(options.Hops);
         var calls = new List<double>(options.Hops);
+        var itemCalls = new List<double>(options.Hops);
         await Latencies.OfHopsAsync(async _ =>
         {
             var hop = await probe.HopAsync();
@@ -24,7 +26,11 @@ internal static class LinkHopLatency
             {
                 for (var call = 0; call < Block; call++)
                 {
-                    calls.Add(await GetAsync(client));
+                    calls.Add(await GetAsync(client, Guid.Empty));
+                }
+                for (var call = 0; call < Block; call++)
+                {
+                    itemCalls.Add(await GetAsync(client, property));
                 }
             }
             return hop;
@@ -32,6 +38,7 @@ internal static class LinkHopLatency
         // The last options.Hops of each: the warm-up's went before them.
         var latencies = new Latencies(hops[^options.Hops..]);
         var get = new Latencies(calls[^Math.Min(calls.Count, options.Hops)..]);
+        var getItem = new Latencies(itemCalls[^Math.Min(itemCalls.Count, options.Hops)..]);
         return new
         {
             scenario = "link-hop-latency",
@@ -45,13 +52,17 @@ internal static class LinkHopLatency
             // round trip through SignalR here; a hop makes two writes and two deliveries.
             hubCallP50Us = get.P50Us,
             hubCallP99Us = get.P99Us,
+            // The same Get of the destination's property item: an answer that carries what the
+            // hop carries (the item, its value) instead of nothing.
+            hubGetItemP50Us = getItem.P50Us,
+            hubGetItemP99Us = getItem.P99Us,
         };
     }
 
-    private static async Task<double> GetAsync(Equip.Client.EquipClient client)
+    private static async Task<double> GetAsync(Equip.Client.EquipClient client, Guid id)
     {
         var started = Stopwatch.GetTimestamp();
-        await client.GetAsync(Guid.Empty);
+        await client.GetAsync(id);
         return Latencies.Us(started);
     }
 }
