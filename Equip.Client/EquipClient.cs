@@ -92,11 +92,11 @@ public sealed class EquipClient : IAsyncDisposable
         return write.Revision;
     }
 
-    /// A value of the item read from the source when it is sent (the component layer keeps up to
-    /// ValuesQueuedPerItem such writes waiting and gives the newest a later value beyond them).
     /// How many values of an item may wait now: ValuesQueuedPerItem, or one once the queue is half full.
     internal int ValuesQueuedPerItemNow => _pending.ValuesPerItemNow;
 
+    /// A value of the item read from the source when it is sent (the component layer keeps up to
+    /// ValuesQueuedPerItemNow such writes waiting and gives the newest a later value beyond them).
     internal PendingWrite QueueValue(Guid itemId, Func<JsonElement> source)
     {
         var write = PendingWrite.OfValue(itemId, source);

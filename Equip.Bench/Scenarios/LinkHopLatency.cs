@@ -15,14 +15,12 @@ internal static class LinkHopLatency
         await using var probe = await HopProbe.StartAsync(server.Address);
         var client = probe.Installation.Clients[0];
         var property = probe.DestinationItem;
-        var hops = new List<double>(options.Hops);
         var calls = new List<double>(options.Hops);
         var itemCalls = new List<double>(options.Hops);
-        await Latencies.OfHopsAsync(async _ =>
+        var latencies = await Latencies.OfHopsAsync(async n =>
         {
             var hop = await probe.HopAsync();
-            hops.Add(hop);
-            if (hops.Count % Block == 0)
+            if (n % Block == 0)
             {
                 for (var call = 0; call < Block; call++)
                 {
@@ -35,8 +33,7 @@ internal static class LinkHopLatency
             }
             return hop;
         }, options);
-        // The last options.Hops of each: the warm-up's went before them.
-        var latencies = new Latencies(hops[^options.Hops..]);
+        // The last options.Hops `Get`s: the warm-up's went before them.
         var get = new Latencies(calls[^Math.Min(calls.Count, options.Hops)..]);
         var getItem = new Latencies(itemCalls[^Math.Min(itemCalls.Count, options.Hops)..]);
         return new

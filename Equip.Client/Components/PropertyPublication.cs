@@ -101,7 +101,10 @@ internal sealed class PropertyPublication(RunningComponent running, ComponentPro
             {
                 Unanswered--;
                 lookAgain = Unanswered == 0 && _lookAgain;
-                _lookAgain &= !lookAgain;
+                if (lookAgain)
+                {
+                    _lookAgain = false;
+                }
             }
             if (lookAgain)
             {

@@ -15,21 +15,20 @@ internal sealed class ClosingHubLifetimeManager(DefaultHubLifetimeManager<Datasp
     /// The connection's context, for writing to it directly (the hub's outboxes do).
     public HubConnectionContext ContextOf(string connectionId) => _connections[connectionId];
 
-    /// Sends Close with the error, then closes the connection; false when no hub connection has
-    /// that id (yet). Without a linger the connection is cut as soon as the Close is written (up to
+    /// Sends Close with the error, then closes the connection (nothing when no hub connection has
+    /// that id, or not yet). Without a linger the connection is cut as soon as the Close is written (up to
     /// five seconds for the connection to take it), and the Close may not make it to the socket.
     /// With one, the Close is given that long in all to be sent and the client to close its side.
-    public async Task<bool> CloseAsync(string connectionId, string error, bool allowReconnect, TimeSpan? linger = null)
+    public async Task CloseAsync(string connectionId, string error, bool allowReconnect, TimeSpan? linger = null)
     {
         if (!_connections.TryGetValue(connectionId, out var connection))
         {
-            return false;
+            return;
         }
         var deadline = Stopwatch.GetTimestamp() + (long)((linger ?? TimeSpan.Zero).TotalSeconds * Stopwatch.Frequency);
         await TrySendAsync(connection, new CloseMessage(error, allowReconnect), linger ?? TimeSpan.FromSeconds(5));
         await UntilClosedAsync([connectionId], deadline);
         connection.Abort();
-        return true;
     }
 
     /// Sends Close to every connection at once, gives the clients up to the grace period to close
