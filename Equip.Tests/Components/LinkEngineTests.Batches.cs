@@ -57,12 +57,7 @@ public abstract partial class LinkEngineTests
     [Fact]
     public async Task ABurstIntoACycleOfLinksSettlesInItsTurn()
     {
-        var device = await DeviceAsync("sim-1", "Counter", Count);
-        Guid a = await RequestAsync("Counter", "sim-1"), b = await RequestAsync("Counter", "sim-1");
-        await PublishComponentAsync(device, "sim-1", a, "Counter", (Count, 1));
-        await PublishComponentAsync(device, "sim-1", b, "Counter", (Count, 1));
-        (await LinkAsync(a, "count", b, "count")).EnsureSuccessStatusCode();
-        (await LinkAsync(b, "count", a, "count")).EnsureSuccessStatusCode();
+        var (_, a, b) = await CycleOfTwoCountersAsync();
         Guid aItem = Ect.PropertyItemId(a.ToString(), "count"), bItem = Ect.PropertyItemId(b.ToString(), "count");
 
         var outcome = await SetValuesAsync([.. Enumerable.Range(2, 6).Select(n => new ValueWrite(aItem, Json(n)))]);

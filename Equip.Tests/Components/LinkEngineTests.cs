@@ -66,6 +66,24 @@ public abstract partial class LinkEngineTests : IAsyncLifetime
     private static JsonElement? ValueOf(Replica replica, Guid requestId, string property) =>
         replica.Get(Ect.PropertyItemId(Ect.ComponentIdForRequest(requestId), property))?.Fields.GetProperty("value");
 
+    /// Two counters on one device, at 1, each linked to the other, both links active (the engine
+    /// carries values along them from then on).
+    private async Task<(EquipClient Device, Guid A, Guid B)> CycleOfTwoCountersAsync()
+    {
+        var device = await DeviceAsync("sim-1", "Counter", Count);
+        Guid a = await RequestAsync("Counter", "sim-1"), b = await RequestAsync("Counter", "sim-1");
+        await PublishComponentAsync(device, "sim-1", a, "Counter", (Count, 1));
+        await PublishComponentAsync(device, "sim-1", b, "Counter", (Count, 1));
+        foreach (var (from, to) in new[] { (a, b), (b, a) })
+        {
+            var link = await LinkAsync(from, "count", to, "count");
+            link.EnsureSuccessStatusCode();
+            var id = (await link.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            await Wait.UntilAsync(async () => (await LinkStateAsync(id)).GetProperty("status").GetString() == "active", "the link is active");
+        }
+        return (device, a, b);
+    }
+
     private async Task<JsonElement> LinkStateAsync(Guid id) => await _http.GetFromJsonAsync<JsonElement>($"/api/links/{id}");
 
     [Fact]
@@ -126,12 +144,7 @@ public abstract partial class LinkEngineTests : IAsyncLifetime
     [Fact]
     public async Task ACycleOfLinksSettlesInsteadOfRinging()
     {
-        var device = await DeviceAsync("sim-1", "Counter", Count);
-        Guid a = await RequestAsync("Counter", "sim-1"), b = await RequestAsync("Counter", "sim-1");
-        await PublishComponentAsync(device, "sim-1", a, "Counter", (Count, 1));
-        await PublishComponentAsync(device, "sim-1", b, "Counter", (Count, 1));
-        await LinkAsync(a, "count", b, "count");
-        await LinkAsync(b, "count", a, "count");
+        var (device, a, b) = await CycleOfTwoCountersAsync();
         var watch = Watch(device);
         await watch.Settled(r => r.HasSnapshot);
 
