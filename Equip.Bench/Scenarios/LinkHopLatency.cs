@@ -22,14 +22,8 @@ internal static class LinkHopLatency
             var hop = await probe.HopAsync();
             if (n % Block == 0)
             {
-                for (var call = 0; call < Block; call++)
-                {
-                    calls.Add(await GetAsync(client, Guid.Empty));
-                }
-                for (var call = 0; call < Block; call++)
-                {
-                    itemCalls.Add(await GetAsync(client, property));
-                }
+                await GetsAsync(client, Guid.Empty, calls);
+                await GetsAsync(client, property, itemCalls);
             }
             return hop;
         }, options);
@@ -56,10 +50,14 @@ internal static class LinkHopLatency
         };
     }
 
-    private static async Task<double> GetAsync(Equip.Client.EquipClient client, Guid id)
+    /// A block of `Get`s of the item, each one's round trip added to the list.
+    private static async Task GetsAsync(Equip.Client.EquipClient client, Guid id, List<double> into)
     {
-        var started = Stopwatch.GetTimestamp();
-        await client.GetAsync(id);
-        return Latencies.Us(started);
+        for (var call = 0; call < Block; call++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await client.GetAsync(id);
+            into.Add(Latencies.Us(started));
+        }
     }
 }

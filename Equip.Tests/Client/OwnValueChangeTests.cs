@@ -10,32 +10,18 @@ namespace Equip.Tests.Client;
 /// The server sends a connection no echo of its own values: the client's replicas take a value it
 /// set in when the server acknowledges it, and say so (ReplicaChange.Own), so that a container (or
 /// any other watcher) can tell its own doing from someone else's write.
-public sealed class OwnValueChangeTests : IAsyncLifetime
+public sealed class OwnValueChangeTests
 {
-    private readonly TestStore _store = TestStore.Sqlite();
-    private EquipServer? _server;
-
-    public Task InitializeAsync()
-    {
-        _server = new EquipServer(_store);
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        _server!.Dispose();
-        _store.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task AValueTheClientSetIsAnOwnChangeAtItsRevisionAndTheSameValueElsewhereIsNot(bool messagePack)
     {
-        await using var device = Start(_server!.Address, "knob-1", messagePack);
+        using var store = TestStore.Sqlite();
+        using var server = new EquipServer(store);
+        await using var device = Start(server.Address, "knob-1", messagePack);
         var knob = await device.AddAsync(Thing("knob", processBound: true)).WaitAsync(Wait.Timeout);
-        await using var display = Start(_server.Address, "display-1", messagePack);
+        await using var display = Start(server.Address, "display-1", messagePack);
         var own = device.Subscribe(new WirePattern { Type = "demo.Thing" });
         var other = display.Subscribe(new WirePattern { Type = "demo.Thing" });
         await own.Settled(r => r.HasSnapshot && r.Get(knob.Id) is not null);
