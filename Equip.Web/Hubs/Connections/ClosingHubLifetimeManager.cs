@@ -18,7 +18,9 @@ internal sealed class ClosingHubLifetimeManager(DefaultHubLifetimeManager<Datasp
     /// Sends Close with the error, then closes the connection (nothing when no hub connection has
     /// that id, or not yet). Without a linger the connection is cut as soon as the Close is written (up to
     /// five seconds for the connection to take it), and the Close may not make it to the socket.
-    /// With one, the Close is given that long in all to be sent and the client to close its side.
+    /// With one, the Close is given that long in all to be sent and the client to close its side,
+    /// and then the socket is cut before the hub connection is closed: SignalR closing a hub
+    /// connection writes a Close of its own (with no error), which must not follow ours.
     public async Task CloseAsync(string connectionId, string error, bool allowReconnect, TimeSpan? linger = null)
     {
         if (!_connections.TryGetValue(connectionId, out var connection))
@@ -28,6 +30,10 @@ internal sealed class ClosingHubLifetimeManager(DefaultHubLifetimeManager<Datasp
         var deadline = Stopwatch.GetTimestamp() + (long)((linger ?? TimeSpan.Zero).TotalSeconds * Stopwatch.Frequency);
         await TrySendAsync(connection, new CloseMessage(error, allowReconnect), linger ?? TimeSpan.FromSeconds(5));
         await UntilClosedAsync([connectionId], deadline);
+        if (linger is not null)
+        {
+            connection.GetHttpContext()?.Abort();
+        }
         connection.Abort();
     }
 
