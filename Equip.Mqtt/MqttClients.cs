@@ -72,7 +72,7 @@ internal sealed partial class MqttClients(
             args.SessionItems[GrantItem] = grant;
         }
         args.SessionItems[CleanItem] = args.CleanSession ?? true;
-        return Task.CompletedTask;
+        return EarlierEndAsync(args.ClientId);
     }
 
     private void Refuse(ValidatingConnectionEventArgs args, MqttConnectReasonCode code, string why)
@@ -144,17 +144,24 @@ internal sealed partial class MqttClients(
             return;
         }
         _connections.TryRemove(new KeyValuePair<string, Connection>(args.ClientId, connection));
-        if (await connection.Registering is not { } actor)
+        try
         {
-            return;
+            if (await connection.Registering is not { } actor)
+            {
+                return;
+            }
+            if (args.DisconnectType == MqttClientDisconnectType.Clean)
+            {
+                await peers.EndAsync(actor, CancellationToken.None);
+            }
+            else
+            {
+                await peers.DisconnectAsync(actor, CancellationToken.None);
+            }
         }
-        if (args.DisconnectType == MqttClientDisconnectType.Clean)
+        finally
         {
-            await peers.EndAsync(actor, CancellationToken.None);
-        }
-        else
-        {
-            await peers.DisconnectAsync(actor, CancellationToken.None);
+            connection.Ended.TrySetResult();
         }
     }
 
@@ -180,10 +187,6 @@ internal sealed partial class MqttClients(
         }
     }
 
-    /// A connected client: its registration as a peer (null once refused), the device key it
-    /// connected with (null for the admin key), even while it registers, and where it connected
-    /// from (which tells its end from that of a newer connection of the same client id).
-    private sealed record Connection(Task<PeerActor?> Registering, Guid? KeyId, EndPoint? Remote);
 
     [LoggerMessage(1, LogLevel.Warning, "Refused MQTT client '{ClientId}' from {Remote}: {Reason}", EventName = "MqttConnectRefused")]
     private static partial void ConnectRefused(ILogger logger, string clientId, string remote, string reason);

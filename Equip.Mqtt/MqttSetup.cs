@@ -41,7 +41,8 @@ public static partial class MqttSetup
         // started, and swallows a port it cannot bind: this one starts (or fails) before the
         // server answers /health.
         services.AddSingleton(serverOptions);
-        services.AddSingleton(provider => new MqttServerFactory().CreateMqttServer(serverOptions, provider.GetServices<IMqttServerAdapter>()));
+        services.AddSingleton<MqttNetLog>();
+        services.AddSingleton(provider => new MqttServerFactory().CreateMqttServer(serverOptions, provider.GetServices<IMqttServerAdapter>(), provider.GetRequiredService<MqttNetLog>()));
         services.AddMqttTcpServerAdapter();
         services.AddMqttConnectionHandler();
         services.AddConnections();
