@@ -75,11 +75,11 @@ public sealed class HomieProcessTests : IAsyncLifetime
 
         await LinkAsync(admin, new { componentRequestId = slider, property = "value" }, new { containerId = "esp-7", component = "light", property = "brightness" });
         await LinkAsync(admin, new { containerId = "esp-7", component = "sensor", property = "level" }, new { componentRequestId = display, property = "text" });
-        await ComponentAsync(admin, display.ToString(), c => Value(c, "text").GetString() == "42"); // the device's level on the simulator
+        await ComponentAsync(admin, display.ToString(), c => Value(c, "text") is { ValueKind: JsonValueKind.String } text && text.GetString() == "42"); // the device's level on the simulator
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/components/{slider}/properties/value", new { value = 40 })).StatusCode);
         await device.WaitForOutputAsync("set homie/5/esp-7/light/brightness/set 40");
-        await ComponentAsync(admin, "esp-7/light", c => Value(c, "brightness").ValueKind == JsonValueKind.Number && Value(c, "brightness").GetInt64() == 40);
+        await ComponentAsync(admin, "esp-7/light", c => ComponentValue.NumberOf(c, "brightness") == 40);
 
         await device.KillAsync(); // kill -9: no DISCONNECT; the broker notices the closed socket
         await Wait.UntilAsync(async () => (await admin.GetFromJsonAsync<JsonElement>("/api/items?type=ect.Container")).EnumerateArray()
@@ -99,6 +99,5 @@ public sealed class HomieProcessTests : IAsyncLifetime
         await Wait.UntilAsync(async () => (await admin.GetFromJsonAsync<JsonElement>("/api/components")).EnumerateArray()
             .Any(c => c.GetProperty("id").GetString() == id && condition(c)), $"component {id}");
 
-    private static JsonElement Value(JsonElement component, string property) =>
-        component.GetProperty("properties").EnumerateArray().First(p => p.GetProperty("name").GetString() == property).GetProperty("value");
+    private static JsonElement Value(JsonElement component, string property) => ComponentValue.Of(component, property);
 }

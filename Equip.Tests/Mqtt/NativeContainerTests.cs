@@ -86,7 +86,7 @@ public sealed class NativeContainerTests : SecurityServer
 
         await lamp.PublishAsync("equip/lamp-3/hall/on", "not a boolean");
         await lamp.PublishAsync("equip/lamp-3/hall/watts", "3");
-        hall = await ComponentAsync(admin, "lamp-3/hall", c => Value(c, "watts").GetDouble() == 3);
+        hall = await ComponentAsync(admin, "lamp-3/hall", c => ComponentValue.NumberOf(c, "watts") == 3);
         Assert.True(Value(hall, "on").GetBoolean());
 
         // Gone with its client: a DISCONNECT ends the session and its items.
@@ -110,10 +110,10 @@ public sealed class NativeContainerTests : SecurityServer
         var created = await admin.PostAsJsonAsync("/api/component-requests", new { capability = "Lamp", containerId = "lamp-py", initialValues = new { on = true } });
         var requestId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         await ComponentRequests.RunningAsync(admin, requestId);
-        await ComponentAsync(admin, requestId.ToString(), c => Value(c, "on").ValueKind == JsonValueKind.True && Value(c, "watts").GetDouble() == 9.5);
+        await ComponentAsync(admin, requestId.ToString(), c => Value(c, "on").ValueKind == JsonValueKind.True && ComponentValue.NumberOf(c, "watts") == 9.5);
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/components/{requestId}/properties/on", new { value = false })).StatusCode);
-        await ComponentAsync(admin, requestId.ToString(), c => Value(c, "watts").GetDouble() == 0); // applied by the firmware
+        await ComponentAsync(admin, requestId.ToString(), c => ComponentValue.NumberOf(c, "watts") == 0); // applied by the firmware
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/component-requests/{requestId}")).StatusCode);
         await Wait.UntilAsync(async () => !(await admin.GetFromJsonAsync<JsonElement>("/api/components")).EnumerateArray()
@@ -175,6 +175,5 @@ public sealed class NativeContainerTests : SecurityServer
         return found;
     }
 
-    private static JsonElement Value(JsonElement component, string property) =>
-        component.GetProperty("properties").EnumerateArray().First(p => p.GetProperty("name").GetString() == property).GetProperty("value");
+    private static JsonElement Value(JsonElement component, string property) => ComponentValue.Of(component, property);
 }
