@@ -15,4 +15,8 @@ internal static class ComponentValue
     /// The value as a number; null while it is not one (not listed yet, or still null).
     public static double? NumberOf(JsonElement component, string property) =>
         Of(component, property) is { ValueKind: JsonValueKind.Number } number ? number.GetDouble() : null;
+
+    /// The value as text; null while it is not text (not listed yet, or still null).
+    public static string? TextOf(JsonElement component, string property) =>
+        Of(component, property) is { ValueKind: JsonValueKind.String } text ? text.GetString() : null;
 }

@@ -75,7 +75,7 @@ public sealed class HomieProcessTests : IAsyncLifetime
 
         await LinkAsync(admin, new { componentRequestId = slider, property = "value" }, new { containerId = "esp-7", component = "light", property = "brightness" });
         await LinkAsync(admin, new { containerId = "esp-7", component = "sensor", property = "level" }, new { componentRequestId = display, property = "text" });
-        await ComponentAsync(admin, display.ToString(), c => Value(c, "text") is { ValueKind: JsonValueKind.String } text && text.GetString() == "42"); // the device's level on the simulator
+        await ComponentAsync(admin, display.ToString(), c => ComponentValue.TextOf(c, "text") == "42"); // the device's level on the simulator
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/components/{slider}/properties/value", new { value = 40 })).StatusCode);
         await device.WaitForOutputAsync("set homie/5/esp-7/light/brightness/set 40");
