@@ -187,7 +187,6 @@ internal sealed partial class MqttClients(
         }
     }
 
-
     [LoggerMessage(1, LogLevel.Warning, "Refused MQTT client '{ClientId}' from {Remote}: {Reason}", EventName = "MqttConnectRefused")]
     private static partial void ConnectRefused(ILogger logger, string clientId, string remote, string reason);
 
