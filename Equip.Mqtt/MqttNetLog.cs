@@ -16,7 +16,7 @@ internal sealed class MqttNetLog(ILoggerFactory loggers) : IMqttNetLogger
 
     public void Publish(MqttNetLogLevel logLevel, string source, string message, object[] parameters, Exception exception)
     {
-        if (logLevel is MqttNetLogLevel.Warning or MqttNetLogLevel.Error && _logger.IsEnabled(LogLevel.Warning))
+        if (logLevel is MqttNetLogLevel.Warning or MqttNetLogLevel.Error)
         {
             var text = parameters is { Length: > 0 } ? string.Format(System.Globalization.CultureInfo.InvariantCulture, message, parameters) : message;
             _logger.LogWarning(exception, "{Source}: {Message}", source, text);

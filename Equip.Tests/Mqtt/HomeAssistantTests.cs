@@ -41,7 +41,7 @@ public sealed class HomeAssistantTests : SecurityServer
         Assert.Equal("ABC123", relay.GetProperty("containerId").GetString());
         var temperature = await ComponentAsync("ABC123/plug_temp", c => State(c) is JsonValueKind.Number);
         Assert.Equal("sensor", temperature.GetProperty("capability").GetString());
-        Assert.Equal(22.5, ComponentValue.NumberOf(temperature, "state"));
+        Assert.Equal(22.5, ListedComponent.Number(temperature, "state"));
 
         using var admin = Server.NewClient();
         var set = await admin.PutAsJsonAsync($"/api/components/{Uri.EscapeDataString("ABC123/plug_relay")}/properties/command", new { value = false });
@@ -74,9 +74,9 @@ public sealed class HomeAssistantTests : SecurityServer
         var display = await ComponentRequests.RunAsync(admin, "Display", "sim-ha");
         await LinkAsync(admin, new { containerId = "fan1", component = "fan_rpm", property = "state" }, new { componentRequestId = display, property = "text" });
         await LinkAsync(admin, new { componentRequestId = slider, property = "value" }, new { containerId = "fan1", component = "fan_speed", property = "command" });
-        await ComponentAsync(display.ToString(), c => ComponentValue.TextOf(c, "text") == "1200");
+        await ComponentAsync(display.ToString(), c => ListedComponent.Text(c, "text") == "1200");
         await fan.PublishAsync("fan/rpm", "1350");
-        await ComponentAsync(display.ToString(), c => ComponentValue.TextOf(c, "text") == "1350");
+        await ComponentAsync(display.ToString(), c => ListedComponent.Text(c, "text") == "1350");
 
         Assert.Equal("0", (await fan.NextAsync("fan/speed/set")).Payload); // the slider's value, carried when the link is made
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/components/{slider}/properties/value", new { value = 3 })).StatusCode);
@@ -129,5 +129,5 @@ public sealed class HomeAssistantTests : SecurityServer
     }
 
     private static JsonValueKind? State(JsonElement component) =>
-        ComponentValue.Of(component, "state").ValueKind is var kind and not JsonValueKind.Undefined ? kind : null;
+        ListedComponent.Value(component, "state").ValueKind is var kind and not JsonValueKind.Undefined ? kind : null;
 }

@@ -71,15 +71,15 @@ public sealed class HomieProcessTests : IAsyncLifetime
         var slider = await ComponentRequests.RunAsync(admin, "Slider", "sim-h");
         var display = await ComponentRequests.RunAsync(admin, "Display", "sim-h");
         await using var device = ScriptProcess.Start("/usr/bin/python3", _script!, $"{server.MqttPort}", TestKeys.Admin);
-        await ComponentAsync(admin, "esp-7/sensor", c => Value(c, "level").ValueKind == JsonValueKind.Number);
+        await ComponentAsync(admin, "esp-7/sensor", c => ListedComponent.Value(c, "level").ValueKind == JsonValueKind.Number);
 
         await LinkAsync(admin, new { componentRequestId = slider, property = "value" }, new { containerId = "esp-7", component = "light", property = "brightness" });
         await LinkAsync(admin, new { containerId = "esp-7", component = "sensor", property = "level" }, new { componentRequestId = display, property = "text" });
-        await ComponentAsync(admin, display.ToString(), c => ComponentValue.TextOf(c, "text") == "42"); // the device's level on the simulator
+        await ComponentAsync(admin, display.ToString(), c => ListedComponent.Text(c, "text") == "42"); // the device's level on the simulator
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/components/{slider}/properties/value", new { value = 40 })).StatusCode);
         await device.WaitForOutputAsync("set homie/5/esp-7/light/brightness/set 40");
-        await ComponentAsync(admin, "esp-7/light", c => ComponentValue.NumberOf(c, "brightness") == 40);
+        await ComponentAsync(admin, "esp-7/light", c => ListedComponent.Number(c, "brightness") == 40);
 
         await device.KillAsync(); // kill -9: no DISCONNECT; the broker notices the closed socket
         await Wait.UntilAsync(async () => (await admin.GetFromJsonAsync<JsonElement>("/api/items?type=ect.Container")).EnumerateArray()
@@ -98,6 +98,4 @@ public sealed class HomieProcessTests : IAsyncLifetime
     private static async Task ComponentAsync(HttpClient admin, string id, Func<JsonElement, bool> condition) =>
         await Wait.UntilAsync(async () => (await admin.GetFromJsonAsync<JsonElement>("/api/components")).EnumerateArray()
             .Any(c => c.GetProperty("id").GetString() == id && condition(c)), $"component {id}");
-
-    private static JsonElement Value(JsonElement component, string property) => ComponentValue.Of(component, property);
 }

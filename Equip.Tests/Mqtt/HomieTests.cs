@@ -32,14 +32,14 @@ public sealed class HomieTests : SecurityServer
         await PublishRetainedAsync(lamp, "homie/5/esp-1/sensor/temperature", "21.5");
         await PublishRetainedAsync(lamp, "homie/5/esp-1/$state", "ready");
 
-        var light = await ComponentAsync("esp-1/light", c => Property(c, "on") is { } on && on.GetProperty("value").ValueKind == JsonValueKind.False);
+        var light = await ComponentAsync("esp-1/light", c => ListedComponent.Property(c, "on") is { } on && on.GetProperty("value").ValueKind == JsonValueKind.False);
         Assert.Equal("esp-1", light.GetProperty("containerId").GetString());
         Assert.Equal("switch", light.GetProperty("capability").GetString());
-        Assert.Equal("boolean", Property(light, "on")!.Value.GetProperty("type").GetString());
-        Assert.Equal("integer", Property(light, "brightness")!.Value.GetProperty("type").GetString());
-        var sensor = await ComponentAsync("esp-1/sensor", c => Property(c, "temperature")?.GetProperty("value").ValueKind == JsonValueKind.Number);
-        Assert.Equal(21.5, Property(sensor, "temperature")!.Value.GetProperty("value").GetDouble());
-        Assert.True(Property(sensor, "temperature")!.Value.GetProperty("readOnly").GetBoolean());
+        Assert.Equal("boolean", ListedComponent.Property(light, "on")!.Value.GetProperty("type").GetString());
+        Assert.Equal("integer", ListedComponent.Property(light, "brightness")!.Value.GetProperty("type").GetString());
+        var sensor = await ComponentAsync("esp-1/sensor", c => ListedComponent.Property(c, "temperature")?.GetProperty("value").ValueKind == JsonValueKind.Number);
+        Assert.Equal(21.5, ListedComponent.Property(sensor, "temperature")!.Value.GetProperty("value").GetDouble());
+        Assert.True(ListedComponent.Property(sensor, "temperature")!.Value.GetProperty("readOnly").GetBoolean());
 
         using var admin = Server.NewClient();
         var set = await admin.PutAsJsonAsync($"/api/components/{Uri.EscapeDataString("esp-1/light")}/properties/on", new { value = true });
@@ -102,10 +102,10 @@ public sealed class HomieTests : SecurityServer
         Assert.DoesNotContain((await admin.GetFromJsonAsync<JsonElement>("/api/components")).EnumerateArray(), c => c.GetProperty("id").GetString() == "esp-4/light");
 
         await PublishRetainedAsync(lamp, "homie/esp-4/$state", "ready");
-        var light = await ComponentAsync("esp-4/light", c => Property(c, "on")?.GetProperty("value").ValueKind == JsonValueKind.True);
+        var light = await ComponentAsync("esp-4/light", c => ListedComponent.Property(c, "on")?.GetProperty("value").ValueKind == JsonValueKind.True);
         Assert.Equal("switch", light.GetProperty("capability").GetString());
-        Assert.Equal(4.5, Property(light, "power")!.Value.GetProperty("value").GetDouble());
-        Assert.True(Property(light, "power")!.Value.GetProperty("readOnly").GetBoolean());
+        Assert.Equal(4.5, ListedComponent.Property(light, "power")!.Value.GetProperty("value").GetDouble());
+        Assert.True(ListedComponent.Property(light, "power")!.Value.GetProperty("readOnly").GetBoolean());
 
         var set = await admin.PutAsJsonAsync($"/api/components/{Uri.EscapeDataString("esp-4/light")}/properties/on", new { value = false });
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
@@ -143,9 +143,4 @@ public sealed class HomieTests : SecurityServer
         await Wait.UntilAsync(async () => (await admin.GetFromJsonAsync<JsonElement>("/api/items?type=ect.Container")).EnumerateArray()
             .Any(c => c.GetProperty("fields").GetProperty("containerId").GetString() == id && condition(c)), $"container {id}");
     }
-
-    private static JsonElement? Property(JsonElement component, string name) =>
-        component.GetProperty("properties").EnumerateArray().FirstOrDefault(p => p.GetProperty("name").GetString() == name) is { ValueKind: JsonValueKind.Object } found
-            ? found
-            : null;
 }

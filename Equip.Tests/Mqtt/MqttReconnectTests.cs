@@ -24,7 +24,9 @@ public sealed class MqttReconnectTests
             var (earlier, _) = await MqttTestClient.TryConnectAsync(MqttTestClient.Options(server.MqttPort, "plug-1", version: MqttProtocolVersion.V311).Build());
             await using var _earlier = earlier;
             Assert.True((await earlier.PublishAsync("stat/plug-1/POWER", "ON")).IsSuccess);
-            var (again, connecting) = await MqttTestClient.TryConnectAsync(MqttTestClient.Options(server.MqttPort, "plug-1").Build(), before: earlier.Client.DisconnectAsync());
+            var leaving = earlier.Client.DisconnectAsync(); // its DISCONNECT is sent; the new CONNECT follows at once
+            var (again, connecting) = await MqttTestClient.TryConnectAsync(MqttTestClient.Options(server.MqttPort, "plug-1").Build());
+            await leaving;
             await using var _again = again;
             Assert.Equal(MqttClientConnectResultCode.Success, connecting.ResultCode);
             var ended = false;

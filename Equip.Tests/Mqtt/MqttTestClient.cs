@@ -30,17 +30,11 @@ public sealed class MqttTestClient : IAsyncDisposable
         return key is null ? options : options.WithCredentials("tester", key);
     }
 
-    /// Connects; the result says whether the broker accepted it. With before, the connection is
-    /// made while that is under way (another client's disconnect, say), and waits for it too.
-    public static async Task<(MqttTestClient Client, MqttClientConnectResult Result)> TryConnectAsync(MqttClientOptions options, Task? before = null)
+    /// Connects; the result says whether the broker accepted it.
+    public static async Task<(MqttTestClient Client, MqttClientConnectResult Result)> TryConnectAsync(MqttClientOptions options)
     {
         var client = new MqttTestClient(new MqttClientFactory().CreateMqttClient());
-        var connecting = client.Client.ConnectAsync(options);
-        if (before is not null)
-        {
-            await before;
-        }
-        return (client, await connecting);
+        return (client, await client.Client.ConnectAsync(options));
     }
 
     public static async Task<MqttTestClient> ConnectAsync(int port, string clientId, string key = TestKeys.Admin)

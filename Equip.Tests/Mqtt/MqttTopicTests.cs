@@ -159,8 +159,7 @@ public sealed class MqttTopicTests : SecurityServer
         return found;
     }
 
+    /// The property's value as JSON text; null while it is not listed.
     private static string? Value(JsonElement component, string property) =>
-        component.GetProperty("properties").EnumerateArray().FirstOrDefault(p => p.GetProperty("name").GetString() == property) is { ValueKind: JsonValueKind.Object } found
-            ? found.GetProperty("value").GetRawText()
-            : null;
+        ListedComponent.Property(component, property)?.GetProperty("value").GetRawText();
 }

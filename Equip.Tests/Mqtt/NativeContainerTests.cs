@@ -44,11 +44,11 @@ public sealed class NativeContainerTests : SecurityServer
         Assert.True((await lamp.PublishAsync($"equip/lamp-1/{requestId}/$component", """{"capability":"Lamp","name":"Desk lamp"}""")).IsSuccess);
         Assert.True((await lamp.PublishAsync($"equip/lamp-1/{requestId}/watts", "4.5")).IsSuccess);
         await ComponentRequests.RunningAsync(admin, requestId);
-        var component = await ComponentAsync(admin, requestId.ToString(), c => Value(c, "watts").ValueKind == JsonValueKind.Number);
+        var component = await ComponentAsync(admin, requestId.ToString(), c => ListedComponent.Value(c, "watts").ValueKind == JsonValueKind.Number);
         Assert.Equal("lamp-1", component.GetProperty("containerId").GetString());
         Assert.Equal("Desk lamp", component.GetProperty("name").GetString());
-        Assert.True(Value(component, "on").GetBoolean()); // the request's initial value
-        Assert.Equal(4.5, Value(component, "watts").GetDouble());
+        Assert.True(ListedComponent.Value(component, "on").GetBoolean()); // the request's initial value
+        Assert.Equal(4.5, ListedComponent.Value(component, "watts").GetDouble());
 
         var set = await admin.PutAsJsonAsync($"/api/components/{requestId}/properties/on", new { value = false });
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
@@ -80,14 +80,14 @@ public sealed class NativeContainerTests : SecurityServer
         await lamp.PublishAsync("equip/lamp-3/$capabilities/Lamp", Lamp);
         await lamp.PublishAsync("equip/lamp-3/hall/$component", """{"capability":"Lamp","values":{"on":true,"watts":"12"}}""");
         using var admin = Server.NewClient();
-        var hall = await ComponentAsync(admin, "lamp-3/hall", c => Value(c, "watts").ValueKind == JsonValueKind.Number);
-        Assert.Equal(12, Value(hall, "watts").GetDouble());
+        var hall = await ComponentAsync(admin, "lamp-3/hall", c => ListedComponent.Value(c, "watts").ValueKind == JsonValueKind.Number);
+        Assert.Equal(12, ListedComponent.Value(hall, "watts").GetDouble());
         Assert.Equal(JsonValueKind.Null, hall.GetProperty("componentRequestId").ValueKind);
 
         await lamp.PublishAsync("equip/lamp-3/hall/on", "not a boolean");
         await lamp.PublishAsync("equip/lamp-3/hall/watts", "3");
-        hall = await ComponentAsync(admin, "lamp-3/hall", c => ComponentValue.NumberOf(c, "watts") == 3);
-        Assert.True(Value(hall, "on").GetBoolean());
+        hall = await ComponentAsync(admin, "lamp-3/hall", c => ListedComponent.Number(c, "watts") == 3);
+        Assert.True(ListedComponent.Value(hall, "on").GetBoolean());
 
         // Gone with its client: a DISCONNECT ends the session and its items.
         await lamp.Client.DisconnectAsync();
@@ -110,10 +110,10 @@ public sealed class NativeContainerTests : SecurityServer
         var created = await admin.PostAsJsonAsync("/api/component-requests", new { capability = "Lamp", containerId = "lamp-py", initialValues = new { on = true } });
         var requestId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         await ComponentRequests.RunningAsync(admin, requestId);
-        await ComponentAsync(admin, requestId.ToString(), c => Value(c, "on").ValueKind == JsonValueKind.True && ComponentValue.NumberOf(c, "watts") == 9.5);
+        await ComponentAsync(admin, requestId.ToString(), c => ListedComponent.Value(c, "on").ValueKind == JsonValueKind.True && ListedComponent.Number(c, "watts") == 9.5);
 
         Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/components/{requestId}/properties/on", new { value = false })).StatusCode);
-        await ComponentAsync(admin, requestId.ToString(), c => ComponentValue.NumberOf(c, "watts") == 0); // applied by the firmware
+        await ComponentAsync(admin, requestId.ToString(), c => ListedComponent.Number(c, "watts") == 0); // applied by the firmware
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/component-requests/{requestId}")).StatusCode);
         await Wait.UntilAsync(async () => !(await admin.GetFromJsonAsync<JsonElement>("/api/components")).EnumerateArray()
@@ -174,6 +174,4 @@ public sealed class NativeContainerTests : SecurityServer
         }, $"component {id}");
         return found;
     }
-
-    private static JsonElement Value(JsonElement component, string property) => ComponentValue.Of(component, property);
 }
